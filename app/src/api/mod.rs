@@ -1,0 +1,8 @@
+//! Server functions: typed calls shared by the SSR host and the WASM client.
+//! Their bodies run only on the server; the client gets a stub that posts to `/api/…`.
+
+mod auth;
+mod sessions;
+
+pub use auth::*;
+pub use sessions::*;

@@ -1,0 +1,286 @@
+//! One typed configuration: defaults, then an optional `portal.toml`, then `PORTAL_*` variables.
+//!
+//! Every value is checked here, once, so a bad setting stops start-up with one line that names
+//! it, and the rest of the program works with parsed values.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use figment::{
+    providers::{Env, Format, Serialized, Toml},
+    Figment,
+};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// The settings as written by an operator, before they are checked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct RawConfig {
+    listen: String,
+    database_url: String,
+    public_url: Option<String>,
+    smtp_url: String,
+    mail_from: String,
+    captcha: String,
+    cookie_secure: Option<bool>,
+    site_root: String,
+    session_idle_secs: u64,
+    session_lifetime_secs: u64,
+    argon2_memory_kib: u32,
+    argon2_iterations: u32,
+    argon2_parallelism: u32,
+    hash_concurrency: Option<usize>,
+    hash_queue_timeout_secs: u64,
+}
+
+impl Default for RawConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:3000".into(),
+            database_url: "sqlite://data/portal.db".into(),
+            public_url: None,
+            smtp_url: "file://./data/mail".into(),
+            mail_from: "Account Portal <no-reply@portal.invalid>".into(),
+            captcha: "pow".into(),
+            cookie_secure: None,
+            site_root: "target/site".into(),
+            session_idle_secs: 60 * 60,
+            session_lifetime_secs: 12 * 60 * 60,
+            argon2_memory_kib: 19_456,
+            argon2_iterations: 2,
+            argon2_parallelism: 1,
+            hash_concurrency: None,
+            hash_queue_timeout_secs: 10,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTransport {
+    /// `smtp://` (STARTTLS required unless the host is loopback) or `smtps://` (implicit TLS).
+    Smtp(Url),
+    /// `file://DIR`: each message is written to DIR as an `.eml` file.
+    Files(PathBuf),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptchaMode {
+    Pow,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Argon2Settings {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+/// The checked configuration the program runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    /// The origin every link the portal writes starts with (no trailing slash).
+    pub public_url: Url,
+    pub mail_transport: MailTransport,
+    pub mail_from: String,
+    pub captcha: CaptchaMode,
+    pub cookie_secure: bool,
+    pub site_root: PathBuf,
+    pub session_idle: Duration,
+    pub session_lifetime: Duration,
+    pub argon2: Argon2Settings,
+    pub hash_concurrency: usize,
+    pub hash_queue_timeout: Duration,
+}
+
+/// A setting that cannot be used, named as the operator wrote it.
+#[derive(Debug, thiserror::Error)]
+#[error("{setting}: {message}")]
+pub struct ConfigError {
+    pub setting: String,
+    pub message: String,
+}
+
+fn bad(setting: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        setting: setting.to_owned(),
+        message: message.into(),
+    }
+}
+
+impl Config {
+    /// Reads `portal.toml` (or the file named by `PORTAL_CONFIG`) if present, then the environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        let file = std::env::var("PORTAL_CONFIG").unwrap_or_else(|_| "portal.toml".into());
+        let figment = Figment::from(Serialized::defaults(RawConfig::default()))
+            .merge(Toml::file(&file))
+            .merge(Env::prefixed("PORTAL_").ignore(&["config"]));
+        let raw: RawConfig = figment.extract().map_err(|e| {
+            let setting = e
+                .path
+                .first()
+                .map(|key| format!("PORTAL_{}", key.to_uppercase()))
+                .unwrap_or_else(|| file.clone());
+            bad(&setting, e.kind.to_string())
+        })?;
+        Self::from_raw(raw)
+    }
+
+    /// The defaults with an explicit database and address: what tests and tools start from.
+    pub fn for_database(database_url: &str) -> Result<Self, ConfigError> {
+        Self::from_raw(RawConfig {
+            database_url: database_url.to_owned(),
+            ..RawConfig::default()
+        })
+    }
+
+    fn from_raw(raw: RawConfig) -> Result<Self, ConfigError> {
+        let listen: SocketAddr = raw
+            .listen
+            .parse()
+            .map_err(|_| bad("PORTAL_LISTEN", format!("'{}' is not an address:port such as 127.0.0.1:3000", raw.listen)))?;
+        let public_url = parse_public_url(raw.public_url.as_deref(), listen)?;
+        let database_url = parse_database_url(&raw.database_url)?;
+        let mail_transport = parse_mail_transport(&raw.smtp_url)?;
+        if !raw.mail_from.contains('@') || raw.mail_from.contains(['\r', '\n']) {
+            return Err(bad("PORTAL_MAIL_FROM", "expected an address such as 'Account Portal <no-reply@example.com>'"));
+        }
+        let captcha = match raw.captcha.as_str() {
+            "pow" => CaptchaMode::Pow,
+            "off" => CaptchaMode::Off,
+            other => return Err(bad("PORTAL_CAPTCHA", format!("'{other}' is not one of: pow, off"))),
+        };
+        let cookie_secure = raw.cookie_secure.unwrap_or(public_url.scheme() == "https");
+        if public_url.scheme() == "https" && !cookie_secure {
+            tracing::warn!("PORTAL_COOKIE_SECURE=false while PORTAL_PUBLIC_URL is https: session cookies may travel in clear text");
+        }
+        if raw.session_idle_secs == 0 || raw.session_lifetime_secs == 0 {
+            return Err(bad("PORTAL_SESSION_IDLE_SECS", "session lifetimes must be at least one second"));
+        }
+        let argon2 = Argon2Settings {
+            memory_kib: raw.argon2_memory_kib,
+            iterations: raw.argon2_iterations,
+            parallelism: raw.argon2_parallelism,
+        };
+        argon2::Params::new(argon2.memory_kib, argon2.iterations, argon2.parallelism, None)
+            .map_err(|e| bad("PORTAL_ARGON2_MEMORY_KIB", format!("invalid argon2 parameters: {e}")))?;
+        let hash_concurrency = match raw.hash_concurrency {
+            Some(0) => return Err(bad("PORTAL_HASH_CONCURRENCY", "must be at least 1")),
+            Some(n) => n,
+            None => default_hash_concurrency(argon2.memory_kib),
+        };
+        Ok(Self {
+            listen,
+            database_url,
+            public_url,
+            mail_transport,
+            mail_from: raw.mail_from,
+            captcha,
+            cookie_secure,
+            site_root: PathBuf::from(raw.site_root),
+            session_idle: Duration::from_secs(raw.session_idle_secs),
+            session_lifetime: Duration::from_secs(raw.session_lifetime_secs),
+            argon2,
+            hash_concurrency,
+            hash_queue_timeout: Duration::from_secs(raw.hash_queue_timeout_secs),
+        })
+    }
+
+    /// The public origin with `path` appended, for links in pages and mail.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.public_url.as_str().trim_end_matches('/'), path)
+    }
+}
+
+/// One hash per core, and never more than 256 MiB of argon2 memory in flight.
+fn default_hash_concurrency(memory_kib: u32) -> usize {
+    const MEMORY_BUDGET_KIB: usize = 256 * 1024;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let by_memory = MEMORY_BUDGET_KIB / (memory_kib.max(1) as usize);
+    cores.min(by_memory).max(1)
+}
+
+fn parse_public_url(value: Option<&str>, listen: SocketAddr) -> Result<Url, ConfigError> {
+    let text = value.map_or_else(|| format!("http://{listen}"), str::to_owned);
+    let url = Url::parse(&text).map_err(|e| bad("PORTAL_PUBLIC_URL", format!("'{text}' is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(bad("PORTAL_PUBLIC_URL", "expected an http:// or https:// origin such as https://account.example.com"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("PORTAL_PUBLIC_URL", "give the origin only (scheme, host and port), with no path"));
+    }
+    Ok(url)
+}
+
+fn parse_database_url(value: &str) -> Result<String, ConfigError> {
+    if value.starts_with("sqlite:") || value.starts_with("postgres://") || value.starts_with("postgresql://") {
+        Ok(value.to_owned())
+    } else {
+        Err(bad("PORTAL_DATABASE_URL", "expected sqlite://PATH or postgres://USER@HOST/DATABASE"))
+    }
+}
+
+fn parse_mail_transport(value: &str) -> Result<MailTransport, ConfigError> {
+    if let Some(dir) = value.strip_prefix("file://") {
+        if dir.is_empty() {
+            return Err(bad("PORTAL_SMTP_URL", "file:// needs a directory, e.g. file://./data/mail"));
+        }
+        return Ok(MailTransport::Files(PathBuf::from(dir)));
+    }
+    let url = Url::parse(value).map_err(|e| bad("PORTAL_SMTP_URL", format!("not a URL: {e}")))?;
+    match url.scheme() {
+        "smtp" | "smtps" if url.host().is_some() => Ok(MailTransport::Smtp(url)),
+        _ => Err(bad("PORTAL_SMTP_URL", "expected smtp://HOST:PORT, smtps://HOST:PORT or file://DIR")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw() -> RawConfig {
+        RawConfig::default()
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_on_localhost_without_secure_cookies() {
+        let config = Config::from_raw(raw()).unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert!(!config.cookie_secure);
+        assert_eq!(config.mail_transport, MailTransport::Files("./data/mail".into()));
+        assert_eq!(config.captcha, CaptchaMode::Pow);
+        assert!(config.hash_concurrency >= 1);
+    }
+
+    #[test]
+    fn an_https_public_url_makes_cookies_secure() {
+        let config = Config::from_raw(RawConfig { public_url: Some("https://account.example.com".into()), ..raw() }).unwrap();
+        assert!(config.cookie_secure);
+        assert_eq!(config.link("/reset"), "https://account.example.com/reset");
+    }
+
+    #[test]
+    fn bad_values_name_the_setting() {
+        let cases = [
+            (RawConfig { listen: "localhost".into(), ..raw() }, "PORTAL_LISTEN"),
+            (RawConfig { public_url: Some("ftp://x".into()), ..raw() }, "PORTAL_PUBLIC_URL"),
+            (RawConfig { public_url: Some("https://x.example/app".into()), ..raw() }, "PORTAL_PUBLIC_URL"),
+            (RawConfig { database_url: "mysql://x".into(), ..raw() }, "PORTAL_DATABASE_URL"),
+            (RawConfig { smtp_url: "http://mail".into(), ..raw() }, "PORTAL_SMTP_URL"),
+            (RawConfig { captcha: "maybe".into(), ..raw() }, "PORTAL_CAPTCHA"),
+            (RawConfig { argon2_memory_kib: 1, ..raw() }, "PORTAL_ARGON2_MEMORY_KIB"),
+        ];
+        for (raw, setting) in cases {
+            let err = Config::from_raw(raw).unwrap_err();
+            assert_eq!(err.setting, setting, "{err}");
+        }
+    }
+
+    #[test]
+    fn smtp_urls_are_accepted() {
+        let config = Config::from_raw(RawConfig { smtp_url: "smtps://mail.example.com:465".into(), ..raw() }).unwrap();
+        assert!(matches!(config.mail_transport, MailTransport::Smtp(_)));
+    }
+}

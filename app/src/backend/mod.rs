@@ -1,0 +1,16 @@
+//! The server side of the portal: configuration, storage, hashing and sessions.
+//! Compiled only with the `ssr` feature; none of it reaches the WASM client.
+
+pub mod clock;
+pub mod config;
+pub mod cookies;
+pub mod login;
+pub mod password_hasher;
+pub mod request;
+pub mod session_token;
+pub mod session_view;
+pub mod sessions;
+pub mod state;
+pub mod store;
+
+pub use state::AppState;

@@ -1,0 +1,69 @@
+//! The secret a session cookie carries: 256 random bits, base64url. Only its SHA-256 is stored.
+
+use std::fmt;
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use rand::TryRngCore as _;
+use sha2::{Digest, Sha256};
+
+pub struct SessionToken(String);
+
+const TOKEN_BYTES: usize = 32;
+
+impl SessionToken {
+    /// A fresh token from the operating system's CSPRNG.
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; TOKEN_BYTES];
+        rand::rngs::OsRng
+            .try_fill_bytes(&mut bytes)
+            .expect("the operating system's random number generator failed");
+        Self(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// Accepts only what [`SessionToken::generate`] could have made; anything else is no session.
+    pub fn parse(value: &str) -> Option<Self> {
+        let bytes = URL_SAFE_NO_PAD.decode(value).ok()?;
+        (bytes.len() == TOKEN_BYTES).then(|| Self(value.to_owned()))
+    }
+
+    pub fn hash(&self) -> [u8; 32] {
+        Sha256::digest(self.0.as_bytes()).into()
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionToken(********)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_unique_and_parse_back() {
+        let a = SessionToken::generate();
+        let b = SessionToken::generate();
+        assert_ne!(a.expose(), b.expose());
+        assert_eq!(a.expose().len(), 43);
+        assert_eq!(SessionToken::parse(a.expose()).unwrap().hash(), a.hash());
+    }
+
+    #[test]
+    fn forged_values_are_not_tokens() {
+        for value in ["", "abc", "x".repeat(43).as_str(), &"A".repeat(5000), "%%%"] {
+            assert!(SessionToken::parse(value).is_none(), "{value}");
+        }
+    }
+
+    #[test]
+    fn debug_output_hides_the_token() {
+        let token = SessionToken::generate();
+        assert!(!format!("{token:?}").contains(token.expose()));
+    }
+}

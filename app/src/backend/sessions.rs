@@ -1,0 +1,77 @@
+//! Server-side sessions: started at login with a new token, found from the cookie on every
+//! request, ended by logout, idleness, their absolute lifetime or the user.
+
+use super::{
+    session_token::SessionToken,
+    state::AppState,
+    store::{NewSession, StoreResult},
+};
+
+/// The signed-in account of a request, put into the request's extensions by the server.
+#[derive(Clone, Debug)]
+pub struct CurrentSession {
+    pub id: i64,
+    pub user_id: i64,
+    pub email: String,
+}
+
+/// Where a request came from, as recorded in the session list.
+#[derive(Clone, Debug, Default)]
+pub struct ClientInfo {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// Writes to `last_seen_at` at most this often per session.
+const TOUCH_INTERVAL_SECS: i64 = 60;
+const MAX_USER_AGENT_CHARS: usize = 512;
+
+pub async fn start(state: &AppState, user_id: i64, client: &ClientInfo) -> StoreResult<SessionToken> {
+    let token = SessionToken::generate();
+    let now = state.clock.now();
+    let user_agent: String = client.user_agent.chars().take(MAX_USER_AGENT_CHARS).collect();
+    state
+        .store
+        .insert_session(NewSession {
+            user_id,
+            token_hash: &token.hash(),
+            now,
+            expires_at: now + state.config.session_lifetime.as_secs() as i64,
+            user_agent: &user_agent,
+            ip: &client.ip,
+        })
+        .await?;
+    Ok(token)
+}
+
+/// The live session a token belongs to, if any; refreshes its idle timer.
+pub async fn resolve(state: &AppState, token: &SessionToken) -> StoreResult<Option<CurrentSession>> {
+    let Some(record) = state.store.find_session(&token.hash()).await? else {
+        return Ok(None);
+    };
+    let now = state.clock.now();
+    let idle_limit = state.config.session_idle.as_secs() as i64;
+    if now >= record.expires_at || now - record.last_seen_at >= idle_limit || record.disabled_at.is_some() {
+        state.store.delete_session(record.user_id, record.id).await?;
+        return Ok(None);
+    }
+    if now - record.last_seen_at >= TOUCH_INTERVAL_SECS {
+        state.store.touch_session(record.id, now).await?;
+    }
+    Ok(Some(CurrentSession {
+        id: record.id,
+        user_id: record.user_id,
+        email: record.email,
+    }))
+}
+
+pub async fn end(state: &AppState, token: &SessionToken) -> StoreResult<()> {
+    state.store.delete_session_by_token(&token.hash()).await
+}
+
+/// Deletes sessions that can no longer be used; run periodically.
+pub async fn purge_expired(state: &AppState) -> StoreResult<u64> {
+    let now = state.clock.now();
+    let idle_cutoff = now - state.config.session_idle.as_secs() as i64;
+    state.store.purge_sessions(now, idle_cutoff).await
+}

@@ -1,0 +1,88 @@
+use super::{on_pool, Store, StoreResult};
+
+/// A session to be stored; only the SHA-256 of its token is kept.
+pub struct NewSession<'a> {
+    pub user_id: i64,
+    pub token_hash: &'a [u8],
+    pub now: i64,
+    pub expires_at: i64,
+    pub user_agent: &'a str,
+    pub ip: &'a str,
+}
+
+/// A session found by its token, with what the request needs of its account.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRecord {
+    pub id: i64,
+    pub user_id: i64,
+    pub email: String,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub disabled_at: Option<i64>,
+}
+
+/// A line of the user's session list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub id: i64,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub user_agent: String,
+    pub ip: String,
+}
+
+impl Store {
+    pub async fn insert_session(&self, s: NewSession<'_>) -> StoreResult<i64> {
+        const SQL: &str = "INSERT INTO sessions (user_id, token_hash, created_at, last_seen_at, expires_at, user_agent, ip) \
+                           VALUES ($1, $2, $3, $3, $4, $5, $6) RETURNING id";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(SQL)
+            .bind(s.user_id).bind(s.token_hash).bind(s.now).bind(s.expires_at).bind(s.user_agent).bind(s.ip)
+            .fetch_one(pool).await)?)
+    }
+
+    pub async fn find_session(&self, token_hash: &[u8]) -> StoreResult<Option<SessionRecord>> {
+        const SQL: &str = "SELECT s.id, s.user_id, u.email, s.last_seen_at, s.expires_at, u.disabled_at \
+                           FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(token_hash).fetch_optional(pool).await)?)
+    }
+
+    pub async fn touch_session(&self, id: i64, now: i64) -> StoreResult<()> {
+        const SQL: &str = "UPDATE sessions SET last_seen_at = $1 WHERE id = $2";
+        on_pool!(self, pool => sqlx::query(SQL).bind(now).bind(id).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Sessions that are neither past their absolute expiry nor idle since `idle_cutoff`.
+    pub async fn list_sessions(&self, user_id: i64, now: i64, idle_cutoff: i64) -> StoreResult<Vec<SessionRow>> {
+        const SQL: &str = "SELECT id, created_at, last_seen_at, user_agent, ip FROM sessions \
+                           WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 \
+                           ORDER BY last_seen_at DESC, id DESC";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(user_id).bind(now).bind(idle_cutoff).fetch_all(pool).await)?)
+    }
+
+    /// Deletes one session of the user; false when it was not theirs or no longer exists.
+    pub async fn delete_session(&self, user_id: i64, id: i64) -> StoreResult<bool> {
+        const SQL: &str = "DELETE FROM sessions WHERE id = $1 AND user_id = $2";
+        let n = on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(user_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    pub async fn delete_session_by_token(&self, token_hash: &[u8]) -> StoreResult<()> {
+        const SQL: &str = "DELETE FROM sessions WHERE token_hash = $1";
+        on_pool!(self, pool => sqlx::query(SQL).bind(token_hash).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Ends every session of the user except `keep` (all of them when `keep` is `None`).
+    pub async fn delete_other_sessions(&self, user_id: i64, keep: Option<i64>) -> StoreResult<u64> {
+        const SQL: &str = "DELETE FROM sessions WHERE user_id = $1 AND id <> $2";
+        let keep = keep.unwrap_or(-1);
+        Ok(on_pool!(self, pool => sqlx::query(SQL).bind(user_id).bind(keep).execute(pool).await.map(|r| r.rows_affected()))?)
+    }
+
+    /// Removes sessions past their absolute expiry or idle since `idle_cutoff`.
+    pub async fn purge_sessions(&self, now: i64, idle_cutoff: i64) -> StoreResult<u64> {
+        const SQL: &str = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2";
+        Ok(on_pool!(self, pool => sqlx::query(SQL).bind(now).bind(idle_cutoff).execute(pool).await.map(|r| r.rows_affected()))?)
+    }
+}

@@ -1,0 +1,105 @@
+use std::fmt;
+
+/// An email address as the user typed it (trimmed, case preserved), known to be well formed.
+///
+/// Accounts are unique case-insensitively: [`Email::key`] is the form used for lookups.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+/// RFC 5321 caps a forward path at 256 octets including the angle brackets.
+const MAX_LEN: usize = 254;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EmailError {
+    #[error("Enter your email address.")]
+    Empty,
+    #[error("An email address has at most 254 characters.")]
+    TooLong,
+    #[error("Enter an email address like name@example.com.")]
+    Malformed,
+}
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Self, EmailError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(EmailError::Empty);
+        }
+        if trimmed.len() > MAX_LEN {
+            return Err(EmailError::TooLong);
+        }
+        let options = email_address::Options::default()
+            .without_display_text()
+            .without_domain_literal();
+        let parsed = email_address::EmailAddress::parse_with_options(trimmed, options)
+            .map_err(|_| EmailError::Malformed)?;
+        // A bare host ("user@localhost") is valid in the RFC but never a customer's mailbox.
+        if !parsed.domain().contains('.') || parsed.domain().ends_with('.') {
+            return Err(EmailError::Malformed);
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The case-insensitive identity of the address, used for uniqueness and lookups.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+impl AsRef<str> for Email {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Email({})", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surrounding_space_is_trimmed_and_case_is_kept() {
+        let email = Email::parse("  Alice.Smith@Example.COM \n").unwrap();
+        assert_eq!(email.as_str(), "Alice.Smith@Example.COM");
+        assert_eq!(email.key(), "alice.smith@example.com");
+    }
+
+    #[test]
+    fn empty_and_blank_input_ask_for_an_address() {
+        assert_eq!(Email::parse(""), Err(EmailError::Empty));
+        assert_eq!(Email::parse("   "), Err(EmailError::Empty));
+    }
+
+    #[test]
+    fn malformed_addresses_are_refused() {
+        for input in ["alice", "alice@", "@example.com", "a b@example.com", "alice@localhost", "Alice <a@example.com>", "a@[127.0.0.1]"] {
+            assert_eq!(Email::parse(input), Err(EmailError::Malformed), "{input}");
+        }
+    }
+
+    #[test]
+    fn a_five_thousand_character_address_is_too_long() {
+        let long = format!("{}@example.com", "a".repeat(5000));
+        assert_eq!(Email::parse(&long), Err(EmailError::TooLong));
+    }
+
+    #[test]
+    fn international_addresses_are_accepted() {
+        assert!(Email::parse("jürgen@bücher.de").is_ok());
+    }
+}

@@ -1,0 +1,68 @@
+//! Account Portal: the pages, the server functions both sides call, and (with the `ssr`
+//! feature) the server-side domain behind them.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Redirect, Route, Router, Routes},
+    path, SsrMode,
+};
+
+use pages::{AccountLayout, AccountPage, LoginPage, NotFound};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Lets tests and scripts know the page is interactive.
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/portal.css"/>
+        <Title text="Account Portal"/>
+        <a class="skip-link" href="#content">"Skip to content"</a>
+        <Router>
+            <div id="content">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/account"/> }/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    // Rendered whole before sending, so the page is complete without JavaScript.
+                    <ParentRoute path=path!("/account") view=AccountLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=AccountPage/>
+                    </ParentRoute>
+                </Routes>
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,51 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::Login,
+    components::{Field, FormAlert},
+};
+
+/// Email address + password. Works as a plain form post without JavaScript.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let error = Memo::new(move |_| login.value().get().and_then(Result::err));
+    let pending = login.pending();
+
+    view! {
+        <Title text="Log in · Account Portal"/>
+        <main class="card auth-card">
+            <h1>"Log in"</h1>
+            <FormAlert message=Signal::derive(move || error.get().and_then(|e| e.form_message()))/>
+            <ActionForm action=login attr:novalidate=true attr:class="stack">
+                <input type="hidden" name="next" value=next/>
+                <Field
+                    label="Email address"
+                    name="email"
+                    kind="email"
+                    autocomplete="username"
+                    autofocus=true
+                    error=Signal::derive(move || error.get().and_then(|e| e.for_field("email")))
+                />
+                <Field
+                    label="Password"
+                    name="password"
+                    kind="password"
+                    autocomplete="current-password"
+                    error=Signal::derive(move || error.get().and_then(|e| e.for_field("password")))
+                />
+                <div class="captcha-slot" data-captcha="off"></div>
+                <div class="form-actions">
+                    <button type="submit" class="button button-primary" disabled=pending>
+                        "Login"
+                    </button>
+                    <a href="/forgot">"Forgot?"</a>
+                </div>
+            </ActionForm>
+        </main>
+    }
+}

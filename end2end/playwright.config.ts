@@ -1,0 +1,46 @@
+import { defineConfig } from '@playwright/test';
+import { baseURL, portalBin, portalEnv, tmpDir } from './portal';
+
+export default defineConfig({
+  testDir: './tests',
+  // One server, one database, shared users: run the stories one after another.
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: 'list',
+  timeout: 30_000,
+  // Debug builds hash passwords slowly; give a login a little more than the default 5 s.
+  expect: { timeout: 10_000 },
+  // Runs after the webServer below is up (Playwright starts webServer first).
+  globalSetup: './global-setup.ts',
+  use: {
+    baseURL,
+    headless: true,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // Debian's Chromium; never `npx playwright install` here.
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: `${JSON.stringify(portalBin)} serve`,
+    cwd: tmpDir,
+    url: `${baseURL}/login`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: portalEnv,
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+  },
+});

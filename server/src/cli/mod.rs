@@ -1,0 +1,18 @@
+pub mod serve;
+pub mod users;
+
+use app::backend::{config::Config, store::Store};
+
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    use anyhow::Context as _;
+    let store = Store::connect(&config.database_url).await.context("cannot open the database")?;
+    store.migrate().await.context("cannot migrate the database")?;
+    Ok(store)
+}
+
+pub async fn migrate(config: Config) -> anyhow::Result<()> {
+    let store = open_store(&config).await?;
+    println!("The {} database is up to date.", store.kind());
+    store.close().await;
+    Ok(())
+}

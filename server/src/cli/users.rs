@@ -1,0 +1,90 @@
+use std::io::{BufRead as _, IsTerminal as _};
+
+use anyhow::{bail, Context as _};
+use app::{
+    backend::{clock::Clock, config::Config, password_hasher::PasswordHasher, store::StoreError},
+    domain::{Email, Password},
+};
+use clap::Subcommand;
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create an account; asks for the password twice on a terminal.
+    Add {
+        email: String,
+        /// Read the password from the first line of standard input (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the accounts.
+    List,
+    /// Stop an account from logging in and end its sessions.
+    Disable { email: String },
+    /// Let a disabled account log in again.
+    Enable { email: String },
+}
+
+pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
+    let store = super::open_store(&config).await?;
+    let now = Clock::system().now();
+    match command {
+        UserCommand::Add { email, password_stdin } => {
+            let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
+            let password = if password_stdin { password_from_stdin()? } else { password_from_terminal()? };
+            let hasher = PasswordHasher::new(config.argon2, 1, config.hash_queue_timeout)?;
+            let hash = hasher.hash(&password).await?;
+            match store.insert_user(email.as_str(), &email.key(), &hash, now).await {
+                Ok(_) => println!("Created the account {email}."),
+                Err(StoreError::DuplicateEmail) => bail!("an account with the email address {email} already exists"),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        UserCommand::List => {
+            let users = store.list_users(now).await?;
+            if users.is_empty() {
+                println!("No accounts.");
+            }
+            for user in users {
+                let status = if user.disabled_at.is_some() { "disabled" } else { "active" };
+                println!("{}\t{status}\t{} session(s)", user.email, user.sessions);
+            }
+        }
+        UserCommand::Disable { email } => {
+            let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
+            let user = store.find_user_by_email_key(&email.key()).await?;
+            let Some(user) = user else { bail!("no account has the email address {email}") };
+            store.set_user_disabled(&email.key(), Some(now), now).await?;
+            let ended = store.delete_other_sessions(user.id, None).await?;
+            println!("Disabled {email} and ended {ended} session(s).");
+        }
+        UserCommand::Enable { email } => {
+            let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
+            if !store.set_user_disabled(&email.key(), None, now).await? {
+                bail!("no account has the email address {email}");
+            }
+            println!("Enabled {email}.");
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+fn password_from_stdin() -> anyhow::Result<Password> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+    let line = line.strip_suffix('\n').unwrap_or(&line);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    Ok(Password::parse(line)?)
+}
+
+fn password_from_terminal() -> anyhow::Result<Password> {
+    if !std::io::stdin().is_terminal() {
+        bail!("standard input is not a terminal: pass --password-stdin to read the password from it");
+    }
+    let first = rpassword::prompt_password("Password: ")?;
+    let second = rpassword::prompt_password("Password again: ")?;
+    if first != second {
+        bail!("the two passwords differ");
+    }
+    Ok(Password::parse(&first)?)
+}

@@ -1,0 +1,6 @@
+//! The portal's HTTP host: builds the state and the router, and serves them.
+
+pub mod startup;
+pub mod web;
+
+pub use startup::{build_state, serve, Portal};

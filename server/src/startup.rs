@@ -1,0 +1,76 @@
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context as _;
+use app::backend::{clock::Clock, config::Config, password_hasher::PasswordHasher, sessions, store::Store, AppState};
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+
+/// Connects to the database, applies migrations and prepares the hasher.
+pub async fn build_state(config: Config, clock: Clock) -> anyhow::Result<AppState> {
+    let store = Store::connect(&config.database_url)
+        .await
+        .with_context(|| format!("cannot open the {} database", scheme(&config.database_url)))?;
+    store.migrate().await.context("cannot migrate the database")?;
+    build_state_with_store(config, store, clock)
+}
+
+/// The same, with a store the caller already opened and migrated.
+pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> anyhow::Result<AppState> {
+    let hasher = PasswordHasher::new(config.argon2, config.hash_concurrency, config.hash_queue_timeout)
+        .context("cannot set up password hashing")?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("portal")
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .build();
+    Ok(AppState {
+        config: Arc::new(config),
+        store,
+        hasher,
+        clock,
+        leptos_options,
+    })
+}
+
+fn scheme(url: &str) -> &str {
+    url.split(':').next().unwrap_or("configured")
+}
+
+/// A running portal: its address, and the task serving it.
+pub struct Portal {
+    pub addr: SocketAddr,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Serves the portal on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<Portal> {
+    let addr = listener.local_addr()?;
+    spawn_session_purge(state.clone());
+    let router = crate::web::router(state);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+    });
+    Ok(Portal { addr, task })
+}
+
+/// Deletes dead sessions every ten minutes so the table does not grow without bound.
+fn spawn_session_purge(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match sessions::purge_expired(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sessions = n, "purged expired sessions"),
+                Err(e) => tracing::warn!(error = ?e, "could not purge expired sessions"),
+            }
+        }
+    });
+}

@@ -1,0 +1,38 @@
+//! The router and the layers every request passes through.
+
+mod request_log;
+mod same_origin;
+mod security_headers;
+mod server_fns;
+mod session;
+
+use app::{backend::AppState, shell, App};
+use axum::{middleware, routing::post, Router};
+use leptos::prelude::provide_context;
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use tower_http::limit::RequestBodyLimitLayer;
+
+/// No form of the portal comes close; anything larger is refused with 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    Router::new()
+        .route("/api/{*name}", post(server_fns::handle).get(server_fns::handle))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn_with_state(state.clone(), session::guard_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
+        .layer(middleware::from_fn_with_state(state.clone(), same_origin::refuse_cross_origin_writes))
+        .layer(middleware::from_fn(security_headers::add))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(request_log::log))
+        .with_state(state)
+}

@@ -1,0 +1,59 @@
+//! Finds the request's session from its cookie, and keeps signed-in pages for the signed in.
+
+use app::backend::{cookies, session_token::SessionToken, sessions, sessions::CurrentSession, AppState};
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use http::{header, HeaderValue, Method, StatusCode};
+
+/// Puts the [`CurrentSession`] into the request's extensions when the cookie names a live
+/// session; tells the browser to drop a cookie that names none.
+pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let mut stale_cookie = false;
+    if let Some(value) = cookies::session_cookie_value(req.headers(), &state.config) {
+        let found = match SessionToken::parse(&value) {
+            Some(token) => sessions::resolve(&state, &token).await,
+            None => Ok(None),
+        };
+        match found {
+            Ok(Some(session)) => {
+                req.extensions_mut().insert(session);
+            }
+            Ok(None) => stale_cookie = true,
+            Err(e) => {
+                tracing::error!(error = ?e, "cannot look up a session");
+                return (StatusCode::SERVICE_UNAVAILABLE, "The service is unavailable right now. Please try again in a moment.")
+                    .into_response();
+            }
+        }
+    }
+    let mut response = next.run(req).await;
+    if stale_cookie && !response.headers().contains_key(header::SET_COOKIE) {
+        if let Ok(clear) = HeaderValue::from_str(&cookies::clear_session_cookie(&state.config)) {
+            response.headers_mut().append(header::SET_COOKIE, clear);
+        }
+    }
+    response
+}
+
+/// Signed-in pages send visitors without a session to the login page, remembering where they
+/// were going; the login page sends the signed in to their account.
+pub async fn guard_pages(req: Request, next: Next) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return next.run(req).await;
+    }
+    let path = req.uri().path();
+    let signed_in = req.extensions().get::<CurrentSession>().is_some();
+    let protected = path == "/account" || path.starts_with("/account/");
+    if protected && !signed_in {
+        let target = req.uri().path_and_query().map_or(path, |pq| pq.as_str());
+        let next_param: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
+        return Redirect::to(&format!("/login?next={next_param}")).into_response();
+    }
+    if path == "/login" && signed_in {
+        return Redirect::to("/account").into_response();
+    }
+    next.run(req).await
+}
