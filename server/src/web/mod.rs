@@ -7,7 +7,7 @@ mod server_fns;
 mod session;
 
 use app::{backend::AppState, shell, App};
-use axum::{middleware, routing::post, Router};
+use axum::{middleware, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -22,12 +22,12 @@ pub fn router(state: AppState) -> Router {
         move || provide_context(state.clone())
     };
     Router::new()
-        .route("/api/{*name}", post(server_fns::handle).get(server_fns::handle))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn(server_fns::error_status))
         .layer(middleware::from_fn_with_state(state.clone(), session::guard_pages))
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin::refuse_cross_origin_writes))

@@ -3,22 +3,21 @@
 //! Leptos answers every server-function error with 500. Our errors know their status
 //! (`AppError::status`), so the response is read back and given it: bad input is a 4xx.
 
-use app::{backend::AppState, error::AppError};
+use app::error::AppError;
 use axum::{
     body::{to_bytes, Body},
-    extract::{Request, State},
+    extract::Request,
+    middleware::Next,
     response::{IntoResponse, Response},
 };
 use http::StatusCode;
-use leptos::prelude::provide_context;
 
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 const MAX_ERROR_BYTES: usize = 64 * 1024;
 
-pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
-    let response = leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req)
-        .await
-        .into_response();
+/// Middleware over the server-function routes (which `leptos_routes` registers).
+pub async fn error_status(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
         return response;
     }

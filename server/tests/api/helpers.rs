@@ -1,0 +1,183 @@
+//! A real portal per test: its own database (a SQLite file, or a fresh PostgreSQL schema),
+//! served on port 0, driven over HTTP.
+
+use std::{net::SocketAddr, str::FromStr};
+
+use app::backend::{clock::Clock, config::Config, password_hasher::PasswordHasher, store::Store, AppState};
+use app::domain::{Email, Password};
+use rand::Rng as _;
+use reqwest::{header, Response};
+use sqlx::postgres::PgConnectOptions;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one `#[tokio::test]` per database for each named `async fn name(db: Db)`.
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test] async fn $name() { super::$name($crate::helpers::Db::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test] async fn $name() { super::$name($crate::helpers::Db::Postgres).await } )*
+        }
+    };
+}
+pub(crate) use on_both_databases;
+
+pub const PASSWORD: &str = "Correct-Horse-Battery-9!";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub clock: Clock,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A signed-in (or not) browser: its own cookie jar.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+    jar: std::sync::Arc<reqwest::cookie::Jar>,
+}
+
+impl TestApp {
+    pub async fn spawn(db: Db) -> Self {
+        Self::spawn_with(db, |_| {}).await
+    }
+
+    pub async fn spawn_with(db: Db, adjust: impl FnOnce(&mut Config)) -> Self {
+        let (store, dir) = fresh_store(db).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut config = Config::for_database("sqlite://unused").unwrap();
+        config.public_url = format!("http://{addr}").parse().unwrap();
+        config.listen = addr;
+        adjust(&mut config);
+        let clock = Clock::manual(1_800_000_000);
+        let state = server::startup::build_state_with_store(config, store, clock.clone()).unwrap();
+        server::serve(listener, state.clone(), std::future::pending()).await.unwrap();
+        Self { addr, state, clock, _dir: dir }
+    }
+
+    pub fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn browser(&self) -> Browser {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36")
+            .build()
+            .unwrap();
+        Browser { client, base: self.base(), jar }
+    }
+
+    /// Creates an account with [`PASSWORD`] the way `portal user add` does.
+    pub async fn add_user(&self, email: &str) -> i64 {
+        let email = Email::parse(email).unwrap();
+        let hasher = PasswordHasher::new(self.state.config.argon2, 1, self.state.config.hash_queue_timeout).unwrap();
+        let hash = hasher.hash(&Password::parse(PASSWORD).unwrap()).await.unwrap();
+        self.state.store.insert_user(email.as_str(), &email.key(), &hash, self.clock.now()).await.unwrap()
+    }
+
+    /// A browser that has logged in as `email`.
+    pub async fn logged_in(&self, email: &str) -> Browser {
+        let browser = self.browser();
+        let response = browser.login(email, PASSWORD).await;
+        assert_eq!(response.status(), 200, "login as {email} failed");
+        browser
+    }
+}
+
+impl Browser {
+    /// The session token in this browser's cookie jar, if any.
+    pub fn session_token(&self) -> Option<String> {
+        use reqwest::cookie::CookieStore as _;
+        let cookies = self.jar.cookies(&self.base.parse().unwrap())?;
+        cookies
+            .to_str()
+            .unwrap()
+            .split("; ")
+            .find_map(|c| c.strip_prefix("portal_session="))
+            .map(str::to_owned)
+    }
+
+    /// A request carrying a session cookie chosen by the test instead of the jar's.
+    pub async fn get_with_session(&self, path: &str, token: &str) -> Response {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .get(format!("{}{path}", self.base))
+            .header(header::COOKIE, format!("portal_session={token}"))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.client.post(format!("{}{path}", self.base)).form(form).send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post_form("/api/login", &[("email", email), ("password", password)]).await
+    }
+
+    /// A plain HTML form post, as a browser without JavaScript sends it.
+    pub async fn post_html_form(&self, path: &str, referer: &str, form: &[(&str, &str)]) -> Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, format!("{}{referer}", self.base))
+            .header(header::ORIGIN, &self.base)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+pub fn location(response: &Response) -> String {
+    response.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+/// The `name=value` of the first `Set-Cookie` header, and the whole header.
+pub fn set_cookie(response: &Response) -> Option<String> {
+    response.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_owned())
+}
+
+async fn fresh_store(db: Db) -> (Store, Option<tempfile::TempDir>) {
+    match db {
+        Db::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+            let store = Store::connect(&url).await.unwrap();
+            store.migrate().await.unwrap();
+            (store, Some(dir))
+        }
+        Db::Postgres => {
+            let url = std::env::var("PORTAL_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+            let schema = format!("test_{:016x}", rand::rng().random::<u64>());
+            let admin = sqlx::PgPool::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL at {url} is needed for these tests: {e}"));
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.unwrap();
+            admin.close().await;
+            let options = PgConnectOptions::from_str(&url).unwrap().options([("search_path", schema.as_str())]);
+            let store = Store::connect_postgres(options).await.unwrap();
+            store.migrate().await.unwrap();
+            (store, None)
+        }
+    }
+}

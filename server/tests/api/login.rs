@@ -1,0 +1,148 @@
+use crate::helpers::{location, on_both_databases, set_cookie, Db, TestApp, PASSWORD};
+
+on_both_databases!(
+    a_user_with_the_right_password_gets_a_session_and_sees_the_account,
+    unknown_email_wrong_password_and_disabled_account_look_the_same,
+    emails_are_matched_case_insensitively_and_trimmed,
+    logging_in_again_replaces_the_session_the_browser_had,
+    logging_out_ends_the_session,
+    a_visitor_without_a_session_is_sent_to_login_and_back,
+    login_without_javascript_redirects_to_a_local_next_only,
+    a_failed_login_without_javascript_returns_to_the_form_with_the_message,
+);
+
+async fn a_user_with_the_right_password_gets_a_session_and_sees_the_account(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("alice@example.com").await;
+    let browser = app.browser();
+
+    let response = browser.login("alice@example.com", PASSWORD).await;
+
+    assert_eq!(response.status(), 200);
+    let cookie = set_cookie(&response).expect("a session cookie");
+    assert!(cookie.starts_with("portal_session="), "{cookie}");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "{attribute} missing from {cookie}");
+    }
+    let page = browser.get("/account").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Your sessions"));
+    assert!(html.contains("alice@example.com"));
+    assert!(html.contains("This session"));
+}
+
+async fn unknown_email_wrong_password_and_disabled_account_look_the_same(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("alice@example.com").await;
+    app.add_user("dora@example.com").await;
+    let now = app.clock.now();
+    app.state.store.set_user_disabled("dora@example.com", Some(now), now).await.unwrap();
+
+    let mut answers = Vec::new();
+    for (email, password) in [
+        ("nobody@example.com", PASSWORD),
+        ("alice@example.com", "Wrong-Password-123!"),
+        ("dora@example.com", PASSWORD),
+    ] {
+        let response = app.browser().login(email, password).await;
+        let status = response.status().as_u16();
+        let cookie = set_cookie(&response);
+        answers.push((status, cookie, response.text().await.unwrap()));
+    }
+
+    assert_eq!(answers[0].0, 401);
+    assert_eq!(answers[0].1, None, "a refused login must not set a cookie");
+    assert!(answers[0].2.contains("InvalidCredentials"));
+    assert!(answers.iter().all(|a| a == &answers[0]), "answers differ: {answers:?}");
+}
+
+async fn emails_are_matched_case_insensitively_and_trimmed(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("Alice@Example.com").await;
+
+    let response = app.browser().login("  alice@EXAMPLE.com ", PASSWORD).await;
+
+    assert_eq!(response.status(), 200);
+}
+
+async fn logging_in_again_replaces_the_session_the_browser_had(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("alice@example.com").await;
+    let browser = app.logged_in("alice@example.com").await;
+    let first = browser.session_token().expect("a session cookie");
+
+    let response = browser.login("alice@example.com", PASSWORD).await;
+    assert_eq!(response.status(), 200);
+    let second = browser.session_token().expect("a session cookie");
+
+    assert_ne!(first, second, "login must issue a new session id");
+    let stale = app.browser().get_with_session("/account", &first).await;
+    assert_eq!(stale.status(), 303, "the old session must be gone");
+    let overview = browser.get("/account").await.text().await.unwrap();
+    assert_eq!(overview.matches("This session").count(), 1);
+}
+
+async fn logging_out_ends_the_session(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("alice@example.com").await;
+    let browser = app.logged_in("alice@example.com").await;
+    let token = browser.session_token().expect("a session cookie");
+
+    let response = browser.post_form("/api/logout", &[]).await;
+
+    assert_eq!(response.status(), 200);
+    assert!(set_cookie(&response).unwrap().contains("Max-Age=0"));
+    let after = app.browser().get_with_session("/account", &token).await;
+    assert_eq!(after.status(), 303);
+    assert_eq!(location(&after), "/login?next=%2Faccount");
+}
+
+async fn a_visitor_without_a_session_is_sent_to_login_and_back(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("alice@example.com").await;
+    let browser = app.browser();
+
+    let response = browser.get("/account?tab=sessions").await;
+
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/login?next=%2Faccount%3Ftab%3Dsessions");
+    let login_page = browser.get("/login?next=%2Faccount").await;
+    assert_eq!(login_page.status(), 200);
+    let html = login_page.text().await.unwrap();
+    assert!(html.contains(r#"name="next" value="/account""#), "the form must carry next");
+}
+
+async fn login_without_javascript_redirects_to_a_local_next_only(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("alice@example.com").await;
+    let cases = [
+        ("/account?tab=1", "/account?tab=1"),
+        ("https://evil.example/", "/account"),
+        ("//evil.example/", "/account"),
+        ("/\\evil.example/", "/account"),
+    ];
+    for (next, expected) in cases {
+        let browser = app.browser();
+        let response = browser
+            .post_html_form("/api/login", "/login", &[("email", "alice@example.com"), ("password", PASSWORD), ("next", next)])
+            .await;
+        assert_eq!(response.status(), 302, "next={next}");
+        assert_eq!(location(&response), expected, "next={next}");
+    }
+}
+
+async fn a_failed_login_without_javascript_returns_to_the_form_with_the_message(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let browser = app.browser();
+
+    let response = browser
+        .post_html_form("/api/login", "/login", &[("email", "nobody@example.com"), ("password", "whatever")])
+        .await;
+
+    assert_eq!(response.status(), 302);
+    let back = location(&response);
+    assert!(back.contains("/login?") && back.contains("__err="), "{back}");
+    let page = browser.client.get(&back).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("The email address or password is incorrect."));
+}

@@ -1,0 +1,7 @@
+//! The portal's HTTP behaviour, told as users' stories, on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod bad_input;
+mod login;
+mod sessions;
