@@ -20,7 +20,7 @@ export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
 step "unit tests"
 cargo test --locked -p app --features ssr --lib
 step "integration tests (SQLite and PostgreSQL)"
-cargo test --locked -p server
+cargo test --locked -p portal
 
 step "browser tests (Chromium)"
 cargo leptos build

@@ -127,14 +127,19 @@ mod tests {
             FieldError::new("email", "Enter your email address."),
             FieldError::new("password", "Enter your password."),
         ]);
-        assert_eq!(err.for_field("password").as_deref(), Some("Enter your password."));
+        assert_eq!(
+            err.for_field("password").as_deref(),
+            Some("Enter your password.")
+        );
         assert_eq!(err.form_message(), None);
         assert_eq!(err.status(), 400);
     }
 
     #[test]
     fn argument_errors_are_client_errors_without_detail() {
-        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("invalid utf-8 at byte 3".into()));
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args(
+            "invalid utf-8 at byte 3".into(),
+        ));
         assert_eq!(err, AppError::BadRequest);
         assert!(!err.to_string().contains("utf-8"));
         assert_eq!(err.status(), 400);

@@ -51,18 +51,16 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/portal.css"/>
         <Title text="Account Portal"/>
-        <a class="skip-link" href="#content">"Skip to content"</a>
+        <a class="skip-link" href="#main">"Skip to content"</a>
         <Router>
-            <div id="content">
-                <Routes fallback=NotFound>
+            <Routes fallback=NotFound>
                     <Route path=path!("/") view=|| view! { <Redirect path="/account"/> }/>
                     <Route path=path!("/login") view=LoginPage/>
                     // Rendered whole before sending, so the page is complete without JavaScript.
                     <ParentRoute path=path!("/account") view=AccountLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=AccountPage/>
                     </ParentRoute>
-                </Routes>
-            </div>
+            </Routes>
         </Router>
     }
 }

@@ -29,7 +29,10 @@ impl Clock {
 
     /// Moves a manual clock forward; the system clock cannot be moved.
     pub fn advance(&self, secs: i64) {
-        let t = self.0.as_ref().expect("only a manual clock can be advanced");
+        let t = self
+            .0
+            .as_ref()
+            .expect("only a manual clock can be advanced");
         t.fetch_add(secs, Ordering::SeqCst);
     }
 }

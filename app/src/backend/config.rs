@@ -136,35 +136,61 @@ impl Config {
     }
 
     fn from_raw(raw: RawConfig) -> Result<Self, ConfigError> {
-        let listen: SocketAddr = raw
-            .listen
-            .parse()
-            .map_err(|_| bad("PORTAL_LISTEN", format!("'{}' is not an address:port such as 127.0.0.1:3000", raw.listen)))?;
+        let listen: SocketAddr = raw.listen.parse().map_err(|_| {
+            bad(
+                "PORTAL_LISTEN",
+                format!(
+                    "'{}' is not an address:port such as 127.0.0.1:3000",
+                    raw.listen
+                ),
+            )
+        })?;
         let public_url = parse_public_url(raw.public_url.as_deref(), listen)?;
         let database_url = parse_database_url(&raw.database_url)?;
         let mail_transport = parse_mail_transport(&raw.smtp_url)?;
         if !raw.mail_from.contains('@') || raw.mail_from.contains(['\r', '\n']) {
-            return Err(bad("PORTAL_MAIL_FROM", "expected an address such as 'Account Portal <no-reply@example.com>'"));
+            return Err(bad(
+                "PORTAL_MAIL_FROM",
+                "expected an address such as 'Account Portal <no-reply@example.com>'",
+            ));
         }
         let captcha = match raw.captcha.as_str() {
             "pow" => CaptchaMode::Pow,
             "off" => CaptchaMode::Off,
-            other => return Err(bad("PORTAL_CAPTCHA", format!("'{other}' is not one of: pow, off"))),
+            other => {
+                return Err(bad(
+                    "PORTAL_CAPTCHA",
+                    format!("'{other}' is not one of: pow, off"),
+                ))
+            }
         };
         let cookie_secure = raw.cookie_secure.unwrap_or(public_url.scheme() == "https");
         if public_url.scheme() == "https" && !cookie_secure {
             tracing::warn!("PORTAL_COOKIE_SECURE=false while PORTAL_PUBLIC_URL is https: session cookies may travel in clear text");
         }
         if raw.session_idle_secs == 0 || raw.session_lifetime_secs == 0 {
-            return Err(bad("PORTAL_SESSION_IDLE_SECS", "session lifetimes must be at least one second"));
+            return Err(bad(
+                "PORTAL_SESSION_IDLE_SECS",
+                "session lifetimes must be at least one second",
+            ));
         }
         let argon2 = Argon2Settings {
             memory_kib: raw.argon2_memory_kib,
             iterations: raw.argon2_iterations,
             parallelism: raw.argon2_parallelism,
         };
-        argon2::Params::new(argon2.memory_kib, argon2.iterations, argon2.parallelism, None)
-            .map_err(|e| bad("PORTAL_ARGON2_MEMORY_KIB", format!("invalid argon2 parameters: {e}")))?;
+        argon2::Params::new(
+            argon2.memory_kib,
+            argon2.iterations,
+            argon2.parallelism,
+            None,
+        )
+        .map_err(|e| {
+            bad(
+                "PORTAL_ARGON2_MEMORY_KIB",
+                format!("invalid argon2 parameters: {e}"),
+            )
+        })?;
         let hash_concurrency = match raw.hash_concurrency {
             Some(0) => return Err(bad("PORTAL_HASH_CONCURRENCY", "must be at least 1")),
             Some(n) => n,
@@ -203,35 +229,54 @@ fn default_hash_concurrency(memory_kib: u32) -> usize {
 
 fn parse_public_url(value: Option<&str>, listen: SocketAddr) -> Result<Url, ConfigError> {
     let text = value.map_or_else(|| format!("http://{listen}"), str::to_owned);
-    let url = Url::parse(&text).map_err(|e| bad("PORTAL_PUBLIC_URL", format!("'{text}' is not a URL: {e}")))?;
+    let url = Url::parse(&text)
+        .map_err(|e| bad("PORTAL_PUBLIC_URL", format!("'{text}' is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(bad("PORTAL_PUBLIC_URL", "expected an http:// or https:// origin such as https://account.example.com"));
+        return Err(bad(
+            "PORTAL_PUBLIC_URL",
+            "expected an http:// or https:// origin such as https://account.example.com",
+        ));
     }
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("PORTAL_PUBLIC_URL", "give the origin only (scheme, host and port), with no path"));
+        return Err(bad(
+            "PORTAL_PUBLIC_URL",
+            "give the origin only (scheme, host and port), with no path",
+        ));
     }
     Ok(url)
 }
 
 fn parse_database_url(value: &str) -> Result<String, ConfigError> {
-    if value.starts_with("sqlite:") || value.starts_with("postgres://") || value.starts_with("postgresql://") {
+    if value.starts_with("sqlite:")
+        || value.starts_with("postgres://")
+        || value.starts_with("postgresql://")
+    {
         Ok(value.to_owned())
     } else {
-        Err(bad("PORTAL_DATABASE_URL", "expected sqlite://PATH or postgres://USER@HOST/DATABASE"))
+        Err(bad(
+            "PORTAL_DATABASE_URL",
+            "expected sqlite://PATH or postgres://USER@HOST/DATABASE",
+        ))
     }
 }
 
 fn parse_mail_transport(value: &str) -> Result<MailTransport, ConfigError> {
     if let Some(dir) = value.strip_prefix("file://") {
         if dir.is_empty() {
-            return Err(bad("PORTAL_SMTP_URL", "file:// needs a directory, e.g. file://./data/mail"));
+            return Err(bad(
+                "PORTAL_SMTP_URL",
+                "file:// needs a directory, e.g. file://./data/mail",
+            ));
         }
         return Ok(MailTransport::Files(PathBuf::from(dir)));
     }
     let url = Url::parse(value).map_err(|e| bad("PORTAL_SMTP_URL", format!("not a URL: {e}")))?;
     match url.scheme() {
         "smtp" | "smtps" if url.host().is_some() => Ok(MailTransport::Smtp(url)),
-        _ => Err(bad("PORTAL_SMTP_URL", "expected smtp://HOST:PORT, smtps://HOST:PORT or file://DIR")),
+        _ => Err(bad(
+            "PORTAL_SMTP_URL",
+            "expected smtp://HOST:PORT, smtps://HOST:PORT or file://DIR",
+        )),
     }
 }
 
@@ -249,14 +294,21 @@ mod tests {
         assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
         assert_eq!(config.public_url.as_str(), "http://127.0.0.1:3000/");
         assert!(!config.cookie_secure);
-        assert_eq!(config.mail_transport, MailTransport::Files("./data/mail".into()));
+        assert_eq!(
+            config.mail_transport,
+            MailTransport::Files("./data/mail".into())
+        );
         assert_eq!(config.captcha, CaptchaMode::Pow);
         assert!(config.hash_concurrency >= 1);
     }
 
     #[test]
     fn an_https_public_url_makes_cookies_secure() {
-        let config = Config::from_raw(RawConfig { public_url: Some("https://account.example.com".into()), ..raw() }).unwrap();
+        let config = Config::from_raw(RawConfig {
+            public_url: Some("https://account.example.com".into()),
+            ..raw()
+        })
+        .unwrap();
         assert!(config.cookie_secure);
         assert_eq!(config.link("/reset"), "https://account.example.com/reset");
     }
@@ -264,13 +316,55 @@ mod tests {
     #[test]
     fn bad_values_name_the_setting() {
         let cases = [
-            (RawConfig { listen: "localhost".into(), ..raw() }, "PORTAL_LISTEN"),
-            (RawConfig { public_url: Some("ftp://x".into()), ..raw() }, "PORTAL_PUBLIC_URL"),
-            (RawConfig { public_url: Some("https://x.example/app".into()), ..raw() }, "PORTAL_PUBLIC_URL"),
-            (RawConfig { database_url: "mysql://x".into(), ..raw() }, "PORTAL_DATABASE_URL"),
-            (RawConfig { smtp_url: "http://mail".into(), ..raw() }, "PORTAL_SMTP_URL"),
-            (RawConfig { captcha: "maybe".into(), ..raw() }, "PORTAL_CAPTCHA"),
-            (RawConfig { argon2_memory_kib: 1, ..raw() }, "PORTAL_ARGON2_MEMORY_KIB"),
+            (
+                RawConfig {
+                    listen: "localhost".into(),
+                    ..raw()
+                },
+                "PORTAL_LISTEN",
+            ),
+            (
+                RawConfig {
+                    public_url: Some("ftp://x".into()),
+                    ..raw()
+                },
+                "PORTAL_PUBLIC_URL",
+            ),
+            (
+                RawConfig {
+                    public_url: Some("https://x.example/app".into()),
+                    ..raw()
+                },
+                "PORTAL_PUBLIC_URL",
+            ),
+            (
+                RawConfig {
+                    database_url: "mysql://x".into(),
+                    ..raw()
+                },
+                "PORTAL_DATABASE_URL",
+            ),
+            (
+                RawConfig {
+                    smtp_url: "http://mail".into(),
+                    ..raw()
+                },
+                "PORTAL_SMTP_URL",
+            ),
+            (
+                RawConfig {
+                    captcha: "maybe".into(),
+                    ..raw()
+                },
+                "PORTAL_CAPTCHA",
+            ),
+            (
+                RawConfig {
+                    argon2_memory_kib: 1,
+                    ..raw()
+                },
+                "PORTAL_ARGON2_MEMORY_KIB",
+            ),
         ];
         for (raw, setting) in cases {
             let err = Config::from_raw(raw).unwrap_err();
@@ -280,7 +374,11 @@ mod tests {
 
     #[test]
     fn smtp_urls_are_accepted() {
-        let config = Config::from_raw(RawConfig { smtp_url: "smtps://mail.example.com:465".into(), ..raw() }).unwrap();
+        let config = Config::from_raw(RawConfig {
+            smtp_url: "smtps://mail.example.com:465".into(),
+            ..raw()
+        })
+        .unwrap();
         assert!(matches!(config.mail_transport, MailTransport::Smtp(_)));
     }
 }

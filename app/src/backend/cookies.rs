@@ -16,7 +16,9 @@ pub fn cookie_name(config: &Config) -> &'static str {
 /// The `Set-Cookie` value that hands the browser a new session.
 pub fn session_cookie(config: &Config, token: &SessionToken) -> String {
     base(config, token.expose().to_owned())
-        .max_age(CookieDuration::seconds(config.session_lifetime.as_secs() as i64))
+        .max_age(CookieDuration::seconds(
+            config.session_lifetime.as_secs() as i64
+        ))
         .build()
         .to_string()
 }

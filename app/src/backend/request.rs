@@ -32,7 +32,10 @@ fn parts() -> Result<Parts, AppError> {
 
 /// The session the server resolved from the cookie, if any.
 pub fn current_session() -> Option<CurrentSession> {
-    use_context::<Parts>()?.extensions.get::<CurrentSession>().cloned()
+    use_context::<Parts>()?
+        .extensions
+        .get::<CurrentSession>()
+        .cloned()
 }
 
 /// The signed-in session, or [`AppError::Unauthenticated`].
@@ -67,7 +70,10 @@ pub fn set_cookie(value: &str) -> Result<(), AppError> {
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::DuplicateEmail => AppError::field("email", "An account with this email address already exists."),
+            StoreError::DuplicateEmail => AppError::field(
+                "email",
+                "An account with this email address already exists.",
+            ),
             other => {
                 tracing::error!(error = ?other, "storage failed");
                 match other {

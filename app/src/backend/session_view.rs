@@ -9,7 +9,11 @@ pub fn view(row: SessionRow, current_id: i64) -> SessionView {
     SessionView {
         id: row.id,
         browser: browser(&row.user_agent),
-        ip: if row.ip.is_empty() { "unknown address".into() } else { row.ip },
+        ip: if row.ip.is_empty() {
+            "unknown address".into()
+        } else {
+            row.ip
+        },
         created: timestamp(row.created_at),
         last_seen: timestamp(row.last_seen_at),
         current: row.id == current_id,
@@ -21,7 +25,11 @@ fn browser(user_agent: &str) -> String {
     match woothee::parser::Parser::new().parse(user_agent) {
         Some(ua) if ua.name != "UNKNOWN" => {
             let major = ua.version.split('.').next().unwrap_or_default();
-            let os = if ua.os == "UNKNOWN" { String::new() } else { format!(" on {}", ua.os) };
+            let os = if ua.os == "UNKNOWN" {
+                String::new()
+            } else {
+                format!(" on {}", ua.os)
+            };
             format!("{} {}{}", ua.name, major, os).replace("  ", " ")
         }
         _ if user_agent.trim().is_empty() => "Unknown browser".into(),
@@ -32,7 +40,12 @@ fn browser(user_agent: &str) -> String {
 fn timestamp(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix)
         .ok()
-        .and_then(|t| t.format(format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok())
+        .and_then(|t| {
+            t.format(format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
         .unwrap_or_else(|| "unknown".into())
 }
 

@@ -87,7 +87,15 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_refused() {
-        for input in ["alice", "alice@", "@example.com", "a b@example.com", "alice@localhost", "Alice <a@example.com>", "a@[127.0.0.1]"] {
+        for input in [
+            "alice",
+            "alice@",
+            "@example.com",
+            "a b@example.com",
+            "alice@localhost",
+            "Alice <a@example.com>",
+            "a@[127.0.0.1]",
+        ] {
             assert_eq!(Email::parse(input), Err(EmailError::Malformed), "{input}");
         }
     }

@@ -23,9 +23,7 @@ fn is_local(next: &str) -> bool {
     next.len() <= MAX_LEN
         && next.starts_with('/')
         && !next.starts_with("//")
-        && next
-            .chars()
-            .all(|c| c.is_ascii_graphic() && c != '\\')
+        && next.chars().all(|c| c.is_ascii_graphic() && c != '\\')
         && !next.starts_with("/login")
 }
 
@@ -42,8 +40,21 @@ mod tests {
 
     #[test]
     fn other_origins_and_odd_paths_fall_back_to_the_account_page() {
-        for next in ["https://evil.example/", "//evil.example", "/\\evil.example", "/\tevil", "evil", "", "/login?next=/x", "/ a"] {
-            assert_eq!(LocalPath::parse_or_default(Some(next)).as_str(), "/account", "{next:?}");
+        for next in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "/\tevil",
+            "evil",
+            "",
+            "/login?next=/x",
+            "/ a",
+        ] {
+            assert_eq!(
+                LocalPath::parse_or_default(Some(next)).as_str(),
+                "/account",
+                "{next:?}"
+            );
         }
         assert_eq!(LocalPath::parse_or_default(None).as_str(), "/account");
     }

@@ -32,7 +32,12 @@ pub fn AccountPage() -> impl IntoView {
     let sign_out_one = ServerAction::<SignOutSession>::new();
     let sign_out_others = ServerAction::<SignOutOtherSessions>::new();
     let overview = Resource::new(
-        move || (sign_out_one.version().get(), sign_out_others.version().get()),
+        move || {
+            (
+                sign_out_one.version().get(),
+                sign_out_others.version().get(),
+            )
+        },
         |_| account_overview(),
     );
     let action_error = Signal::derive(move || {
@@ -43,7 +48,7 @@ pub fn AccountPage() -> impl IntoView {
 
     view! {
         <Title text="Your account · Account Portal"/>
-        <main class="page">
+        <main id="main" tabindex="-1" class="page">
             <h1>"Your account"</h1>
             <FormAlert message=action_error/>
             <Transition fallback=|| view! { <p>"Loading your sessions…"</p> }>
@@ -90,7 +95,14 @@ fn sessions_section(
 }
 
 fn session_item(session: SessionView, sign_out_one: ServerAction<SignOutSession>) -> impl IntoView {
-    let SessionView { id, browser, ip, created, last_seen, current } = session;
+    let SessionView {
+        id,
+        browser,
+        ip,
+        created,
+        last_seen,
+        current,
+    } = session;
     let hidden_name = format!(" of {browser} ({ip})");
     view! {
         <li class="session" class:session-current=current>

@@ -18,7 +18,7 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <Title text="Log in · Account Portal"/>
-        <main class="card auth-card">
+        <main id="main" tabindex="-1" class="card auth-card">
             <h1>"Log in"</h1>
             <FormAlert message=Signal::derive(move || error.get().and_then(|e| e.form_message()))/>
             <ActionForm action=login attr:novalidate=true attr:class="stack">

@@ -9,7 +9,7 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <Title text="Page not found"/>
-        <main class="card">
+        <main id="main" tabindex="-1" class="card">
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address."</p>
             <p><a href="/account">"Go to your account"</a></p>

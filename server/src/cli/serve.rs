@@ -1,6 +1,6 @@
 use anyhow::Context as _;
 use app::backend::{clock::Clock, config::Config};
-use server::startup::build_state_with_store;
+use portal::startup::build_state_with_store;
 use tokio::net::TcpListener;
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
@@ -11,8 +11,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let listen = config.listen;
     let public_url = config.public_url.clone();
     let state = build_state_with_store(config, store, Clock::system())?;
-    let listener = TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
-    let portal = server::serve(listener, state, shutdown_signal()).await?;
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let portal = portal::serve(listener, state, shutdown_signal()).await?;
     tracing::info!(addr = %portal.addr, %public_url, "Account Portal is serving");
     portal.task.await??;
     Ok(())
@@ -24,7 +26,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut sig) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut sig) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             sig.recv().await;
         }
     };

@@ -1,6 +1,8 @@
 //! Finds the request's session from its cookie, and keeps signed-in pages for the signed in.
 
-use app::backend::{cookies, session_token::SessionToken, sessions, sessions::CurrentSession, AppState};
+use app::backend::{
+    cookies, session_token::SessionToken, sessions, sessions::CurrentSession, AppState,
+};
 use axum::{
     extract::{Request, State},
     middleware::Next,
@@ -24,7 +26,10 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             Ok(None) => stale_cookie = true,
             Err(e) => {
                 tracing::error!(error = ?e, "cannot look up a session");
-                return (StatusCode::SERVICE_UNAVAILABLE, "The service is unavailable right now. Please try again in a moment.")
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The service is unavailable right now. Please try again in a moment.",
+                )
                     .into_response();
             }
         }

@@ -3,7 +3,9 @@
 
 use std::{net::SocketAddr, str::FromStr};
 
-use app::backend::{clock::Clock, config::Config, password_hasher::PasswordHasher, store::Store, AppState};
+use app::backend::{
+    clock::Clock, config::Config, password_hasher::PasswordHasher, store::Store, AppState,
+};
 use app::domain::{Email, Password};
 use rand::Rng as _;
 use reqwest::{header, Response};
@@ -58,9 +60,16 @@ impl TestApp {
         config.listen = addr;
         adjust(&mut config);
         let clock = Clock::manual(1_800_000_000);
-        let state = server::startup::build_state_with_store(config, store, clock.clone()).unwrap();
-        server::serve(listener, state.clone(), std::future::pending()).await.unwrap();
-        Self { addr, state, clock, _dir: dir }
+        let state = portal::startup::build_state_with_store(config, store, clock.clone()).unwrap();
+        portal::serve(listener, state.clone(), std::future::pending())
+            .await
+            .unwrap();
+        Self {
+            addr,
+            state,
+            clock,
+            _dir: dir,
+        }
     }
 
     pub fn base(&self) -> String {
@@ -75,15 +84,31 @@ impl TestApp {
             .user_agent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36")
             .build()
             .unwrap();
-        Browser { client, base: self.base(), jar }
+        Browser {
+            client,
+            base: self.base(),
+            jar,
+        }
     }
 
     /// Creates an account with [`PASSWORD`] the way `portal user add` does.
     pub async fn add_user(&self, email: &str) -> i64 {
         let email = Email::parse(email).unwrap();
-        let hasher = PasswordHasher::new(self.state.config.argon2, 1, self.state.config.hash_queue_timeout).unwrap();
-        let hash = hasher.hash(&Password::parse(PASSWORD).unwrap()).await.unwrap();
-        self.state.store.insert_user(email.as_str(), &email.key(), &hash, self.clock.now()).await.unwrap()
+        let hasher = PasswordHasher::new(
+            self.state.config.argon2,
+            1,
+            self.state.config.hash_queue_timeout,
+        )
+        .unwrap();
+        let hash = hasher
+            .hash(&Password::parse(PASSWORD).unwrap())
+            .await
+            .unwrap();
+        self.state
+            .store
+            .insert_user(email.as_str(), &email.key(), &hash, self.clock.now())
+            .await
+            .unwrap()
     }
 
     /// A browser that has logged in as `email`.
@@ -122,19 +147,34 @@ impl Browser {
     }
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
-        self.client.post(format!("{}{path}", self.base)).form(form).send().await.unwrap()
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Response {
-        self.post_form("/api/login", &[("email", email), ("password", password)]).await
+        self.post_form("/api/login", &[("email", email), ("password", password)])
+            .await
     }
 
     /// A plain HTML form post, as a browser without JavaScript sends it.
-    pub async fn post_html_form(&self, path: &str, referer: &str, form: &[(&str, &str)]) -> Response {
+    pub async fn post_html_form(
+        &self,
+        path: &str,
+        referer: &str,
+        form: &[(&str, &str)],
+    ) -> Response {
         self.client
             .post(format!("{}{path}", self.base))
             .header(header::ACCEPT, "text/html,application/xhtml+xml")
@@ -148,12 +188,19 @@ impl Browser {
 }
 
 pub fn location(response: &Response) -> String {
-    response.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+    response
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
 }
 
 /// The `name=value` of the first `Set-Cookie` header, and the whole header.
 pub fn set_cookie(response: &Response) -> Option<String> {
-    response.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_owned())
+    response
+        .headers()
+        .get(header::SET_COOKIE)
+        .map(|v| v.to_str().unwrap().to_owned())
 }
 
 async fn fresh_store(db: Db) -> (Store, Option<tempfile::TempDir>) {
@@ -172,9 +219,14 @@ async fn fresh_store(db: Db) -> (Store, Option<tempfile::TempDir>) {
             let admin = sqlx::PgPool::connect(&url)
                 .await
                 .unwrap_or_else(|e| panic!("PostgreSQL at {url} is needed for these tests: {e}"));
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                .execute(&admin)
+                .await
+                .unwrap();
             admin.close().await;
-            let options = PgConnectOptions::from_str(&url).unwrap().options([("search_path", schema.as_str())]);
+            let options = PgConnectOptions::from_str(&url)
+                .unwrap()
+                .options([("search_path", schema.as_str())]);
             let store = Store::connect_postgres(options).await.unwrap();
             store.migrate().await.unwrap();
             (store, None)

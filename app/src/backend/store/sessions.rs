@@ -53,11 +53,18 @@ impl Store {
     }
 
     /// Sessions that are neither past their absolute expiry nor idle since `idle_cutoff`.
-    pub async fn list_sessions(&self, user_id: i64, now: i64, idle_cutoff: i64) -> StoreResult<Vec<SessionRow>> {
+    pub async fn list_sessions(
+        &self,
+        user_id: i64,
+        now: i64,
+        idle_cutoff: i64,
+    ) -> StoreResult<Vec<SessionRow>> {
         const SQL: &str = "SELECT id, created_at, last_seen_at, user_agent, ip FROM sessions \
                            WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 \
                            ORDER BY last_seen_at DESC, id DESC";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(user_id).bind(now).bind(idle_cutoff).fetch_all(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as(SQL).bind(user_id).bind(now).bind(idle_cutoff).fetch_all(pool).await)?,
+        )
     }
 
     /// Deletes one session of the user; false when it was not theirs or no longer exists.
@@ -77,12 +84,16 @@ impl Store {
     pub async fn delete_other_sessions(&self, user_id: i64, keep: Option<i64>) -> StoreResult<u64> {
         const SQL: &str = "DELETE FROM sessions WHERE user_id = $1 AND id <> $2";
         let keep = keep.unwrap_or(-1);
-        Ok(on_pool!(self, pool => sqlx::query(SQL).bind(user_id).bind(keep).execute(pool).await.map(|r| r.rows_affected()))?)
+        Ok(
+            on_pool!(self, pool => sqlx::query(SQL).bind(user_id).bind(keep).execute(pool).await.map(|r| r.rows_affected()))?,
+        )
     }
 
     /// Removes sessions past their absolute expiry or idle since `idle_cutoff`.
     pub async fn purge_sessions(&self, now: i64, idle_cutoff: i64) -> StoreResult<u64> {
         const SQL: &str = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2";
-        Ok(on_pool!(self, pool => sqlx::query(SQL).bind(now).bind(idle_cutoff).execute(pool).await.map(|r| r.rows_affected()))?)
+        Ok(
+            on_pool!(self, pool => sqlx::query(SQL).bind(now).bind(idle_cutoff).execute(pool).await.map(|r| r.rows_affected()))?,
+        )
     }
 }
