@@ -47,5 +47,5 @@ export const portalEnv: Record<string, string> = {
   PORTAL_SMTP_URL: `file://${path.join(tmpDir, 'mail')}`,
   PORTAL_CAPTCHA: 'off',
   PORTAL_SITE_ROOT: path.join(repoRoot, 'target', 'site'),
-  RUST_LOG: process.env.RUST_LOG || 'info',
+  RUST_LOG: process.env.RUST_LOG || 'warn',
 };
