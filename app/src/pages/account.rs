@@ -79,7 +79,7 @@ fn sessions_section(
         <section class="card" aria-labelledby="sessions-heading">
             <h2 id="sessions-heading">"Your sessions"</h2>
             <p class="muted">
-                {format!("You are signed in on {count} {}.", if count == 1 { "device" } else { "devices" })}
+                {format!("You have {count} active {}.", if count == 1 { "session" } else { "sessions" })}
                 " If you don't recognise one, sign it out and change your password."
             </p>
             <ul role="list" class="session-list">
