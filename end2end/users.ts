@@ -5,9 +5,15 @@ export interface TestUser {
 }
 
 /** Used by most tests; collects a session per login and nobody counts them. */
-export const alice: TestUser = { email: 'alice@example.com', password: 'Correct-Horse-Battery-9!' };
+export const alice: TestUser = { email: 'alice@example.com', password: 'Tq7#vLm2@pXz9!kR' };
 
 /** Used by the tests that count sessions; each of them cleans up after itself. */
-export const bob: TestUser = { email: 'bob@example.com', password: 'Another-Secret-Pass-7?' };
+export const bob: TestUser = { email: 'bob@example.com', password: 'Wb4%nHs8*cJy3?eD' };
 
-export const users: readonly TestUser[] = [alice, bob];
+/** Changes her password with JavaScript on (and the generator). */
+export const carol: TestUser = { email: 'carol@example.com', password: 'Fk6&uPz4^rNq8#wG' };
+
+/** Changes his password with JavaScript off. */
+export const dave: TestUser = { email: 'dave@example.com', password: 'Hm3*eTx7!vBc2$qL' };
+
+export const users: readonly TestUser[] = [alice, bob, carol, dave];

@@ -43,4 +43,9 @@ if [ "${1:-}" = "--test" ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
   npm_ci end2end
+  # The mail tests talk to a real SMTP server: Python's aiosmtpd.
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    step "installing aiosmtpd for the mail tests"
+    python3 -m pip install --quiet aiosmtpd==1.4.6
+  fi
 fi

@@ -19,10 +19,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_owned(),
-            message: message.into(),
-        }
+        Self { field: field.to_owned(), message: message.into() }
     }
 }
 
@@ -55,11 +52,7 @@ pub enum AppError {
 }
 
 fn join_messages(errors: &[FieldError]) -> String {
-    errors
-        .iter()
-        .map(|e| e.message.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ")
 }
 
 impl AppError {
@@ -83,10 +76,11 @@ impl AppError {
     /// The message for one form field, if this error has one.
     pub fn for_field(&self, field: &str) -> Option<String> {
         match self {
-            Self::Invalid(errors) => errors
-                .iter()
-                .find(|e| e.field == field)
-                .map(|e| e.message.clone()),
+            Self::Invalid(errors) => {
+                let messages: Vec<&str> =
+                    errors.iter().filter(|e| e.field == field).map(|e| e.message.as_str()).collect();
+                (!messages.is_empty()).then(|| messages.join(" "))
+            }
             _ => None,
         }
     }
@@ -127,19 +121,14 @@ mod tests {
             FieldError::new("email", "Enter your email address."),
             FieldError::new("password", "Enter your password."),
         ]);
-        assert_eq!(
-            err.for_field("password").as_deref(),
-            Some("Enter your password.")
-        );
+        assert_eq!(err.for_field("password").as_deref(), Some("Enter your password."));
         assert_eq!(err.form_message(), None);
         assert_eq!(err.status(), 400);
     }
 
     #[test]
     fn argument_errors_are_client_errors_without_detail() {
-        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args(
-            "invalid utf-8 at byte 3".into(),
-        ));
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("invalid utf-8 at byte 3".into()));
         assert_eq!(err, AppError::BadRequest);
         assert!(!err.to_string().contains("utf-8"));
         assert_eq!(err.status(), 400);

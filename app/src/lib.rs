@@ -8,6 +8,11 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod pages;
+pub mod password_generator;
+pub mod password_policy;
+
+/// The product's name, as pages and mail show it (and as password checks treat it: a word to avoid).
+pub const SITE_NAME: &str = "Account Portal";
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -16,7 +21,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use pages::{AccountLayout, AccountPage, LoginPage, NotFound};
+use pages::{AccountLayout, AccountPage, ChangePasswordPage, LoginPage, NotFound};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -59,6 +64,7 @@ pub fn App() -> impl IntoView {
                     // Rendered whole before sending, so the page is complete without JavaScript.
                     <ParentRoute path=path!("/account") view=AccountLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=AccountPage/>
+                        <Route path=path!("password") view=ChangePasswordPage/>
                     </ParentRoute>
             </Routes>
         </Router>

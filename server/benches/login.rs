@@ -18,12 +18,7 @@ const PASSWORD: &str = "Correct-Horse-Battery-9!";
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("bench.db").display()
-    ))
-    .await
-    .unwrap();
+    let store = Store::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await.unwrap();
     store.migrate().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -31,36 +26,20 @@ async fn main() {
     config.public_url = format!("http://{addr}").parse().unwrap();
     let argon2 = config.argon2;
     let hasher = PasswordHasher::new(argon2, 1, Duration::from_secs(5)).unwrap();
-    let hash = hasher
-        .hash(&Password::parse(PASSWORD).unwrap())
-        .await
-        .unwrap();
+    let hash = hasher.hash(&Password::parse(PASSWORD).unwrap()).await.unwrap();
     let email = Email::parse("alice@example.com").unwrap();
-    store
-        .insert_user(email.as_str(), &email.key(), &hash, 0)
-        .await
-        .unwrap();
+    store.insert_user(email.as_str(), &email.key(), &hash, 0).await.unwrap();
     let state = portal::startup::build_state_with_store(config, store, Clock::system()).unwrap();
-    portal::serve(listener, state, std::future::pending())
-        .await
-        .unwrap();
+    portal::serve(listener, state, std::future::pending()).await.unwrap();
 
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let url = format!("http://{addr}/api/login");
     let login = |email: &'static str, password: &'static str| {
         let (client, url) = (client.clone(), url.clone());
         async move {
             let started = Instant::now();
-            let status = client
-                .post(&url)
-                .form(&[("email", email), ("password", password)])
-                .send()
-                .await
-                .unwrap()
-                .status();
+            let status =
+                client.post(&url).form(&[("email", email), ("password", password)]).send().await.unwrap().status();
             (started.elapsed(), status.as_u16())
         }
     };
@@ -89,27 +68,17 @@ async fn main() {
         let median = times[times.len() / 2];
         let p95 = times[times.len() * 95 / 100];
         let mean = times.iter().sum::<Duration>() / times.len() as u32;
-        println!(
-            "{name:>15}: median {:>7.2} ms  mean {:>7.2} ms  p95 {:>7.2} ms",
-            ms(median),
-            ms(mean),
-            ms(p95)
-        );
+        println!("{name:>15}: median {:>7.2} ms  mean {:>7.2} ms  p95 {:>7.2} ms", ms(median), ms(mean), ms(p95));
         medians.push(median);
     }
     let diff = ms(medians[0]) - ms(medians[1]);
-    println!(
-        "unknown email − wrong password (medians): {diff:+.2} ms ({:+.1} %)",
-        100.0 * diff / ms(medians[1])
-    );
+    println!("unknown email − wrong password (medians): {diff:+.2} ms ({:+.1} %)", 100.0 * diff / ms(medians[1]));
 
     // Throughput with many clients at once: bounded by the hashing permits, never by memory.
     let started = Instant::now();
     let burst = 32;
-    let results = futures_util::future::join_all(
-        (0..burst).map(|_| login("alice@example.com", "Wrong-Password-123!")),
-    )
-    .await;
+    let results =
+        futures_util::future::join_all((0..burst).map(|_| login("alice@example.com", "Wrong-Password-123!"))).await;
     let busy = results.iter().filter(|(_, s)| *s == 503).count();
     println!(
         "burst of {burst} concurrent wrong-password logins: {:.0} ms in all, {:.1} logins/s, {busy} answered 503",

@@ -7,11 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(
-    name = "portal",
-    version,
-    about = "Account Portal: sign-in and account security for your customers"
-)]
+#[command(name = "portal", version, about = "Account Portal: sign-in and account security for your customers")]
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
@@ -31,8 +27,7 @@ enum Command {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -2,7 +2,13 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use app::backend::{
-    clock::Clock, config::Config, password_hasher::PasswordHasher, sessions, store::Store, AppState,
+    clock::Clock,
+    config::Config,
+    mail::{self, MailQueue, Mailer},
+    password_hasher::PasswordHasher,
+    sessions,
+    store::Store,
+    AppState,
 };
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
@@ -12,38 +18,22 @@ pub async fn build_state(config: Config, clock: Clock) -> anyhow::Result<AppStat
     let store = Store::connect(&config.database_url)
         .await
         .with_context(|| format!("cannot open the {} database", scheme(&config.database_url)))?;
-    store
-        .migrate()
-        .await
-        .context("cannot migrate the database")?;
+    store.migrate().await.context("cannot migrate the database")?;
     build_state_with_store(config, store, clock)
 }
 
 /// The same, with a store the caller already opened and migrated.
-pub fn build_state_with_store(
-    config: Config,
-    store: Store,
-    clock: Clock,
-) -> anyhow::Result<AppState> {
-    let hasher = PasswordHasher::new(
-        config.argon2,
-        config.hash_concurrency,
-        config.hash_queue_timeout,
-    )
-    .context("cannot set up password hashing")?;
+pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> anyhow::Result<AppState> {
+    let hasher = PasswordHasher::new(config.argon2, config.hash_concurrency, config.hash_queue_timeout)
+        .context("cannot set up password hashing")?;
+    let mailer = Mailer::from_config(&config).context("cannot set up mail")?;
     let leptos_options = LeptosOptions::builder()
         .output_name("portal")
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
         .build();
-    Ok(AppState {
-        config: Arc::new(config),
-        store,
-        hasher,
-        clock,
-        leptos_options,
-    })
+    Ok(AppState { config: Arc::new(config), store, hasher, clock, mail: MailQueue::new(), mailer, leptos_options })
 }
 
 fn scheme(url: &str) -> &str {
@@ -64,14 +54,12 @@ pub async fn serve(
 ) -> std::io::Result<Portal> {
     let addr = listener.local_addr()?;
     spawn_session_purge(state.clone());
+    mail::worker::spawn(state.store.clone(), state.mailer.clone(), state.mail.clone(), state.clock.clone());
     let router = crate::web::router(state);
     let task = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
     });
     Ok(Portal { addr, task })
 }

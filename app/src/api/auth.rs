@@ -13,11 +13,9 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 
     let state = request::app_state()?;
     let (email, password) = parse_credentials(&email, &password)?;
-    let user_id = login::authenticate(&state, &email, &password)
-        .await
-        .inspect_err(|e| {
-            tracing::info!(reason = %e, "login refused");
-        })?;
+    let user_id = login::authenticate(&state, &email, &password).await.inspect_err(|e| {
+        tracing::info!(reason = %e, "login refused");
+    })?;
     // Rotation: a session the browser already had is ended, never reused.
     if let Some(old) = request::current_session() {
         state.store.delete_session(old.user_id, old.id).await?;
@@ -30,25 +28,16 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 }
 
 #[cfg(feature = "ssr")]
-fn parse_credentials(
-    email: &str,
-    password: &str,
-) -> Result<(crate::domain::Email, crate::domain::Password), AppError> {
+fn parse_credentials(email: &str, password: &str) -> Result<(crate::domain::Email, crate::domain::Password), AppError> {
     use crate::{
         domain::{Email, Password},
         error::FieldError,
     };
     let email = Email::parse(email).map_err(|e| FieldError::new("email", e.to_string()));
-    let password =
-        Password::parse(password).map_err(|e| FieldError::new("password", e.to_string()));
+    let password = Password::parse(password).map_err(|e| FieldError::new("password", e.to_string()));
     match (email, password) {
         (Ok(email), Ok(password)) => Ok((email, password)),
-        (email, password) => Err(AppError::Invalid(
-            [email.err(), password.err()]
-                .into_iter()
-                .flatten()
-                .collect(),
-        )),
+        (email, password) => Err(AppError::Invalid([email.err(), password.err()].into_iter().flatten().collect())),
     }
 }
 
@@ -58,10 +47,7 @@ pub async fn logout() -> Result<(), AppError> {
     use crate::backend::{cookies, request, session_token::SessionToken, sessions};
 
     let state = request::app_state()?;
-    if let Some(token) = request::session_cookie_value(&state.config)
-        .as_deref()
-        .and_then(SessionToken::parse)
-    {
+    if let Some(token) = request::session_cookie_value(&state.config).as_deref().and_then(SessionToken::parse) {
         sessions::end(&state, &token).await?;
     }
     request::set_cookie(&cookies::clear_session_cookie(&state.config))?;

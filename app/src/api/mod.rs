@@ -2,7 +2,9 @@
 //! Their bodies run only on the server; the client gets a stub that posts to `/api/…`.
 
 mod auth;
+mod password;
 mod sessions;
 
 pub use auth::*;
+pub use password::*;
 pub use sessions::*;

@@ -29,19 +29,10 @@ pub async fn account_overview() -> Result<AccountSummary, AppError> {
     let session = request::require_session()?;
     let now = state.clock.now();
     let idle_cutoff = now - state.config.session_idle.as_secs() as i64;
-    let rows = state
-        .store
-        .list_sessions(session.user_id, now, idle_cutoff)
-        .await?;
-    let mut sessions: Vec<SessionView> = rows
-        .into_iter()
-        .map(|row| session_view::view(row, session.id))
-        .collect();
+    let rows = state.store.list_sessions(session.user_id, now, idle_cutoff).await?;
+    let mut sessions: Vec<SessionView> = rows.into_iter().map(|row| session_view::view(row, session.id)).collect();
     sessions.sort_by_key(|s| !s.current);
-    Ok(AccountSummary {
-        email: session.email,
-        sessions,
-    })
+    Ok(AccountSummary { email: session.email, sessions })
 }
 
 /// Ends one of the user's other sessions.
@@ -52,10 +43,7 @@ pub async fn sign_out_session(id: i64) -> Result<(), AppError> {
     let state = request::app_state()?;
     let session = request::require_session()?;
     if id == session.id {
-        return Err(AppError::field(
-            "id",
-            "Use \u{201c}Log out\u{201d} to end the session you are using.",
-        ));
+        return Err(AppError::field("id", "Use \u{201c}Log out\u{201d} to end the session you are using."));
     }
     if !state.store.delete_session(session.user_id, id).await? {
         return Err(AppError::NotFound);
@@ -71,14 +59,7 @@ pub async fn sign_out_other_sessions() -> Result<u64, AppError> {
 
     let state = request::app_state()?;
     let session = request::require_session()?;
-    let ended = state
-        .store
-        .delete_other_sessions(session.user_id, Some(session.id))
-        .await?;
-    tracing::info!(
-        user_id = session.user_id,
-        ended,
-        "signed out all other sessions"
-    );
+    let ended = state.store.delete_other_sessions(session.user_id, Some(session.id)).await?;
+    tracing::info!(user_id = session.user_id, ended, "signed out all other sessions");
     Ok(ended)
 }

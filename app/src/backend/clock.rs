@@ -21,18 +21,15 @@ impl Clock {
     pub fn now(&self) -> i64 {
         match &self.0 {
             Some(t) => t.load(Ordering::SeqCst),
-            None => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64),
+            None => {
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+            }
         }
     }
 
     /// Moves a manual clock forward; the system clock cannot be moved.
     pub fn advance(&self, secs: i64) {
-        let t = self
-            .0
-            .as_ref()
-            .expect("only a manual clock can be advanced");
+        let t = self.0.as_ref().expect("only a manual clock can be advanced");
         t.fetch_add(secs, Ordering::SeqCst);
     }
 }

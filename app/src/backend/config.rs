@@ -12,6 +12,8 @@ use figment::{
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::password_policy::PasswordPolicy;
+
 /// The settings as written by an operator, before they are checked.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct RawConfig {
@@ -30,6 +32,14 @@ struct RawConfig {
     argon2_parallelism: u32,
     hash_concurrency: Option<usize>,
     hash_queue_timeout_secs: u64,
+    password_policy: String,
+    password_min_length: Option<usize>,
+    password_require_upper: Option<bool>,
+    password_require_lower: Option<bool>,
+    password_require_digit: Option<bool>,
+    password_require_symbol: Option<bool>,
+    password_reject_dictionary_words: Option<bool>,
+    password_min_score: Option<u8>,
 }
 
 impl Default for RawConfig {
@@ -50,6 +60,14 @@ impl Default for RawConfig {
             argon2_parallelism: 1,
             hash_concurrency: None,
             hash_queue_timeout_secs: 10,
+            password_policy: "default".into(),
+            password_min_length: None,
+            password_require_upper: None,
+            password_require_lower: None,
+            password_require_digit: None,
+            password_require_symbol: None,
+            password_reject_dictionary_words: None,
+            password_min_score: None,
         }
     }
 }
@@ -92,6 +110,7 @@ pub struct Config {
     pub argon2: Argon2Settings,
     pub hash_concurrency: usize,
     pub hash_queue_timeout: Duration,
+    pub password_policy: PasswordPolicy,
 }
 
 /// A setting that cannot be used, named as the operator wrote it.
@@ -103,10 +122,7 @@ pub struct ConfigError {
 }
 
 fn bad(setting: &str, message: impl Into<String>) -> ConfigError {
-    ConfigError {
-        setting: setting.to_owned(),
-        message: message.into(),
-    }
+    ConfigError { setting: setting.to_owned(), message: message.into() }
 }
 
 impl Config {
@@ -117,11 +133,8 @@ impl Config {
             .merge(Toml::file(&file))
             .merge(Env::prefixed("PORTAL_").ignore(&["config"]));
         let raw: RawConfig = figment.extract().map_err(|e| {
-            let setting = e
-                .path
-                .first()
-                .map(|key| format!("PORTAL_{}", key.to_uppercase()))
-                .unwrap_or_else(|| file.clone());
+            let setting =
+                e.path.first().map(|key| format!("PORTAL_{}", key.to_uppercase())).unwrap_or_else(|| file.clone());
             bad(&setting, e.kind.to_string())
         })?;
         Self::from_raw(raw)
@@ -129,73 +142,46 @@ impl Config {
 
     /// The defaults with an explicit database and address: what tests and tools start from.
     pub fn for_database(database_url: &str) -> Result<Self, ConfigError> {
-        Self::from_raw(RawConfig {
-            database_url: database_url.to_owned(),
-            ..RawConfig::default()
-        })
+        Self::from_raw(RawConfig { database_url: database_url.to_owned(), ..RawConfig::default() })
     }
 
     fn from_raw(raw: RawConfig) -> Result<Self, ConfigError> {
         let listen: SocketAddr = raw.listen.parse().map_err(|_| {
-            bad(
-                "PORTAL_LISTEN",
-                format!(
-                    "'{}' is not an address:port such as 127.0.0.1:3000",
-                    raw.listen
-                ),
-            )
+            bad("PORTAL_LISTEN", format!("'{}' is not an address:port such as 127.0.0.1:3000", raw.listen))
         })?;
         let public_url = parse_public_url(raw.public_url.as_deref(), listen)?;
         let database_url = parse_database_url(&raw.database_url)?;
         let mail_transport = parse_mail_transport(&raw.smtp_url)?;
         if !raw.mail_from.contains('@') || raw.mail_from.contains(['\r', '\n']) {
-            return Err(bad(
-                "PORTAL_MAIL_FROM",
-                "expected an address such as 'Account Portal <no-reply@example.com>'",
-            ));
+            return Err(bad("PORTAL_MAIL_FROM", "expected an address such as 'Account Portal <no-reply@example.com>'"));
         }
         let captcha = match raw.captcha.as_str() {
             "pow" => CaptchaMode::Pow,
             "off" => CaptchaMode::Off,
-            other => {
-                return Err(bad(
-                    "PORTAL_CAPTCHA",
-                    format!("'{other}' is not one of: pow, off"),
-                ))
-            }
+            other => return Err(bad("PORTAL_CAPTCHA", format!("'{other}' is not one of: pow, off"))),
         };
         let cookie_secure = raw.cookie_secure.unwrap_or(public_url.scheme() == "https");
         if public_url.scheme() == "https" && !cookie_secure {
-            tracing::warn!("PORTAL_COOKIE_SECURE=false while PORTAL_PUBLIC_URL is https: session cookies may travel in clear text");
+            tracing::warn!(
+                "PORTAL_COOKIE_SECURE=false while PORTAL_PUBLIC_URL is https: session cookies may travel in clear text"
+            );
         }
         if raw.session_idle_secs == 0 || raw.session_lifetime_secs == 0 {
-            return Err(bad(
-                "PORTAL_SESSION_IDLE_SECS",
-                "session lifetimes must be at least one second",
-            ));
+            return Err(bad("PORTAL_SESSION_IDLE_SECS", "session lifetimes must be at least one second"));
         }
         let argon2 = Argon2Settings {
             memory_kib: raw.argon2_memory_kib,
             iterations: raw.argon2_iterations,
             parallelism: raw.argon2_parallelism,
         };
-        argon2::Params::new(
-            argon2.memory_kib,
-            argon2.iterations,
-            argon2.parallelism,
-            None,
-        )
-        .map_err(|e| {
-            bad(
-                "PORTAL_ARGON2_MEMORY_KIB",
-                format!("invalid argon2 parameters: {e}"),
-            )
-        })?;
+        argon2::Params::new(argon2.memory_kib, argon2.iterations, argon2.parallelism, None)
+            .map_err(|e| bad("PORTAL_ARGON2_MEMORY_KIB", format!("invalid argon2 parameters: {e}")))?;
         let hash_concurrency = match raw.hash_concurrency {
             Some(0) => return Err(bad("PORTAL_HASH_CONCURRENCY", "must be at least 1")),
             Some(n) => n,
             None => default_hash_concurrency(argon2.memory_kib),
         };
+        let password_policy = parse_password_policy(&raw)?;
         Ok(Self {
             listen,
             database_url,
@@ -210,6 +196,7 @@ impl Config {
             argon2,
             hash_concurrency,
             hash_queue_timeout: Duration::from_secs(raw.hash_queue_timeout_secs),
+            password_policy,
         })
     }
 
@@ -229,8 +216,7 @@ fn default_hash_concurrency(memory_kib: u32) -> usize {
 
 fn parse_public_url(value: Option<&str>, listen: SocketAddr) -> Result<Url, ConfigError> {
     let text = value.map_or_else(|| format!("http://{listen}"), str::to_owned);
-    let url = Url::parse(&text)
-        .map_err(|e| bad("PORTAL_PUBLIC_URL", format!("'{text}' is not a URL: {e}")))?;
+    let url = Url::parse(&text).map_err(|e| bad("PORTAL_PUBLIC_URL", format!("'{text}' is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(bad(
             "PORTAL_PUBLIC_URL",
@@ -238,45 +224,62 @@ fn parse_public_url(value: Option<&str>, listen: SocketAddr) -> Result<Url, Conf
         ));
     }
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(bad(
-            "PORTAL_PUBLIC_URL",
-            "give the origin only (scheme, host and port), with no path",
-        ));
+        return Err(bad("PORTAL_PUBLIC_URL", "give the origin only (scheme, host and port), with no path"));
     }
     Ok(url)
 }
 
+/// A preset (`default`: the product's rules; `nist`: NIST SP 800-63B style), then any overrides.
+fn parse_password_policy(raw: &RawConfig) -> Result<PasswordPolicy, ConfigError> {
+    let mut policy = match raw.password_policy.as_str() {
+        "default" => PasswordPolicy::default(),
+        "nist" => PasswordPolicy::nist(),
+        other => return Err(bad("PORTAL_PASSWORD_POLICY", format!("'{other}' is not one of: default, nist"))),
+    };
+    let set = |field: &mut bool, value: Option<bool>| {
+        if let Some(v) = value {
+            *field = v;
+        }
+    };
+    set(&mut policy.require_upper, raw.password_require_upper);
+    set(&mut policy.require_lower, raw.password_require_lower);
+    set(&mut policy.require_digit, raw.password_require_digit);
+    set(&mut policy.require_symbol, raw.password_require_symbol);
+    set(&mut policy.reject_dictionary_words, raw.password_reject_dictionary_words);
+    if let Some(n) = raw.password_min_length {
+        if !(8..=64).contains(&n) {
+            return Err(bad("PORTAL_PASSWORD_MIN_LENGTH", "must be between 8 and 64"));
+        }
+        policy.min_length = n;
+    }
+    if let Some(score) = raw.password_min_score {
+        if score > 4 {
+            return Err(bad("PORTAL_PASSWORD_MIN_SCORE", "must be between 0 and 4"));
+        }
+        policy.min_score = score;
+    }
+    Ok(policy)
+}
+
 fn parse_database_url(value: &str) -> Result<String, ConfigError> {
-    if value.starts_with("sqlite:")
-        || value.starts_with("postgres://")
-        || value.starts_with("postgresql://")
-    {
+    if value.starts_with("sqlite:") || value.starts_with("postgres://") || value.starts_with("postgresql://") {
         Ok(value.to_owned())
     } else {
-        Err(bad(
-            "PORTAL_DATABASE_URL",
-            "expected sqlite://PATH or postgres://USER@HOST/DATABASE",
-        ))
+        Err(bad("PORTAL_DATABASE_URL", "expected sqlite://PATH or postgres://USER@HOST/DATABASE"))
     }
 }
 
 fn parse_mail_transport(value: &str) -> Result<MailTransport, ConfigError> {
     if let Some(dir) = value.strip_prefix("file://") {
         if dir.is_empty() {
-            return Err(bad(
-                "PORTAL_SMTP_URL",
-                "file:// needs a directory, e.g. file://./data/mail",
-            ));
+            return Err(bad("PORTAL_SMTP_URL", "file:// needs a directory, e.g. file://./data/mail"));
         }
         return Ok(MailTransport::Files(PathBuf::from(dir)));
     }
     let url = Url::parse(value).map_err(|e| bad("PORTAL_SMTP_URL", format!("not a URL: {e}")))?;
     match url.scheme() {
         "smtp" | "smtps" if url.host().is_some() => Ok(MailTransport::Smtp(url)),
-        _ => Err(bad(
-            "PORTAL_SMTP_URL",
-            "expected smtp://HOST:PORT, smtps://HOST:PORT or file://DIR",
-        )),
+        _ => Err(bad("PORTAL_SMTP_URL", "expected smtp://HOST:PORT, smtps://HOST:PORT or file://DIR")),
     }
 }
 
@@ -294,21 +297,15 @@ mod tests {
         assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
         assert_eq!(config.public_url.as_str(), "http://127.0.0.1:3000/");
         assert!(!config.cookie_secure);
-        assert_eq!(
-            config.mail_transport,
-            MailTransport::Files("./data/mail".into())
-        );
+        assert_eq!(config.mail_transport, MailTransport::Files("./data/mail".into()));
         assert_eq!(config.captcha, CaptchaMode::Pow);
         assert!(config.hash_concurrency >= 1);
     }
 
     #[test]
     fn an_https_public_url_makes_cookies_secure() {
-        let config = Config::from_raw(RawConfig {
-            public_url: Some("https://account.example.com".into()),
-            ..raw()
-        })
-        .unwrap();
+        let config =
+            Config::from_raw(RawConfig { public_url: Some("https://account.example.com".into()), ..raw() }).unwrap();
         assert!(config.cookie_secure);
         assert_eq!(config.link("/reset"), "https://account.example.com/reset");
     }
@@ -316,55 +313,16 @@ mod tests {
     #[test]
     fn bad_values_name_the_setting() {
         let cases = [
-            (
-                RawConfig {
-                    listen: "localhost".into(),
-                    ..raw()
-                },
-                "PORTAL_LISTEN",
-            ),
-            (
-                RawConfig {
-                    public_url: Some("ftp://x".into()),
-                    ..raw()
-                },
-                "PORTAL_PUBLIC_URL",
-            ),
-            (
-                RawConfig {
-                    public_url: Some("https://x.example/app".into()),
-                    ..raw()
-                },
-                "PORTAL_PUBLIC_URL",
-            ),
-            (
-                RawConfig {
-                    database_url: "mysql://x".into(),
-                    ..raw()
-                },
-                "PORTAL_DATABASE_URL",
-            ),
-            (
-                RawConfig {
-                    smtp_url: "http://mail".into(),
-                    ..raw()
-                },
-                "PORTAL_SMTP_URL",
-            ),
-            (
-                RawConfig {
-                    captcha: "maybe".into(),
-                    ..raw()
-                },
-                "PORTAL_CAPTCHA",
-            ),
-            (
-                RawConfig {
-                    argon2_memory_kib: 1,
-                    ..raw()
-                },
-                "PORTAL_ARGON2_MEMORY_KIB",
-            ),
+            (RawConfig { listen: "localhost".into(), ..raw() }, "PORTAL_LISTEN"),
+            (RawConfig { public_url: Some("ftp://x".into()), ..raw() }, "PORTAL_PUBLIC_URL"),
+            (RawConfig { public_url: Some("https://x.example/app".into()), ..raw() }, "PORTAL_PUBLIC_URL"),
+            (RawConfig { database_url: "mysql://x".into(), ..raw() }, "PORTAL_DATABASE_URL"),
+            (RawConfig { smtp_url: "http://mail".into(), ..raw() }, "PORTAL_SMTP_URL"),
+            (RawConfig { captcha: "maybe".into(), ..raw() }, "PORTAL_CAPTCHA"),
+            (RawConfig { argon2_memory_kib: 1, ..raw() }, "PORTAL_ARGON2_MEMORY_KIB"),
+            (RawConfig { password_policy: "weak".into(), ..raw() }, "PORTAL_PASSWORD_POLICY"),
+            (RawConfig { password_min_length: Some(4), ..raw() }, "PORTAL_PASSWORD_MIN_LENGTH"),
+            (RawConfig { password_min_score: Some(5), ..raw() }, "PORTAL_PASSWORD_MIN_SCORE"),
         ];
         for (raw, setting) in cases {
             let err = Config::from_raw(raw).unwrap_err();
@@ -373,12 +331,18 @@ mod tests {
     }
 
     #[test]
+    fn an_operator_can_choose_the_nist_policy_and_adjust_it() {
+        let config =
+            Config::from_raw(RawConfig { password_policy: "nist".into(), password_min_length: Some(16), ..raw() })
+                .unwrap();
+        assert_eq!(config.password_policy.min_length, 16);
+        assert!(!config.password_policy.require_symbol);
+        assert_eq!(Config::from_raw(raw()).unwrap().password_policy, PasswordPolicy::default());
+    }
+
+    #[test]
     fn smtp_urls_are_accepted() {
-        let config = Config::from_raw(RawConfig {
-            smtp_url: "smtps://mail.example.com:465".into(),
-            ..raw()
-        })
-        .unwrap();
+        let config = Config::from_raw(RawConfig { smtp_url: "smtps://mail.example.com:465".into(), ..raw() }).unwrap();
         assert!(matches!(config.mail_transport, MailTransport::Smtp(_)));
     }
 }

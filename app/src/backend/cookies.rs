@@ -16,19 +16,14 @@ pub fn cookie_name(config: &Config) -> &'static str {
 /// The `Set-Cookie` value that hands the browser a new session.
 pub fn session_cookie(config: &Config, token: &SessionToken) -> String {
     base(config, token.expose().to_owned())
-        .max_age(CookieDuration::seconds(
-            config.session_lifetime.as_secs() as i64
-        ))
+        .max_age(CookieDuration::seconds(config.session_lifetime.as_secs() as i64))
         .build()
         .to_string()
 }
 
 /// The `Set-Cookie` value that makes the browser forget its session.
 pub fn clear_session_cookie(config: &Config) -> String {
-    base(config, String::new())
-        .max_age(CookieDuration::ZERO)
-        .build()
-        .to_string()
+    base(config, String::new()).max_age(CookieDuration::ZERO).build().to_string()
 }
 
 fn base(config: &Config, value: String) -> cookie::CookieBuilder<'static> {

@@ -19,31 +19,17 @@ pub enum LoginError {
 }
 
 /// The account id when the password is right and the account may log in.
-pub async fn authenticate(
-    state: &AppState,
-    email: &Email,
-    password: &Password,
-) -> Result<i64, LoginError> {
+pub async fn authenticate(state: &AppState, email: &Email, password: &Password) -> Result<i64, LoginError> {
     let user = state.store.find_user_by_email_key(&email.key()).await?;
-    let verdict = state
-        .hasher
-        .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
-        .await?;
+    let verdict = state.hasher.verify(password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
     let (user, needs_rehash) = match (user, verdict) {
-        (Some(user), Verification::Match { needs_rehash }) if user.disabled_at.is_none() => {
-            (user, needs_rehash)
-        }
+        (Some(user), Verification::Match { needs_rehash }) if user.disabled_at.is_none() => (user, needs_rehash),
         _ => return Err(LoginError::InvalidCredentials),
     };
     if needs_rehash {
         // The password is at hand only now: upgrade the hash to the configured parameters.
         match state.hasher.hash(password).await {
-            Ok(hash) => {
-                state
-                    .store
-                    .update_password_hash(user.id, &hash, state.clock.now())
-                    .await?
-            }
+            Ok(hash) => state.store.update_password_hash(user.id, &hash, state.clock.now()).await?,
             Err(e) => {
                 tracing::warn!(user_id = user.id, error = %e, "could not re-hash a password; keeping the old hash")
             }

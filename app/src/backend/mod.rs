@@ -5,6 +5,8 @@ pub mod clock;
 pub mod config;
 pub mod cookies;
 pub mod login;
+pub mod mail;
+pub mod password_change;
 pub mod password_hasher;
 pub mod request;
 pub mod session_token;

@@ -47,34 +47,16 @@ pub enum Verification {
 }
 
 impl PasswordHasher {
-    pub fn new(
-        settings: Argon2Settings,
-        concurrency: usize,
-        queue_timeout: Duration,
-    ) -> Result<Self, HashError> {
-        let params = Params::new(
-            settings.memory_kib,
-            settings.iterations,
-            settings.parallelism,
-            None,
-        )
-        .map_err(|e| HashError::Failed(e.to_string()))?;
+    pub fn new(settings: Argon2Settings, concurrency: usize, queue_timeout: Duration) -> Result<Self, HashError> {
+        let params = Params::new(settings.memory_kib, settings.iterations, settings.parallelism, None)
+            .map_err(|e| HashError::Failed(e.to_string()))?;
         let mut random = [0u8; 32];
-        rand::Rng::fill(&mut rand::rng(), &mut random);
-        let dummy = Password::parse(&base64::Engine::encode(
-            &base64::engine::general_purpose::STANDARD,
-            random,
-        ))
-        .map_err(|e| HashError::Failed(e.to_string()))?;
+        rand::TryRng::try_fill_bytes(&mut rand::rngs::SysRng, &mut random)
+            .map_err(|e| HashError::Failed(e.to_string()))?;
+        let dummy = Password::parse(&base64::Engine::encode(&base64::engine::general_purpose::STANDARD, random))
+            .map_err(|e| HashError::Failed(e.to_string()))?;
         let dummy_hash = hash_blocking(&params, &dummy)?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                params,
-                permits: Semaphore::new(concurrency),
-                queue_timeout,
-                dummy_hash,
-            }),
-        })
+        Ok(Self { inner: Arc::new(Inner { params, permits: Semaphore::new(concurrency), queue_timeout, dummy_hash }) })
     }
 
     /// The PHC string (`$argon2id$v=19$m=…`) for a new password.
@@ -86,36 +68,26 @@ impl PasswordHasher {
 
     /// Checks `password` against `stored`, or against a dummy hash when there is no account,
     /// which always yields [`Verification::Mismatch`] after the same amount of work.
-    pub async fn verify(
-        &self,
-        password: &Password,
-        stored: Option<&str>,
-    ) -> Result<Verification, HashError> {
+    pub async fn verify(&self, password: &Password, stored: Option<&str>) -> Result<Verification, HashError> {
         let known = stored.is_some();
         let phc = stored.unwrap_or(&self.inner.dummy_hash).to_owned();
         let params = self.inner.params.clone();
         let password = password.clone();
-        let result = self
-            .run(move || verify_blocking(&params, &password, &phc))
-            .await??;
-        Ok(if known {
-            result
-        } else {
-            Verification::Mismatch
-        })
+        let result = self.run(move || verify_blocking(&params, &password, &phc)).await??;
+        Ok(if known { result } else { Verification::Mismatch })
     }
 
-    async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, HashError> {
+    /// Runs other CPU-heavy password work (strength checks) under the same bound.
+    pub async fn bounded<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
+        self.run(work).await
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
         let _permit = tokio::time::timeout(self.inner.queue_timeout, self.inner.permits.acquire())
             .await
             .map_err(|_| HashError::Busy)?
             .map_err(|_| HashError::Busy)?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| HashError::Failed(e.to_string()))
+        tokio::task::spawn_blocking(work).await.map_err(|e| HashError::Failed(e.to_string()))
     }
 }
 
@@ -131,18 +103,11 @@ fn hash_blocking(params: &Params, password: &Password) -> Result<String, HashErr
         .map_err(|e| HashError::Failed(e.to_string()))
 }
 
-fn verify_blocking(
-    params: &Params,
-    password: &Password,
-    phc: &str,
-) -> Result<Verification, HashError> {
-    let parsed = PasswordHash::new(phc)
-        .map_err(|e| HashError::Failed(format!("stored hash unreadable: {e}")))?;
+fn verify_blocking(params: &Params, password: &Password, phc: &str) -> Result<Verification, HashError> {
+    let parsed = PasswordHash::new(phc).map_err(|e| HashError::Failed(format!("stored hash unreadable: {e}")))?;
     // Verification uses the parameters recorded in the hash itself.
     match Argon2::default().verify_password(password.expose().as_bytes(), &parsed) {
-        Ok(()) => Ok(Verification::Match {
-            needs_rehash: !uses_params(&parsed, params),
-        }),
+        Ok(()) => Ok(Verification::Match { needs_rehash: !uses_params(&parsed, params) }),
         Err(argon2::password_hash::Error::Password) => Ok(Verification::Mismatch),
         Err(e) => Err(HashError::Failed(e.to_string())),
     }
@@ -164,11 +129,7 @@ mod tests {
     use super::*;
 
     fn hasher(memory_kib: u32) -> PasswordHasher {
-        let settings = Argon2Settings {
-            memory_kib,
-            iterations: 1,
-            parallelism: 1,
-        };
+        let settings = Argon2Settings { memory_kib, iterations: 1, parallelism: 1 };
         PasswordHasher::new(settings, 2, Duration::from_secs(5)).unwrap()
     }
 
@@ -182,49 +143,28 @@ mod tests {
         let hash = hasher.hash(&pw("correct horse")).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
         assert_eq!(
-            hasher
-                .verify(&pw("correct horse"), Some(&hash))
-                .await
-                .unwrap(),
-            Verification::Match {
-                needs_rehash: false
-            }
+            hasher.verify(&pw("correct horse"), Some(&hash)).await.unwrap(),
+            Verification::Match { needs_rehash: false }
         );
-        assert_eq!(
-            hasher
-                .verify(&pw("wrong horse"), Some(&hash))
-                .await
-                .unwrap(),
-            Verification::Mismatch
-        );
+        assert_eq!(hasher.verify(&pw("wrong horse"), Some(&hash)).await.unwrap(), Verification::Mismatch);
     }
 
     #[tokio::test]
     async fn an_unknown_account_never_matches() {
         let hasher = hasher(1024);
-        assert_eq!(
-            hasher.verify(&pw("anything"), None).await.unwrap(),
-            Verification::Mismatch
-        );
+        assert_eq!(hasher.verify(&pw("anything"), None).await.unwrap(), Verification::Mismatch);
     }
 
     #[tokio::test]
     async fn a_hash_with_old_parameters_asks_to_be_rehashed() {
         let old = hasher(1024).hash(&pw("correct horse")).await.unwrap();
-        let verdict = hasher(2048)
-            .verify(&pw("correct horse"), Some(&old))
-            .await
-            .unwrap();
+        let verdict = hasher(2048).verify(&pw("correct horse"), Some(&old)).await.unwrap();
         assert_eq!(verdict, Verification::Match { needs_rehash: true });
     }
 
     #[tokio::test]
     async fn a_saturated_hasher_answers_busy_instead_of_queueing_forever() {
-        let settings = Argon2Settings {
-            memory_kib: 1024,
-            iterations: 1,
-            parallelism: 1,
-        };
+        let settings = Argon2Settings { memory_kib: 1024, iterations: 1, parallelism: 1 };
         let hasher = PasswordHasher::new(settings, 1, Duration::from_millis(0)).unwrap();
         let _held = hasher.inner.permits.acquire().await.unwrap();
         assert!(matches!(hasher.hash(&pw("x")).await, Err(HashError::Busy)));

@@ -32,10 +32,7 @@ fn parts() -> Result<Parts, AppError> {
 
 /// The session the server resolved from the cookie, if any.
 pub fn current_session() -> Option<CurrentSession> {
-    use_context::<Parts>()?
-        .extensions
-        .get::<CurrentSession>()
-        .cloned()
+    use_context::<Parts>()?.extensions.get::<CurrentSession>().cloned()
 }
 
 /// The signed-in session, or [`AppError::Unauthenticated`].
@@ -50,13 +47,15 @@ pub fn client_info() -> Result<ClientInfo, AppError> {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip().to_string())
         .unwrap_or_default();
-    let user_agent = parts
-        .headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     Ok(ClientInfo { ip, user_agent })
+}
+
+/// True for a plain HTML form post (no JavaScript): the browser expects a redirect back.
+pub fn is_plain_form_post() -> bool {
+    use_context::<Parts>()
+        .and_then(|p| p.headers.get(header::ACCEPT)?.to_str().ok().map(|a| a.contains("text/html")))
+        .unwrap_or(false)
 }
 
 /// Adds a `Set-Cookie` header to the server function's response.
@@ -70,10 +69,9 @@ pub fn set_cookie(value: &str) -> Result<(), AppError> {
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::DuplicateEmail => AppError::field(
-                "email",
-                "An account with this email address already exists.",
-            ),
+            StoreError::DuplicateEmail => {
+                AppError::field("email", "An account with this email address already exists.")
+            }
             other => {
                 tracing::error!(error = ?other, "storage failed");
                 match other {

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
-use rand::TryRngCore as _;
+use rand::TryRng as _;
 use sha2::{Digest, Sha256};
 
 pub struct SessionToken(String);
@@ -14,9 +14,7 @@ impl SessionToken {
     /// A fresh token from the operating system's CSPRNG.
     pub fn generate() -> Self {
         let mut bytes = [0u8; TOKEN_BYTES];
-        rand::rngs::OsRng
-            .try_fill_bytes(&mut bytes)
-            .expect("the operating system's random number generator failed");
+        rand::rngs::SysRng.try_fill_bytes(&mut bytes).expect("the operating system's random number generator failed");
         Self(URL_SAFE_NO_PAD.encode(bytes))
     }
 

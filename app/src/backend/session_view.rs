@@ -9,11 +9,7 @@ pub fn view(row: SessionRow, current_id: i64) -> SessionView {
     SessionView {
         id: row.id,
         browser: browser(&row.user_agent),
-        ip: if row.ip.is_empty() {
-            "unknown address".into()
-        } else {
-            row.ip
-        },
+        ip: if row.ip.is_empty() { "unknown address".into() } else { row.ip },
         created: timestamp(row.created_at),
         last_seen: timestamp(row.last_seen_at),
         current: row.id == current_id,
@@ -21,15 +17,11 @@ pub fn view(row: SessionRow, current_id: i64) -> SessionView {
 }
 
 /// "Chrome 120 on Linux", or the raw agent's first words when it is not a known browser.
-fn browser(user_agent: &str) -> String {
+pub fn browser(user_agent: &str) -> String {
     match woothee::parser::Parser::new().parse(user_agent) {
         Some(ua) if ua.name != "UNKNOWN" => {
             let major = ua.version.split('.').next().unwrap_or_default();
-            let os = if ua.os == "UNKNOWN" {
-                String::new()
-            } else {
-                format!(" on {}", ua.os)
-            };
+            let os = if ua.os == "UNKNOWN" { String::new() } else { format!(" on {}", ua.os) };
             format!("{} {}{}", ua.name, major, os).replace("  ", " ")
         }
         _ if user_agent.trim().is_empty() => "Unknown browser".into(),
@@ -40,12 +32,7 @@ fn browser(user_agent: &str) -> String {
 fn timestamp(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix)
         .ok()
-        .and_then(|t| {
-            t.format(format_description!(
-                "[year]-[month]-[day] [hour]:[minute] UTC"
-            ))
-            .ok()
-        })
+        .and_then(|t| t.format(format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok())
         .unwrap_or_else(|| "unknown".into())
 }
 
@@ -55,7 +42,8 @@ mod tests {
 
     #[test]
     fn browsers_are_named_in_words() {
-        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+        let chrome =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
         assert_eq!(browser(chrome), "Chrome 120 on Linux");
         assert_eq!(browser(""), "Unknown browser");
         assert!(browser("curl/8.5.0").contains("curl"));

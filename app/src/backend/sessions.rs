@@ -26,18 +26,10 @@ pub struct ClientInfo {
 const TOUCH_INTERVAL_SECS: i64 = 60;
 const MAX_USER_AGENT_CHARS: usize = 512;
 
-pub async fn start(
-    state: &AppState,
-    user_id: i64,
-    client: &ClientInfo,
-) -> StoreResult<SessionToken> {
+pub async fn start(state: &AppState, user_id: i64, client: &ClientInfo) -> StoreResult<SessionToken> {
     let token = SessionToken::generate();
     let now = state.clock.now();
-    let user_agent: String = client
-        .user_agent
-        .chars()
-        .take(MAX_USER_AGENT_CHARS)
-        .collect();
+    let user_agent: String = client.user_agent.chars().take(MAX_USER_AGENT_CHARS).collect();
     state
         .store
         .insert_session(NewSession {
@@ -53,33 +45,20 @@ pub async fn start(
 }
 
 /// The live session a token belongs to, if any; refreshes its idle timer.
-pub async fn resolve(
-    state: &AppState,
-    token: &SessionToken,
-) -> StoreResult<Option<CurrentSession>> {
+pub async fn resolve(state: &AppState, token: &SessionToken) -> StoreResult<Option<CurrentSession>> {
     let Some(record) = state.store.find_session(&token.hash()).await? else {
         return Ok(None);
     };
     let now = state.clock.now();
     let idle_limit = state.config.session_idle.as_secs() as i64;
-    if now >= record.expires_at
-        || now - record.last_seen_at >= idle_limit
-        || record.disabled_at.is_some()
-    {
-        state
-            .store
-            .delete_session(record.user_id, record.id)
-            .await?;
+    if now >= record.expires_at || now - record.last_seen_at >= idle_limit || record.disabled_at.is_some() {
+        state.store.delete_session(record.user_id, record.id).await?;
         return Ok(None);
     }
     if now - record.last_seen_at >= TOUCH_INTERVAL_SECS {
         state.store.touch_session(record.id, now).await?;
     }
-    Ok(Some(CurrentSession {
-        id: record.id,
-        user_id: record.user_id,
-        email: record.email,
-    }))
+    Ok(Some(CurrentSession { id: record.id, user_id: record.user_id, email: record.email }))
 }
 
 pub async fn end(state: &AppState, token: &SessionToken) -> StoreResult<()> {

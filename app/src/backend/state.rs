@@ -3,7 +3,13 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use super::{clock::Clock, config::Config, password_hasher::PasswordHasher, store::Store};
+use super::{
+    clock::Clock,
+    config::Config,
+    mail::{MailQueue, Mailer},
+    password_hasher::PasswordHasher,
+    store::Store,
+};
 
 /// Everything a request needs, built once at start-up and handed to handlers and server
 /// functions (through Leptos context). There is no global state.
@@ -13,6 +19,10 @@ pub struct AppState {
     pub store: Store,
     pub hasher: PasswordHasher,
     pub clock: Clock,
+    /// Where requests queue mail; the worker started by the server sends it.
+    pub mail: MailQueue,
+    /// What the worker sends with.
+    pub mailer: Mailer,
     pub leptos_options: LeptosOptions,
 }
 

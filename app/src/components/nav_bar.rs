@@ -12,6 +12,7 @@ pub fn NavBar(email: String) -> impl IntoView {
                 <a class="brand" href="/account">"Account Portal"</a>
                 <div class="account-menu">
                     <span class="account-email" title="Signed in as">{email}</span>
+                    <a class="button button-quiet" href="/account/password">"Change Password"</a>
                     <ActionForm action=logout attr:class="inline-form">
                         <button type="submit" class="button button-quiet">"Log out"</button>
                     </ActionForm>

@@ -28,11 +28,9 @@ impl Email {
         if trimmed.len() > MAX_LEN {
             return Err(EmailError::TooLong);
         }
-        let options = email_address::Options::default()
-            .without_display_text()
-            .without_domain_literal();
-        let parsed = email_address::EmailAddress::parse_with_options(trimmed, options)
-            .map_err(|_| EmailError::Malformed)?;
+        let options = email_address::Options::default().without_display_text().without_domain_literal();
+        let parsed =
+            email_address::EmailAddress::parse_with_options(trimmed, options).map_err(|_| EmailError::Malformed)?;
         // A bare host ("user@localhost") is valid in the RFC but never a customer's mailbox.
         if !parsed.domain().contains('.') || parsed.domain().ends_with('.') {
             return Err(EmailError::Malformed);

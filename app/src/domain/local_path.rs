@@ -8,8 +8,7 @@ const MAX_LEN: usize = 2048;
 impl LocalPath {
     /// The `next` parameter if it is a local path, otherwise the account page.
     pub fn parse_or_default(next: Option<&str>) -> Self {
-        next.filter(|n| is_local(n))
-            .map_or_else(|| Self(DEFAULT.to_owned()), |n| Self(n.to_owned()))
+        next.filter(|n| is_local(n)).map_or_else(|| Self(DEFAULT.to_owned()), |n| Self(n.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -50,11 +49,7 @@ mod tests {
             "/login?next=/x",
             "/ a",
         ] {
-            assert_eq!(
-                LocalPath::parse_or_default(Some(next)).as_str(),
-                "/account",
-                "{next:?}"
-            );
+            assert_eq!(LocalPath::parse_or_default(Some(next)).as_str(), "/account", "{next:?}");
         }
         assert_eq!(LocalPath::parse_or_default(None).as_str(), "/account");
     }

@@ -2,8 +2,10 @@
 
 mod email;
 mod local_path;
+mod new_password;
 mod password;
 
 pub use email::{Email, EmailError};
 pub use local_path::LocalPath;
+pub use new_password::{NewPassword, NewPasswordError};
 pub use password::{Password, PasswordError, MAX_PASSWORD_CHARS};

@@ -31,15 +31,8 @@ pub fn AccountLayout() -> impl IntoView {
 pub fn AccountPage() -> impl IntoView {
     let sign_out_one = ServerAction::<SignOutSession>::new();
     let sign_out_others = ServerAction::<SignOutOtherSessions>::new();
-    let overview = Resource::new(
-        move || {
-            (
-                sign_out_one.version().get(),
-                sign_out_others.version().get(),
-            )
-        },
-        |_| account_overview(),
-    );
+    let overview =
+        Resource::new(move || (sign_out_one.version().get(), sign_out_others.version().get()), |_| account_overview());
     let action_error = Signal::derive(move || {
         let one = sign_out_one.value().get().and_then(Result::err);
         let all = sign_out_others.value().get().and_then(Result::err);
@@ -95,14 +88,7 @@ fn sessions_section(
 }
 
 fn session_item(session: SessionView, sign_out_one: ServerAction<SignOutSession>) -> impl IntoView {
-    let SessionView {
-        id,
-        browser,
-        ip,
-        created,
-        last_seen,
-        current,
-    } = session;
+    let SessionView { id, browser, ip, created, last_seen, current } = session;
     let hidden_name = format!(" of {browser} ({ip})");
     view! {
         <li class="session" class:session-current=current>

@@ -5,13 +5,8 @@ use app::backend::{config::Config, store::Store};
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     use anyhow::Context as _;
-    let store = Store::connect(&config.database_url)
-        .await
-        .context("cannot open the database")?;
-    store
-        .migrate()
-        .await
-        .context("cannot migrate the database")?;
+    let store = Store::connect(&config.database_url).await.context("cannot open the database")?;
+    store.migrate().await.context("cannot migrate the database")?;
     Ok(store)
 }
 

@@ -3,7 +3,8 @@ use std::io::{BufRead as _, IsTerminal as _};
 use anyhow::{bail, Context as _};
 use app::{
     backend::{clock::Clock, config::Config, password_hasher::PasswordHasher, store::StoreError},
-    domain::{Email, Password},
+    domain::{Email, NewPassword, NewPasswordError},
+    password_policy,
 };
 use clap::Subcommand;
 
@@ -28,23 +29,15 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
     let store = super::open_store(&config).await?;
     let now = Clock::system().now();
     match command {
-        UserCommand::Add {
-            email,
-            password_stdin,
-        } => {
-            let email = Email::parse(&email)
-                .with_context(|| format!("'{email}' is not a usable email address"))?;
-            let password = if password_stdin {
-                password_from_stdin()?
-            } else {
-                password_from_terminal()?
-            };
+        UserCommand::Add { email, password_stdin } => {
+            let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
+            let typed = if password_stdin { password_from_stdin()? } else { password_from_terminal()? };
+            let context = password_policy::context_words(email.as_str(), app::SITE_NAME);
+            let password = NewPassword::parse(&typed, &config.password_policy, &context)
+                .map_err(|e| anyhow::anyhow!("{}", describe(e)))?;
             let hasher = PasswordHasher::new(config.argon2, 1, config.hash_queue_timeout)?;
-            let hash = hasher.hash(&password).await?;
-            match store
-                .insert_user(email.as_str(), &email.key(), &hash, now)
-                .await
-            {
+            let hash = hasher.hash(password.as_password()).await?;
+            match store.insert_user(email.as_str(), &email.key(), &hash, now).await {
                 Ok(_) => println!("Created the account {email}."),
                 Err(StoreError::DuplicateEmail) => {
                     bail!("an account with the email address {email} already exists")
@@ -58,30 +51,20 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
                 println!("No accounts.");
             }
             for user in users {
-                let status = if user.disabled_at.is_some() {
-                    "disabled"
-                } else {
-                    "active"
-                };
+                let status = if user.disabled_at.is_some() { "disabled" } else { "active" };
                 println!("{}\t{status}\t{} session(s)", user.email, user.sessions);
             }
         }
         UserCommand::Disable { email } => {
-            let email = Email::parse(&email)
-                .with_context(|| format!("'{email}' is not a usable email address"))?;
+            let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
             let user = store.find_user_by_email_key(&email.key()).await?;
-            let Some(user) = user else {
-                bail!("no account has the email address {email}")
-            };
-            store
-                .set_user_disabled(&email.key(), Some(now), now)
-                .await?;
+            let Some(user) = user else { bail!("no account has the email address {email}") };
+            store.set_user_disabled(&email.key(), Some(now), now).await?;
             let ended = store.delete_other_sessions(user.id, None).await?;
             println!("Disabled {email} and ended {ended} session(s).");
         }
         UserCommand::Enable { email } => {
-            let email = Email::parse(&email)
-                .with_context(|| format!("'{email}' is not a usable email address"))?;
+            let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
             if !store.set_user_disabled(&email.key(), None, now).await? {
                 bail!("no account has the email address {email}");
             }
@@ -92,27 +75,32 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn password_from_stdin() -> anyhow::Result<Password> {
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("cannot read the password from standard input")?;
-    let line = line.strip_suffix('\n').unwrap_or(&line);
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    Ok(Password::parse(line)?)
+/// The policy's verdict as one line for the terminal.
+fn describe(error: NewPasswordError) -> String {
+    match error {
+        NewPasswordError::Weak(report) => {
+            format!("the password is too weak: {}", report.problems().join(" "))
+        }
+        other => other.to_string(),
+    }
 }
 
-fn password_from_terminal() -> anyhow::Result<Password> {
+fn password_from_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+    let line = line.strip_suffix('\n').unwrap_or(&line);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    Ok(line.to_owned())
+}
+
+fn password_from_terminal() -> anyhow::Result<String> {
     if !std::io::stdin().is_terminal() {
-        bail!(
-            "standard input is not a terminal: pass --password-stdin to read the password from it"
-        );
+        bail!("standard input is not a terminal: pass --password-stdin to read the password from it");
     }
     let first = rpassword::prompt_password("Password: ")?;
     let second = rpassword::prompt_password("Password again: ")?;
     if first != second {
         bail!("the two passwords differ");
     }
-    Ok(Password::parse(&first)?)
+    Ok(first)
 }

@@ -26,22 +26,11 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn(server_fns::error_status))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            session::guard_pages,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            session::resolve,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            same_origin::refuse_cross_origin_writes,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), session::guard_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
+        .layer(middleware::from_fn_with_state(state.clone(), same_origin::refuse_cross_origin_writes))
         .layer(middleware::from_fn(security_headers::add))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::from_fn(request_log::log))

@@ -12,18 +12,15 @@ use axum::{
 };
 use http::{header, Method, StatusCode};
 
-pub async fn refuse_cross_origin_writes(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        || is_same_origin(&req, &state)
-    {
+pub async fn refuse_cross_origin_writes(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || is_same_origin(&req, &state) {
         return next.run(req).await;
     }
     tracing::warn!(path = req.uri().path(), "refused a cross-origin request");
-    (StatusCode::FORBIDDEN, "This request came from another site and was refused. Open the portal directly and try again.")
+    (
+        StatusCode::FORBIDDEN,
+        "This request came from another site and was refused. Open the portal directly and try again.",
+    )
         .into_response()
 }
 

@@ -1,8 +1,6 @@
 //! Finds the request's session from its cookie, and keeps signed-in pages for the signed in.
 
-use app::backend::{
-    cookies, session_token::SessionToken, sessions, sessions::CurrentSession, AppState,
-};
+use app::backend::{cookies, session_token::SessionToken, sessions, sessions::CurrentSession, AppState};
 use axum::{
     extract::{Request, State},
     middleware::Next,

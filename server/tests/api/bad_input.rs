@@ -30,11 +30,7 @@ async fn a_five_thousand_character_email_is_refused_with_a_message(db: Db) {
     let response = app.browser().login(&email, PASSWORD).await;
 
     assert_eq!(response.status(), 400);
-    assert!(response
-        .text()
-        .await
-        .unwrap()
-        .contains("at most 254 characters"));
+    assert!(response.text().await.unwrap().contains("at most 254 characters"));
 }
 
 async fn a_ten_megabyte_body_is_refused(db: Db) {
@@ -59,9 +55,7 @@ async fn invalid_utf8_and_missing_fields_are_client_errors(db: Db) {
         .send()
         .await
         .unwrap();
-    let missing = browser
-        .post_form("/api/login", &[("email", "alice@example.com")])
-        .await;
+    let missing = browser.post_form("/api/login", &[("email", "alice@example.com")]).await;
     let garbage = browser
         .client
         .post(&url)
@@ -81,18 +75,11 @@ async fn a_forged_session_cookie_is_treated_as_no_session_and_cleared(db: Db) {
     let app = TestApp::spawn(db).await;
     let browser = app.browser();
 
-    for forged in [
-        "forged",
-        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-        &"z".repeat(4000),
-    ] {
+    for forged in ["forged", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &"z".repeat(4000)] {
         let response = browser.get_with_session("/account", forged).await;
         assert_eq!(response.status(), 303, "{forged}");
         assert!(location(&response).starts_with("/login"));
-        assert!(
-            set_cookie(&response).unwrap().contains("Max-Age=0"),
-            "the bad cookie is cleared"
-        );
+        assert!(set_cookie(&response).unwrap().contains("Max-Age=0"), "the bad cookie is cleared");
     }
     let overview = browser
         .client
@@ -111,22 +98,9 @@ async fn writes_from_another_site_are_refused(db: Db) {
     let url = format!("{}/api/login", app.base());
     let form = [("email", "alice@example.com"), ("password", PASSWORD)];
 
-    let from_evil_origin = browser
-        .client
-        .post(&url)
-        .header(header::ORIGIN, "https://evil.example")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    let cross_site = browser
-        .client
-        .post(&url)
-        .header("sec-fetch-site", "cross-site")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let from_evil_origin =
+        browser.client.post(&url).header(header::ORIGIN, "https://evil.example").form(&form).send().await.unwrap();
+    let cross_site = browser.client.post(&url).header("sec-fetch-site", "cross-site").form(&form).send().await.unwrap();
     let same_origin = browser
         .client
         .post(&url)
@@ -145,10 +119,7 @@ async fn writes_from_another_site_are_refused(db: Db) {
 async fn no_log_line_carries_a_password_or_a_session_token(db: Db) {
     let logs = CapturedLogs::default();
     let _guard = tracing::subscriber::set_default(
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(logs.clone())
-            .finish(),
+        tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(logs.clone()).finish(),
     );
     let app = TestApp::spawn(db).await;
     app.add_user("alice@example.com").await;
@@ -156,29 +127,14 @@ async fn no_log_line_carries_a_password_or_a_session_token(db: Db) {
     let browser = app.logged_in("alice@example.com").await;
     let token = browser.session_token().unwrap();
     browser.get("/account").await;
-    app.browser()
-        .login("alice@example.com", "Wrong-Secret-Value-1!")
-        .await;
-    app.browser()
-        .login("nobody@example.com", "Another-Secret-Value-2!")
-        .await;
+    app.browser().login("alice@example.com", "Wrong-Secret-Value-1!").await;
+    app.browser().login("nobody@example.com", "Another-Secret-Value-2!").await;
     browser.post_form("/api/logout", &[]).await;
 
     let text = logs.text();
-    assert!(
-        text.contains("login succeeded"),
-        "the capture works: {text}"
-    );
-    for secret in [
-        PASSWORD,
-        "Wrong-Secret-Value-1!",
-        "Another-Secret-Value-2!",
-        token.as_str(),
-    ] {
-        assert!(
-            !text.contains(secret),
-            "a log line carries a secret: {text}"
-        );
+    assert!(text.contains("login succeeded"), "the capture works: {text}");
+    for secret in [PASSWORD, "Wrong-Secret-Value-1!", "Another-Secret-Value-2!", token.as_str()] {
+        assert!(!text.contains(secret), "a log line carries a secret: {text}");
     }
 }
 
@@ -219,23 +175,11 @@ async fn a_flood_of_logins_is_answered_with_503_beyond_the_hashing_bound() {
 
     let attempts = (0..16).map(|_| {
         let browser = app.browser();
-        async move {
-            browser
-                .login("alice@example.com", "Wrong-Password-123!")
-                .await
-                .status()
-                .as_u16()
-        }
+        async move { browser.login("alice@example.com", "Wrong-Password-123!").await.status().as_u16() }
     });
     let statuses = futures_util::future::join_all(attempts).await;
 
-    assert!(
-        statuses.iter().all(|s| *s == 401 || *s == 503),
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.contains(&503),
-        "some must be turned away: {statuses:?}"
-    );
+    assert!(statuses.iter().all(|s| *s == 401 || *s == 503), "{statuses:?}");
+    assert!(statuses.contains(&503), "some must be turned away: {statuses:?}");
     assert!(statuses.contains(&401), "some must be served: {statuses:?}");
 }

@@ -22,10 +22,7 @@ async fn a_user_with_the_right_password_gets_a_session_and_sees_the_account(db: 
     let cookie = set_cookie(&response).expect("a session cookie");
     assert!(cookie.starts_with("portal_session="), "{cookie}");
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
-        assert!(
-            cookie.contains(attribute),
-            "{attribute} missing from {cookie}"
-        );
+        assert!(cookie.contains(attribute), "{attribute} missing from {cookie}");
     }
     let page = browser.get("/account").await;
     assert_eq!(page.status(), 200);
@@ -40,18 +37,12 @@ async fn unknown_email_wrong_password_and_disabled_account_look_the_same(db: Db)
     app.add_user("alice@example.com").await;
     app.add_user("dora@example.com").await;
     let now = app.clock.now();
-    app.state
-        .store
-        .set_user_disabled("dora@example.com", Some(now), now)
-        .await
-        .unwrap();
+    app.state.store.set_user_disabled("dora@example.com", Some(now), now).await.unwrap();
 
     let mut answers = Vec::new();
-    for (email, password) in [
-        ("nobody@example.com", PASSWORD),
-        ("alice@example.com", "Wrong-Password-123!"),
-        ("dora@example.com", PASSWORD),
-    ] {
+    for (email, password) in
+        [("nobody@example.com", PASSWORD), ("alice@example.com", "Wrong-Password-123!"), ("dora@example.com", PASSWORD)]
+    {
         let response = app.browser().login(email, password).await;
         let status = response.status().as_u16();
         let cookie = set_cookie(&response);
@@ -61,10 +52,7 @@ async fn unknown_email_wrong_password_and_disabled_account_look_the_same(db: Db)
     assert_eq!(answers[0].0, 401);
     assert_eq!(answers[0].1, None, "a refused login must not set a cookie");
     assert!(answers[0].2.contains("InvalidCredentials"));
-    assert!(
-        answers.iter().all(|a| a == &answers[0]),
-        "answers differ: {answers:?}"
-    );
+    assert!(answers.iter().all(|a| a == &answers[0]), "answers differ: {answers:?}");
 }
 
 async fn emails_are_matched_case_insensitively_and_trimmed(db: Db) {
@@ -116,17 +104,11 @@ async fn a_visitor_without_a_session_is_sent_to_login_and_back(db: Db) {
     let response = browser.get("/account?tab=sessions").await;
 
     assert_eq!(response.status(), 303);
-    assert_eq!(
-        location(&response),
-        "/login?next=%2Faccount%3Ftab%3Dsessions"
-    );
+    assert_eq!(location(&response), "/login?next=%2Faccount%3Ftab%3Dsessions");
     let login_page = browser.get("/login?next=%2Faccount").await;
     assert_eq!(login_page.status(), 200);
     let html = login_page.text().await.unwrap();
-    assert!(
-        html.contains(r#"name="next" value="/account""#),
-        "the form must carry next"
-    );
+    assert!(html.contains(r#"name="next" value="/account""#), "the form must carry next");
 }
 
 async fn login_without_javascript_redirects_to_a_local_next_only(db: Db) {
@@ -144,11 +126,7 @@ async fn login_without_javascript_redirects_to_a_local_next_only(db: Db) {
             .post_html_form(
                 "/api/login",
                 "/login",
-                &[
-                    ("email", "alice@example.com"),
-                    ("password", PASSWORD),
-                    ("next", next),
-                ],
+                &[("email", "alice@example.com"), ("password", PASSWORD), ("next", next)],
             )
             .await;
         assert_eq!(response.status(), 302, "next={next}");
@@ -161,27 +139,12 @@ async fn a_failed_login_without_javascript_returns_to_the_form_with_the_message(
     let browser = app.browser();
 
     let response = browser
-        .post_html_form(
-            "/api/login",
-            "/login",
-            &[("email", "nobody@example.com"), ("password", "whatever")],
-        )
+        .post_html_form("/api/login", "/login", &[("email", "nobody@example.com"), ("password", "whatever")])
         .await;
 
     assert_eq!(response.status(), 302);
     let back = location(&response);
-    assert!(
-        back.contains("/login?") && back.contains("__err="),
-        "{back}"
-    );
-    let page = browser
-        .client
-        .get(&back)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    assert!(back.contains("/login?") && back.contains("__err="), "{back}");
+    let page = browser.client.get(&back).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("The email address or password is incorrect."));
 }

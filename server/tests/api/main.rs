@@ -3,5 +3,7 @@
 mod helpers;
 
 mod bad_input;
+mod change_password;
 mod login;
+mod mail;
 mod sessions;

@@ -32,42 +32,18 @@ async fn a_user_signs_out_another_session(db: Db) {
     let phone = app.logged_in("alice@example.com").await;
     let now = app.clock.now();
     let sessions = app.state.store.list_sessions(alice, now, 0).await.unwrap();
-    let current = app
-        .state
-        .store
-        .find_session(&token_hash(&laptop))
-        .await
-        .unwrap()
-        .unwrap();
+    let current = app.state.store.find_session(&token_hash(&laptop)).await.unwrap().unwrap();
     let other = sessions.iter().find(|s| s.id != current.id).unwrap();
 
-    let response = laptop
-        .post_form("/api/sign_out_session", &[("id", &other.id.to_string())])
-        .await;
+    let response = laptop.post_form("/api/sign_out_session", &[("id", &other.id.to_string())]).await;
 
     assert_eq!(response.status(), 200);
-    assert_eq!(
-        phone.get("/account").await.status(),
-        303,
-        "the phone is signed out"
-    );
-    assert_eq!(
-        laptop.get("/account").await.status(),
-        200,
-        "the laptop still is not"
-    );
-    let again = laptop
-        .post_form("/api/sign_out_session", &[("id", &other.id.to_string())])
-        .await;
+    assert_eq!(phone.get("/account").await.status(), 303, "the phone is signed out");
+    assert_eq!(laptop.get("/account").await.status(), 200, "the laptop still is not");
+    let again = laptop.post_form("/api/sign_out_session", &[("id", &other.id.to_string())]).await;
     assert_eq!(again.status(), 404);
-    let own = laptop
-        .post_form("/api/sign_out_session", &[("id", &current.id.to_string())])
-        .await;
-    assert_eq!(
-        own.status(),
-        400,
-        "the current session ends with Log out, not here"
-    );
+    let own = laptop.post_form("/api/sign_out_session", &[("id", &current.id.to_string())]).await;
+    assert_eq!(own.status(), 400, "the current session ends with Log out, not here");
 }
 
 async fn a_user_signs_out_of_all_other_sessions(db: Db) {
@@ -92,27 +68,13 @@ async fn nobody_can_sign_out_someone_elses_session(db: Db) {
     app.add_user("mallory@example.com").await;
     let alice_browser = app.logged_in("alice@example.com").await;
     let mallory = app.logged_in("mallory@example.com").await;
-    let alice_session = app
-        .state
-        .store
-        .list_sessions(alice, app.clock.now(), 0)
-        .await
-        .unwrap()[0]
-        .id;
+    let alice_session = app.state.store.list_sessions(alice, app.clock.now(), 0).await.unwrap()[0].id;
 
-    let response = mallory
-        .post_form(
-            "/api/sign_out_session",
-            &[("id", &alice_session.to_string())],
-        )
-        .await;
+    let response = mallory.post_form("/api/sign_out_session", &[("id", &alice_session.to_string())]).await;
 
     assert_eq!(response.status(), 404);
     assert_eq!(alice_browser.get("/account").await.status(), 200);
-    let anonymous = app
-        .browser()
-        .post_form("/api/sign_out_other_sessions", &[])
-        .await;
+    let anonymous = app.browser().post_form("/api/sign_out_other_sessions", &[]).await;
     assert_eq!(anonymous.status(), 401);
 }
 
@@ -123,17 +85,9 @@ async fn an_idle_session_expires(db: Db) {
     let idle = app.state.config.session_idle.as_secs() as i64;
 
     app.clock.advance(idle - 5);
-    assert_eq!(
-        browser.get("/account").await.status(),
-        200,
-        "still within the idle limit"
-    );
+    assert_eq!(browser.get("/account").await.status(), 200, "still within the idle limit");
     app.clock.advance(idle - 5);
-    assert_eq!(
-        browser.get("/account").await.status(),
-        200,
-        "activity restarted the idle timer"
-    );
+    assert_eq!(browser.get("/account").await.status(), 200, "activity restarted the idle timer");
     app.clock.advance(idle);
     let response = browser.get("/account").await;
 
@@ -152,11 +106,7 @@ async fn an_active_session_still_ends_at_its_absolute_lifetime(db: Db) {
     while elapsed + idle / 2 < lifetime {
         app.clock.advance(idle / 2);
         elapsed += idle / 2;
-        assert_eq!(
-            browser.get("/account").await.status(),
-            200,
-            "after {elapsed}s"
-        );
+        assert_eq!(browser.get("/account").await.status(), 200, "after {elapsed}s");
     }
     app.clock.advance(lifetime - elapsed);
 
@@ -169,17 +119,11 @@ async fn disabling_an_account_ends_its_sessions(db: Db) {
     let browser = app.logged_in("alice@example.com").await;
     let now = app.clock.now();
 
-    app.state
-        .store
-        .set_user_disabled("alice@example.com", Some(now), now)
-        .await
-        .unwrap();
+    app.state.store.set_user_disabled("alice@example.com", Some(now), now).await.unwrap();
 
     assert_eq!(browser.get("/account").await.status(), 303);
 }
 
 fn token_hash(browser: &crate::helpers::Browser) -> [u8; 32] {
-    app::backend::session_token::SessionToken::parse(&browser.session_token().unwrap())
-        .unwrap()
-        .hash()
+    app::backend::session_token::SessionToken::parse(&browser.session_token().unwrap()).unwrap().hash()
 }

@@ -4,6 +4,7 @@
 //! timestamps in Unix seconds, `BLOB`/`BYTEA` hashes), and run on whichever pool is configured.
 //! Each database has its own migration set under `migrations/`.
 
+mod outbox;
 mod sessions;
 mod users;
 
@@ -15,6 +16,7 @@ use sqlx::{
     PgPool, SqlitePool,
 };
 
+pub use outbox::{ClaimedMail, OutboxEntry};
 pub use sessions::{NewSession, SessionRecord, SessionRow};
 pub use users::{UserRecord, UserSummary};
 
@@ -62,10 +64,7 @@ impl Store {
                     std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
                 }
             }
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(options)
-                .await?;
+            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
             Ok(Self::Sqlite(pool))
         } else {
             let options = PgConnectOptions::from_str(url)?;

@@ -33,7 +33,8 @@ pub struct SessionRow {
 
 impl Store {
     pub async fn insert_session(&self, s: NewSession<'_>) -> StoreResult<i64> {
-        const SQL: &str = "INSERT INTO sessions (user_id, token_hash, created_at, last_seen_at, expires_at, user_agent, ip) \
+        const SQL: &str =
+            "INSERT INTO sessions (user_id, token_hash, created_at, last_seen_at, expires_at, user_agent, ip) \
                            VALUES ($1, $2, $3, $3, $4, $5, $6) RETURNING id";
         Ok(on_pool!(self, pool => sqlx::query_scalar(SQL)
             .bind(s.user_id).bind(s.token_hash).bind(s.now).bind(s.expires_at).bind(s.user_agent).bind(s.ip)
@@ -53,18 +54,11 @@ impl Store {
     }
 
     /// Sessions that are neither past their absolute expiry nor idle since `idle_cutoff`.
-    pub async fn list_sessions(
-        &self,
-        user_id: i64,
-        now: i64,
-        idle_cutoff: i64,
-    ) -> StoreResult<Vec<SessionRow>> {
+    pub async fn list_sessions(&self, user_id: i64, now: i64, idle_cutoff: i64) -> StoreResult<Vec<SessionRow>> {
         const SQL: &str = "SELECT id, created_at, last_seen_at, user_agent, ip FROM sessions \
                            WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 \
                            ORDER BY last_seen_at DESC, id DESC";
-        Ok(
-            on_pool!(self, pool => sqlx::query_as(SQL).bind(user_id).bind(now).bind(idle_cutoff).fetch_all(pool).await)?,
-        )
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(user_id).bind(now).bind(idle_cutoff).fetch_all(pool).await)?)
     }
 
     /// Deletes one session of the user; false when it was not theirs or no longer exists.

@@ -19,15 +19,8 @@ pub struct UserSummary {
 }
 
 impl Store {
-    pub async fn insert_user(
-        &self,
-        email: &str,
-        email_key: &str,
-        password_hash: &str,
-        now: i64,
-    ) -> StoreResult<i64> {
-        const SQL: &str =
-            "INSERT INTO users (email, email_key, password_hash, created_at, updated_at) \
+    pub async fn insert_user(&self, email: &str, email_key: &str, password_hash: &str, now: i64) -> StoreResult<i64> {
+        const SQL: &str = "INSERT INTO users (email, email_key, password_hash, created_at, updated_at) \
                            VALUES ($1, $2, $3, $4, $4) RETURNING id";
         on_pool!(self, pool => sqlx::query_scalar(SQL)
             .bind(email).bind(email_key).bind(password_hash).bind(now)
@@ -36,29 +29,36 @@ impl Store {
     }
 
     pub async fn find_user_by_email_key(&self, email_key: &str) -> StoreResult<Option<UserRecord>> {
-        const SQL: &str =
-            "SELECT id, email, password_hash, disabled_at FROM users WHERE email_key = $1";
+        const SQL: &str = "SELECT id, email, password_hash, disabled_at FROM users WHERE email_key = $1";
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(email_key).fetch_optional(pool).await)?)
     }
 
-    pub async fn update_password_hash(
-        &self,
-        user_id: i64,
-        password_hash: &str,
-        now: i64,
-    ) -> StoreResult<()> {
+    pub async fn find_user_by_id(&self, id: i64) -> StoreResult<Option<UserRecord>> {
+        const SQL: &str = "SELECT id, email, password_hash, disabled_at FROM users WHERE id = $1";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?)
+    }
+
+    /// Stores a new password hash and ends every session of the account, in one transaction.
+    pub async fn replace_password(&self, user_id: i64, password_hash: &str, now: i64) -> StoreResult<()> {
+        const UPDATE: &str = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
+        const END_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(UPDATE).bind(password_hash).bind(now).bind(user_id).execute(&mut *tx).await?;
+            sqlx::query(END_SESSIONS).bind(user_id).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn update_password_hash(&self, user_id: i64, password_hash: &str, now: i64) -> StoreResult<()> {
         const SQL: &str = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
         on_pool!(self, pool => sqlx::query(SQL).bind(password_hash).bind(now).bind(user_id).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 
     /// Disables (`Some(now)`) or enables (`None`) an account; false when there is no such account.
-    pub async fn set_user_disabled(
-        &self,
-        email_key: &str,
-        disabled_at: Option<i64>,
-        now: i64,
-    ) -> StoreResult<bool> {
+    pub async fn set_user_disabled(&self, email_key: &str, disabled_at: Option<i64>, now: i64) -> StoreResult<bool> {
         const SQL: &str = "UPDATE users SET disabled_at = $1, updated_at = $2 WHERE email_key = $3";
         let result = on_pool!(self, pool => sqlx::query(SQL).bind(disabled_at).bind(now).bind(email_key).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(result == 1)
@@ -72,8 +72,6 @@ impl Store {
     }
 
     pub async fn count_users(&self) -> StoreResult<i64> {
-        Ok(
-            on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?,
-        )
+        Ok(on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?)
     }
 }

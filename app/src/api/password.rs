@@ -1,0 +1,53 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{error::AppError, password_policy::PasswordPolicy};
+
+/// What the new-password fields need to check a password in the browser exactly as the
+/// server will: the policy, and the words about the account that must not appear in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPasswordContext {
+    pub policy: PasswordPolicy,
+    pub context_words: Vec<String>,
+}
+
+/// The policy and context words for the signed-in account's Change Password form.
+#[server(prefix = "/api", endpoint = "password_form_context")]
+pub async fn password_form_context() -> Result<NewPasswordContext, AppError> {
+    use crate::backend::request;
+
+    let state = request::app_state()?;
+    let session = request::require_session()?;
+    Ok(NewPasswordContext {
+        policy: state.config.password_policy.clone(),
+        context_words: crate::password_policy::context_words(&session.email, crate::SITE_NAME),
+    })
+}
+
+/// Changes the signed-in user's password. On success every other session ends, this one gets
+/// a new id, and a "Your password was changed" email is queued.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    use crate::backend::{password_change, request};
+
+    let state = request::app_state()?;
+    let session = request::require_session()?;
+    let client = request::client_info()?;
+    let token = password_change::change(
+        &state,
+        &session,
+        &client,
+        password_change::Request { current: &current_password, new: &new_password, confirm: &confirm_password },
+    )
+    .await?;
+    request::set_cookie(&crate::backend::cookies::session_cookie(&state.config, &token))?;
+    if request::is_plain_form_post() {
+        // Without JavaScript the page is rendered again; the query tells it to confirm.
+        leptos_axum::redirect("/account/password?changed=1");
+    }
+    Ok(())
+}

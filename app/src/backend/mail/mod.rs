@@ -1,0 +1,65 @@
+//! The portal's mail: written by [`templates`], queued in the outbox table by [`MailQueue`],
+//! sent by the background [`worker`] through a [`Mailer`] (SMTP or `.eml` files).
+//!
+//! A request never talks to the mail server: it only inserts a row, so an SMTP outage delays
+//! mail but loses none and never changes what the user sees.
+
+pub mod templates;
+pub mod transport;
+pub mod worker;
+
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use super::store::{Store, StoreResult};
+
+pub use transport::{MailError, Mailer};
+
+/// One message to send: both bodies of a multipart/alternative mail.
+///
+/// The recipient is parsed as a mailbox when the message is built, and subjects are fixed
+/// strings chosen by [`templates`], so nothing a user typed can add a header.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The bodies may carry secrets (reset links), so `Debug` shows only the envelope.
+impl std::fmt::Debug for OutgoingMail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutgoingMail").field("subject", &self.subject).finish_non_exhaustive()
+    }
+}
+
+/// Queues mail in the outbox and wakes this node's worker.
+#[derive(Clone, Default)]
+pub struct MailQueue {
+    wake: Arc<Notify>,
+}
+
+impl MailQueue {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Stores the message for delivery and wakes the worker; returns its outbox id.
+    pub async fn enqueue(&self, store: &Store, mail: &OutgoingMail, now: i64) -> StoreResult<i64> {
+        let id = store.enqueue_mail(mail, now).await?;
+        self.wake();
+        Ok(id)
+    }
+
+    /// Asks the worker for a delivery pass now instead of at its next poll.
+    pub fn wake(&self) {
+        // `notify_one` keeps a permit when the worker is busy, so no wake-up is lost.
+        self.wake.notify_one();
+    }
+
+    pub(crate) async fn woken(&self) {
+        self.wake.notified().await;
+    }
+}

@@ -1,0 +1,96 @@
+//! Changing a password while signed in: check the current one, apply the policy, store the new
+//! hash, end every other session, give this one a new id, and tell the account by email.
+
+use super::{
+    mail::templates,
+    password_hasher::Verification,
+    session_token::SessionToken,
+    session_view,
+    sessions::{self, ClientInfo, CurrentSession},
+    state::AppState,
+};
+use crate::{
+    domain::{NewPassword, NewPasswordError, Password},
+    error::{AppError, FieldError},
+    password_policy,
+};
+
+pub struct Request<'a> {
+    pub current: &'a str,
+    pub new: &'a str,
+    pub confirm: &'a str,
+}
+
+pub async fn change(
+    state: &AppState,
+    session: &CurrentSession,
+    client: &ClientInfo,
+    request: Request<'_>,
+) -> Result<SessionToken, AppError> {
+    let (current, new) = parse(state, session, &request).await?;
+    let user = state.store.find_user_by_id(session.user_id).await?.ok_or(AppError::Unauthenticated)?;
+    match state.hasher.verify(&current, Some(&user.password_hash)).await? {
+        Verification::Match { .. } => {}
+        Verification::Mismatch => {
+            tracing::info!(user_id = user.id, "password change refused: wrong current password");
+            return Err(AppError::field("current_password", "Your current password is incorrect."));
+        }
+    }
+    if new.as_password().expose() == current.expose() {
+        return Err(AppError::field("new_password", "Choose a new password that differs from your current one."));
+    }
+    let hash = state.hasher.hash(new.as_password()).await?;
+    let now = state.clock.now();
+    state.store.replace_password(user.id, &hash, now).await?;
+    let token = sessions::start(state, user.id, client).await?;
+    let mail = templates::password_changed(
+        &user.email,
+        now,
+        &client.ip,
+        &session_view::browser(&client.user_agent),
+        state.config.public_url.as_str(),
+    );
+    if let Err(e) = state.mail.enqueue(&state.store, &mail, now).await {
+        // The password is changed either way; losing the notice must not undo that.
+        tracing::error!(user_id = user.id, error = ?e, "could not queue the password-changed email");
+    }
+    tracing::info!(user_id = user.id, "password changed; all sessions replaced");
+    Ok(token)
+}
+
+/// Checks the three inputs, collecting a message for every field that needs one.
+async fn parse(
+    state: &AppState,
+    session: &CurrentSession,
+    request: &Request<'_>,
+) -> Result<(Password, NewPassword), AppError> {
+    let mut errors = Vec::new();
+    let current = Password::parse(request.current)
+        .map_err(|_| errors.push(FieldError::new("current_password", "Enter your current password.")))
+        .ok();
+    let policy = state.config.password_policy.clone();
+    let context = password_policy::context_words(&session.email, crate::SITE_NAME);
+    let candidate = request.new.to_owned();
+    // zxcvbn is CPU-heavy on long inputs: off the runtime, under the hashing bound.
+    let new = state.hasher.bounded(move || NewPassword::parse(&candidate, &policy, &context)).await?;
+    let new = match new {
+        Ok(new) => Some(new),
+        Err(NewPasswordError::Weak(report)) => {
+            errors.extend(report.problems().into_iter().map(|p| FieldError::new("new_password", p)));
+            None
+        }
+        Err(other) => {
+            errors.push(FieldError::new("new_password", other.to_string()));
+            None
+        }
+    };
+    if request.confirm.is_empty() {
+        errors.push(FieldError::new("confirm_password", "Type the new password again."));
+    } else if request.confirm != request.new {
+        errors.push(FieldError::new("confirm_password", "The two new passwords do not match."));
+    }
+    match (current, new) {
+        (Some(current), Some(new)) if errors.is_empty() => Ok((current, new)),
+        _ => Err(AppError::Invalid(errors)),
+    }
+}

@@ -1,0 +1,135 @@
+//! The mail outbox: a request inserts a row; the worker claims due rows, sends them and marks
+//! the same row sent, rescheduled or failed.
+//!
+//! A claim is a lease: `claimed_until` keeps other nodes off the row while one sends it, and a
+//! node that dies mid-send leaves a lease that simply runs out, after which the row is due again.
+
+use super::{on_pool, Store, StoreResult};
+use crate::backend::mail::OutgoingMail;
+
+/// A claimed message, ready to send. `attempts` already counts this attempt.
+#[derive(Clone, sqlx::FromRow)]
+pub struct ClaimedMail {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub attempts: i64,
+}
+
+impl ClaimedMail {
+    pub fn to_outgoing(&self) -> OutgoingMail {
+        OutgoingMail {
+            to: self.recipient.clone(),
+            subject: self.subject.clone(),
+            text: self.text_body.clone(),
+            html: self.html_body.clone(),
+        }
+    }
+}
+
+/// Bodies may carry secrets (reset links), so they stay out of `Debug`.
+impl std::fmt::Debug for ClaimedMail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClaimedMail")
+            .field("id", &self.id)
+            .field("subject", &self.subject)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A row's delivery state, without the bodies: for tests and operators.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub created_at: i64,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub claimed_until: Option<i64>,
+    pub sent_at: Option<i64>,
+    pub failed_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+/// Claims up to `$3` due rows until `$2`. Rows are due when unsent, not given up on, past
+/// `next_attempt_at` and not under a live lease. SQLite runs one write at a time, so the single
+/// statement is atomic there; PostgreSQL also needs the rows locked, skipping those another
+/// node is claiming, so that two nodes never claim the same row.
+macro_rules! claim_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE mail_outbox SET claimed_until = $2, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM mail_outbox \
+                          WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 \
+                            AND (claimed_until IS NULL OR claimed_until <= $1) \
+                          ORDER BY next_attempt_at, id LIMIT $3 ",
+            $lock,
+            ") RETURNING id, recipient, subject, text_body, html_body, attempts"
+        )
+    };
+}
+
+impl Store {
+    /// Queues a message, due at once.
+    pub async fn enqueue_mail(&self, mail: &OutgoingMail, now: i64) -> StoreResult<i64> {
+        const SQL: &str = "INSERT INTO mail_outbox \
+                           (recipient, subject, text_body, html_body, created_at, next_attempt_at) \
+                           VALUES ($1, $2, $3, $4, $5, $5) RETURNING id";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(SQL)
+            .bind(&mail.to).bind(&mail.subject).bind(&mail.text).bind(&mail.html).bind(now)
+            .fetch_one(pool).await)?)
+    }
+
+    /// Leases up to `limit` due messages to the caller until `lease_until`.
+    pub async fn claim_due_mail(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<ClaimedMail>> {
+        const SQLITE: &str = claim_sql!("");
+        const POSTGRES: &str = claim_sql!("FOR UPDATE SKIP LOCKED");
+        Ok(match self {
+            Self::Sqlite(pool) => sqlx::query_as(SQLITE).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await,
+            Self::Postgres(pool) => {
+                sqlx::query_as(POSTGRES).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await
+            }
+        }?)
+    }
+
+    /// The server accepted the message: record it and drop the bodies.
+    pub async fn mark_mail_sent(&self, id: i64, now: i64) -> StoreResult<()> {
+        const SQL: &str = "UPDATE mail_outbox SET sent_at = $2, claimed_until = NULL, \
+                           text_body = '', html_body = '' WHERE id = $1";
+        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(now).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Delivery failed for now: release the lease and try again at `next_attempt_at`.
+    pub async fn reschedule_mail(&self, id: i64, next_attempt_at: i64, error: &str) -> StoreResult<()> {
+        const SQL: &str = "UPDATE mail_outbox SET next_attempt_at = $2, claimed_until = NULL, \
+                           last_error = $3 WHERE id = $1";
+        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(next_attempt_at).bind(error).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Giving up on a message: record why and drop the bodies.
+    pub async fn mark_mail_failed(&self, id: i64, now: i64, error: &str) -> StoreResult<()> {
+        const SQL: &str = "UPDATE mail_outbox SET failed_at = $2, claimed_until = NULL, \
+                           last_error = $3, text_body = '', html_body = '' WHERE id = $1";
+        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(now).bind(error).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Every row of the outbox, oldest first, without the bodies.
+    pub async fn list_outbox(&self) -> StoreResult<Vec<OutboxEntry>> {
+        const SQL: &str = "SELECT id, recipient, subject, created_at, attempts, next_attempt_at, \
+                           claimed_until, sent_at, failed_at, last_error FROM mail_outbox ORDER BY id";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?)
+    }
+
+    /// Messages neither sent nor given up on.
+    pub async fn count_unsent_mail(&self) -> StoreResult<i64> {
+        const SQL: &str = "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).fetch_one(pool).await)?)
+    }
+}

@@ -1,0 +1,254 @@
+//! "New password" and "Confirm new password", with live strength feedback computed in the
+//! browser by the same policy code the server applies, and a generator.
+
+use leptos::{ev, prelude::*, tachys::html::attribute::custom::custom_attribute};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::{
+    api::NewPasswordContext,
+    password_generator::{self, GeneratorOptions},
+    password_policy::{self, StrengthReport},
+};
+
+#[component]
+pub fn NewPasswordFields(
+    context: NewPasswordContext,
+    /// The server's message for the new password, if any.
+    #[prop(into)]
+    new_error: Signal<Option<String>>,
+    #[prop(into)] confirm_error: Signal<Option<String>>,
+    /// Clears both fields when it changes (after a successful save).
+    #[prop(into)]
+    clear: Signal<usize>,
+) -> impl IntoView {
+    let NewPasswordContext { policy, context_words } = context;
+    let new_password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let revealed = RwSignal::new(false);
+    let generated = RwSignal::new(None::<String>);
+    let options = RwSignal::new(GeneratorOptions::for_policy(&policy));
+    Effect::watch(
+        move || clear.get(),
+        move |_, _, _| {
+            new_password.set(String::new());
+            confirm.set(String::new());
+            generated.set(None);
+        },
+        false,
+    );
+
+    let report = {
+        let policy = policy.clone();
+        Memo::new(move |_| {
+            let normalized: String = new_password.with(|p| p.nfkc().collect());
+            password_policy::assess(&normalized, &policy, &context_words)
+        })
+    };
+    let typed = move || new_password.with(|p| !p.is_empty());
+    let generate = {
+        let policy = policy.clone();
+        move |_: ev::MouseEvent| {
+            let password = password_generator::generate(options.get(), &policy);
+            new_password.set(password.clone());
+            confirm.set(password.clone());
+            generated.set(Some(password));
+            revealed.set(true);
+        }
+    };
+    let input_type = move || if revealed.get() { "text" } else { "password" };
+    let rules = password_policy::passwordrules(&policy);
+    let min_length = policy.min_length.max(password_generator::MIN_LENGTH);
+    let required = GeneratorOptions {
+        length: min_length,
+        upper: policy.require_upper,
+        lower: policy.require_lower,
+        digits: policy.require_digit,
+        symbols: policy.require_symbol,
+    };
+
+    view! {
+        <div class="field" class:field-invalid=move || new_error.get().is_some()>
+            <label for="field-new_password">"New password"</label>
+            <div class="password-row">
+                <input
+                    id="field-new_password"
+                    name="new_password"
+                    type=input_type
+                    autocomplete="new-password"
+                    {..custom_attribute("passwordrules", rules)}
+                    aria-describedby="new_password-feedback new_password-error"
+                    aria-invalid=move || new_error.get().map(|_| "true")
+                    prop:value=move || new_password.get()
+                    on:input=move |ev| {
+                        new_password.set(event_target_value(&ev));
+                        generated.set(None);
+                    }
+                />
+                <button
+                    type="button"
+                    class="button button-quiet"
+                    aria-pressed=move || revealed.get().to_string()
+                    aria-controls="field-new_password field-confirm_password"
+                    on:click=move |_| revealed.update(|r| *r = !*r)
+                >
+                    {move || if revealed.get() { "Hide" } else { "Show" }}
+                </button>
+                <button type="button" class="button button-quiet" on:click=generate>
+                    "Generate"
+                </button>
+            </div>
+            <Show when=move || new_error.get().is_some()>
+                <p class="field-error" id="new_password-error">{move || new_error.get()}</p>
+            </Show>
+            <GeneratedPassword generated=generated/>
+            <details class="generator-options">
+                <summary>"Generator options"</summary>
+                <label class="inline-label">
+                    "Length "
+                    <input
+                        type="number"
+                        form="generator-options"
+                        min=min_length
+                        max=password_generator::MAX_LENGTH
+                        prop:value=move || options.get().length.to_string()
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<usize>() {
+                                let n = n.clamp(min_length, password_generator::MAX_LENGTH);
+                                options.update(|o| o.length = n);
+                            }
+                        }
+                    />
+                </label>
+                <ClassToggle label="Upper-case letters" required=required.upper options=options class=|o| &mut o.upper/>
+                <ClassToggle label="Lower-case letters" required=required.lower options=options class=|o| &mut o.lower/>
+                <ClassToggle label="Digits" required=required.digits options=options class=|o| &mut o.digits/>
+                <ClassToggle label="Symbols" required=required.symbols options=options class=|o| &mut o.symbols/>
+            </details>
+            <StrengthFeedback report=report typed=Signal::derive(typed)/>
+        </div>
+        <div class="field" class:field-invalid=move || confirm_error.get().is_some()>
+            <label for="field-confirm_password">"Confirm new password"</label>
+            <input
+                id="field-confirm_password"
+                name="confirm_password"
+                type=input_type
+                autocomplete="new-password"
+                aria-describedby="confirm_password-status confirm_password-error"
+                aria-invalid=move || confirm_error.get().map(|_| "true")
+                prop:value=move || confirm.get()
+                on:input=move |ev| confirm.set(event_target_value(&ev))
+            />
+            <p class="match-status muted" id="confirm_password-status" aria-live="polite">
+                {move || match (confirm.with(String::is_empty), confirm.get() == new_password.get()) {
+                    (true, _) => "",
+                    (false, true) => "\u{2713} The passwords match.",
+                    (false, false) => "The passwords do not match yet.",
+                }}
+            </p>
+            <Show when=move || confirm_error.get().is_some()>
+                <p class="field-error" id="confirm_password-error">{move || confirm_error.get()}</p>
+            </Show>
+        </div>
+    }
+}
+
+/// The meter, the checklist and zxcvbn's advice, announced politely to screen readers.
+#[component]
+fn StrengthFeedback(report: Memo<StrengthReport>, typed: Signal<bool>) -> impl IntoView {
+    let met = move || report.with(|r| r.checks.iter().filter(|c| c.passed).count());
+    let total = move || report.with(|r| r.checks.len());
+    let summary = move || {
+        if typed.get() {
+            format!("Strength: {}. {} of {} requirements met.", report.with(|r| r.score_label()), met(), total())
+        } else {
+            String::new()
+        }
+    };
+    view! {
+        <div id="new_password-feedback" class="strength">
+            <div class="strength-meter" aria-hidden="true">
+                <meter min="0" max="4" low="2" high="3" optimum="4" value=move || report.with(|r| r.score)></meter>
+                <span class="strength-label">
+                    {move || if typed.get() { report.with(|r| r.score_label()).to_string() } else { String::new() }}
+                </span>
+            </div>
+            <p class="visually-hidden" aria-live="polite" aria-atomic="true">{summary}</p>
+            <ul class="checklist" aria-label="Password requirements">
+                {move || report.with(|r| r.checks.iter().map(|check| {
+                    let passed = check.passed;
+                    view! {
+                        <li class:met=passed>
+                            <span class="check-mark" aria-hidden="true">{if passed { "\u{2713}" } else { "\u{25CB}" }}</span>
+                            {check.label.clone()}
+                            <span class="visually-hidden">{if passed { " (met)" } else { " (not met yet)" }}</span>
+                        </li>
+                    }
+                }).collect_view())}
+            </ul>
+            <Show when=move || typed.get() && report.with(|r| r.warning.is_some() || !r.suggestions.is_empty())>
+                <div class="strength-advice muted">
+                    {move || report.with(|r| r.warning.clone())}
+                    " "
+                    {move || report.with(|r| r.suggestions.join(" "))}
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// The password the generator just made, shown once, with a button to copy it.
+#[component]
+fn GeneratedPassword(generated: RwSignal<Option<String>>) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        if let Some(password) = generated.get_untracked() {
+            let clipboard = window().navigator().clipboard();
+            let _ = clipboard.write_text(&password);
+            copied.set(true);
+        }
+    };
+    Effect::watch(move || generated.get(), move |_, _, _| copied.set(false), false);
+    view! {
+        <Show when=move || generated.get().is_some()>
+            <div class="generated" role="status">
+                <span>"Generated: "</span>
+                <code class="generated-password">{move || generated.get().unwrap_or_default()}</code>
+                <button type="button" class="button button-quiet" on:click=copy>
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
+                <span class="muted">"Save it in your password manager before you continue."</span>
+            </div>
+        </Show>
+    }
+}
+
+/// A checkbox for one character class; a class the policy requires is always on.
+#[component]
+fn ClassToggle(
+    label: &'static str,
+    required: bool,
+    options: RwSignal<GeneratorOptions>,
+    /// Which flag of the options this checkbox controls.
+    class: fn(&mut GeneratorOptions) -> &mut bool,
+) -> impl IntoView {
+    let checked = move || {
+        let mut current = options.get();
+        *class(&mut current)
+    };
+    view! {
+        <label class="inline-label">
+            <input
+                type="checkbox"
+                form="generator-options"
+                disabled=required
+                prop:checked=checked
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    options.update(|o| *class(o) = on || required);
+                }
+            />
+            " " {label}
+            {required.then_some(" (required)")}
+        </label>
+    }
+}

@@ -1,0 +1,79 @@
+use leptos::{html, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::{password_form_context, ChangePassword},
+    components::{Field, FormAlert, NewPasswordFields},
+};
+
+/// Current password, new password twice, "Save Changes"; a green confirmation on success.
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let form_context = Resource::new(|| (), |_| password_form_context());
+    let query = use_query_map();
+    let error = Memo::new(move |_| change.value().get().and_then(Result::err));
+    let succeeded = Memo::new(move |_| {
+        matches!(change.value().get(), Some(Ok(())))
+            || (change.value().with(Option::is_none) && query.read().get("changed").is_some())
+    });
+    let saves = Memo::new(move |_| if succeeded.get() { change.version().get() } else { 0 });
+    let field_error = move |field: &'static str| Signal::derive(move || error.get().and_then(|e| e.for_field(field)));
+    let top: NodeRef<html::Div> = NodeRef::new();
+    Effect::watch(
+        move || succeeded.get(),
+        move |done, _, _| {
+            if *done {
+                if let Some(top) = top.get() {
+                    top.scroll_into_view();
+                }
+            }
+        },
+        false,
+    );
+
+    view! {
+        <Title text="Change Password · Account Portal"/>
+        <main id="main" tabindex="-1" class="page">
+            <div node_ref=top>
+                <Show when=move || succeeded.get()>
+                    <div class="alert alert-success" role="status">"Your password has been changed."</div>
+                </Show>
+            </div>
+            <h1>"Change Password"</h1>
+            <p class="muted">"After you save, every other device signed in to your account is signed out."</p>
+            <FormAlert message=Signal::derive(move || error.get().and_then(|e| e.form_message()))/>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match form_context.await {
+                        Ok(context) => view! {
+                            <ActionForm action=change attr:novalidate=true attr:class="stack card">
+                                <Field
+                                    label="Current password"
+                                    name="current_password"
+                                    kind="password"
+                                    autocomplete="current-password"
+                                    error=field_error("current_password")
+                                />
+                                <NewPasswordFields
+                                    context=context
+                                    new_error=field_error("new_password")
+                                    confirm_error=field_error("confirm_password")
+                                    clear=saves
+                                />
+                                <div class="form-actions">
+                                    <button type="submit" class="button button-primary" disabled=move || change.pending().get()>
+                                        "Save Changes"
+                                    </button>
+                                    <a href="/account">"Cancel"</a>
+                                </div>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}

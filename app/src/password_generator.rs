@@ -1,0 +1,232 @@
+//! Random passwords for the "Suggest a password" button, drawn from the operating system's
+//! CSPRNG (in the browser, `crypto.getRandomValues`) and checked against the policy.
+
+use rand::{
+    rand_core::UnwrapErr,
+    rngs::SysRng,
+    seq::{IndexedRandom, SliceRandom},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::password_policy::{assess, PasswordPolicy};
+
+pub const MIN_LENGTH: usize = 12;
+pub const MAX_LENGTH: usize = 64;
+const DEFAULT_LENGTH: usize = 16;
+
+/// A random password fails the policy only by chance (a dictionary word turns up in about
+/// 2 in 100 at 16 characters, 6 in 100 at 64), so this many tries are plenty for any policy
+/// that random passwords can meet.
+const MAX_ATTEMPTS: usize = 100;
+
+const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const LOWER: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
+const DIGITS: &[u8] = b"0123456789";
+/// ASCII punctuation without quotes, backslash and space, which some password managers,
+/// shells and on-screen keyboards mangle.
+const SYMBOLS: &[u8] = b"!#$%&()*+,-./:;<=>?@[]^_{|}~";
+
+/// What the user asked the generator for. Classes the policy requires are used whatever
+/// these say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneratorOptions {
+    pub length: usize,
+    pub upper: bool,
+    pub lower: bool,
+    pub digits: bool,
+    pub symbols: bool,
+}
+
+impl Default for GeneratorOptions {
+    fn default() -> Self {
+        Self { length: DEFAULT_LENGTH, upper: true, lower: true, digits: true, symbols: true }
+    }
+}
+
+impl GeneratorOptions {
+    /// The defaults, long enough for the policy, with every class it requires.
+    pub fn for_policy(policy: &PasswordPolicy) -> Self {
+        Self { length: DEFAULT_LENGTH.max(policy.min_length).min(MAX_LENGTH), ..Self::default() }.with_required(policy)
+    }
+
+    fn with_required(self, policy: &PasswordPolicy) -> Self {
+        Self {
+            upper: self.upper || policy.require_upper,
+            lower: self.lower || policy.require_lower,
+            digits: self.digits || policy.require_digit,
+            symbols: self.symbols || policy.require_symbol,
+            ..self
+        }
+    }
+
+    /// The enabled character sets; all of them when none is.
+    fn classes(&self) -> Vec<&'static [u8]> {
+        let all = [(self.upper, UPPER), (self.lower, LOWER), (self.digits, DIGITS), (self.symbols, SYMBOLS)];
+        let enabled: Vec<&[u8]> = all.iter().filter(|(on, _)| *on).map(|(_, set)| *set).collect();
+        if enabled.is_empty() {
+            all.iter().map(|(_, set)| *set).collect()
+        } else {
+            enabled
+        }
+    }
+}
+
+/// A password that `policy` accepts (with no context words): at least one character of each
+/// enabled class, the rest drawn uniformly from all of them, shuffled.
+///
+/// The length is clamped to `MIN_LENGTH..=MAX_LENGTH`, raised to the policy's minimum if
+/// that is higher (even above `MAX_LENGTH`). A policy no random password can meet (a
+/// `min_score` above 4) gets the last candidate after a bounded number of tries, which it
+/// then refuses.
+pub fn generate(options: GeneratorOptions, policy: &PasswordPolicy) -> String {
+    let options = options.with_required(policy);
+    let length = options.length.min(MAX_LENGTH).max(MIN_LENGTH.max(policy.min_length));
+    let classes = options.classes();
+    let union = classes.concat();
+    // `choose` and `shuffle` sample uniformly (the `unbiased` feature removes even rand's
+    // 2^-96 rounding bias); no `% len` anywhere.
+    let mut rng = UnwrapErr(SysRng);
+
+    let mut candidate = String::new();
+    for _ in 0..MAX_ATTEMPTS {
+        let mut chars: Vec<u8> = classes.iter().filter_map(|set| set.choose(&mut rng)).copied().collect();
+        while chars.len() < length {
+            chars.extend(union.choose(&mut rng));
+        }
+        chars.shuffle(&mut rng);
+        candidate = chars.into_iter().map(char::from).collect();
+        if assess(&candidate, policy, &[]).is_acceptable() {
+            break;
+        }
+    }
+    candidate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classes_in(password: &str) -> [bool; 4] {
+        let has = |set: &[u8]| password.bytes().any(|b| set.contains(&b));
+        [has(UPPER), has(LOWER), has(DIGITS), has(SYMBOLS)]
+    }
+
+    #[test]
+    fn a_suggested_password_has_sixteen_characters_of_every_kind() {
+        let password = generate(GeneratorOptions::default(), &PasswordPolicy::default());
+        assert_eq!(password.len(), 16);
+        assert_eq!(classes_in(&password), [true; 4]);
+    }
+
+    #[test]
+    fn two_suggestions_differ() {
+        let policy = PasswordPolicy::default();
+        let a = generate(GeneratorOptions::default(), &policy);
+        let b = generate(GeneratorOptions::default(), &policy);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn the_length_stays_between_the_policy_minimum_and_sixty_four() {
+        let policy = PasswordPolicy::default();
+        let with_length = |length| GeneratorOptions { length, ..GeneratorOptions::default() };
+        assert_eq!(generate(with_length(0), &policy).len(), MIN_LENGTH);
+        assert_eq!(generate(with_length(40), &policy).len(), 40);
+        assert_eq!(generate(with_length(1000), &policy).len(), MAX_LENGTH);
+        assert_eq!(generate(with_length(12), &PasswordPolicy::nist()).len(), 15);
+    }
+
+    #[test]
+    fn classes_the_policy_requires_are_used_even_when_switched_off() {
+        let bare = GeneratorOptions {
+            upper: false,
+            lower: false,
+            digits: true,
+            symbols: false,
+            ..GeneratorOptions::default()
+        };
+        let password = generate(bare, &PasswordPolicy::default());
+        assert_eq!(classes_in(&password), [true, true, true, true]);
+        // Under NIST nothing is required: digits only, as asked.
+        let policy = PasswordPolicy { min_score: 0, ..PasswordPolicy::nist() };
+        assert_eq!(classes_in(&generate(bare, &policy)), [false, false, true, false]);
+    }
+
+    #[test]
+    fn with_every_class_switched_off_all_of_them_are_used() {
+        let none = GeneratorOptions { length: 40, upper: false, lower: false, digits: false, symbols: false };
+        let policy = PasswordPolicy::nist();
+        assert!(generate(none, &policy).bytes().all(|b| b.is_ascii_graphic() && !b"\"'`\\".contains(&b)));
+    }
+
+    #[test]
+    fn the_options_for_a_policy_are_long_enough_and_complete() {
+        let options = GeneratorOptions::for_policy(&PasswordPolicy::default());
+        assert_eq!(options, GeneratorOptions::default());
+        let long = PasswordPolicy { min_length: 20, ..PasswordPolicy::nist() };
+        assert_eq!(GeneratorOptions::for_policy(&long).length, 20);
+    }
+
+    #[test]
+    fn symbols_are_ones_keyboards_and_password_managers_handle() {
+        assert!(SYMBOLS.iter().all(u8::is_ascii_punctuation));
+        assert!(!SYMBOLS.iter().any(|b| b"\"'`\\ ".contains(b)));
+    }
+
+    #[test]
+    fn characters_are_drawn_as_often_as_the_algorithm_says() {
+        // Each password: one character from each of the four sets, twelve from all 90. A
+        // wrong set, a stuck index or a gross bias shows; a modulo bias would be too small to.
+        const PASSWORDS: usize = 2_500;
+        let policy = PasswordPolicy { min_score: 0, reject_dictionary_words: false, ..PasswordPolicy::nist() };
+        let mut counts = [0u32; 128];
+        for _ in 0..PASSWORDS {
+            for b in generate(GeneratorOptions::default(), &policy).bytes() {
+                counts[usize::from(b)] += 1;
+            }
+        }
+        let union_len = [UPPER, LOWER, DIGITS, SYMBOLS].concat().len() as f64;
+        for set in [UPPER, LOWER, DIGITS, SYMBOLS] {
+            let from_all = (DEFAULT_LENGTH - 4) as f64 / union_len;
+            let expected = PASSWORDS as f64 * (1.0 / set.len() as f64 + from_all);
+            for &b in set {
+                let n = f64::from(counts[usize::from(b)]);
+                assert!(
+                    (n - expected).abs() < expected / 4.0,
+                    "{} drawn {n} times, expected about {expected:.0}",
+                    char::from(b)
+                );
+            }
+        }
+        let total: u32 = counts.iter().sum();
+        assert_eq!(total as usize, PASSWORDS * DEFAULT_LENGTH);
+    }
+
+    /// The property the button promises: whatever it suggests, the policy accepts. Checked
+    /// from the outside, on as many threads as there are cores (about 200,000 zxcvbn runs).
+    #[test]
+    fn a_hundred_thousand_suggestions_all_meet_the_product_rules() {
+        const TOTAL: usize = 100_000;
+        let variants = [
+            GeneratorOptions { length: 12, ..GeneratorOptions::default() },
+            GeneratorOptions { length: 24, digits: false, ..GeneratorOptions::default() },
+            GeneratorOptions { length: 13, upper: false, lower: false, digits: false, symbols: false },
+        ];
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+        std::thread::scope(|scope| {
+            for worker in 0..workers {
+                scope.spawn(move || {
+                    let policy = PasswordPolicy::default();
+                    for i in (worker..TOTAL).step_by(workers) {
+                        // Mostly the default, which is what the button uses.
+                        let options = if i % 10 < 7 { GeneratorOptions::default() } else { variants[i % 3] };
+                        let password = generate(options, &policy);
+                        let report = assess(&password, &policy, &[]);
+                        assert!(report.is_acceptable(), "{password}: {report:?}");
+                        assert!(password.len() >= options.length.max(MIN_LENGTH));
+                    }
+                });
+            }
+        });
+    }
+}

@@ -1,0 +1,645 @@
+//! The strength rules for a new password. The browser's live checklist and the server's final
+//! check call the same [`assess`], so what the meter shows is what the server enforces.
+
+use serde::{Deserialize, Serialize};
+use zxcvbn::matching::patterns::MatchPattern;
+
+/// zxcvbn's cost grows steeply with length (about 7 ms at 64 characters natively, 0.3 s at
+/// 100), so only this many characters are scored and searched for words. The length and
+/// character-class rules always see the whole password.
+const SCORED_PREFIX_CHARS: usize = 64;
+
+/// Shorter dictionary matches ("cat", "1ov") turn up by chance in random strings.
+const MIN_WORD_CHARS: usize = 4;
+
+/// zxcvbn counts guesses in a `u64`. Past about 19 characters a random stretch saturates it,
+/// and its choice between equally "infinite" explanations of the password becomes arbitrary:
+/// the same password may or may not be reported as containing a word from one run to the
+/// next. Windows this short never saturate, so longer passwords are searched for words window
+/// by window. Overlapping by half, they hold whole any word of up to 10 characters.
+const WORD_WINDOW_CHARS: usize = 18;
+const WORD_WINDOW_STEP: usize = 9;
+
+/// Which rules a new password must meet. Operators choose one in configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordPolicy {
+    /// Counted in Unicode scalar values (`char`s) after NFKC normalisation.
+    pub min_length: usize,
+    pub require_upper: bool,
+    pub require_lower: bool,
+    pub require_digit: bool,
+    /// A symbol is anything that is neither a letter nor a digit in Unicode terms, so a space
+    /// or an emoji counts.
+    pub require_symbol: bool,
+    /// Refuse a password in which zxcvbn finds a word of four or more characters from its
+    /// dictionaries (common passwords, English words, names, film and TV words) or from the
+    /// context words, also reversed or with l33t substitutions ("P@ssw0rd").
+    pub reject_dictionary_words: bool,
+    /// The lowest zxcvbn score (0–4) accepted; 0 turns the rule off.
+    pub min_score: u8,
+}
+
+/// The product rules: 12 characters, upper and lower case, a symbol, no dictionary words.
+///
+/// A password with no cased letters at all (Chinese, Japanese, Thai, …) cannot meet the
+/// upper- and lower-case rules; [`PasswordPolicy::nist`] has no such rules.
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        Self {
+            min_length: 12,
+            require_upper: true,
+            require_lower: true,
+            require_digit: false,
+            require_symbol: true,
+            reject_dictionary_words: true,
+            min_score: 3,
+        }
+    }
+}
+
+impl PasswordPolicy {
+    /// A policy in the spirit of NIST SP 800-63B: 15 characters, no composition rules, and
+    /// a check against values "known to be commonly-used, expected, or compromised".
+    ///
+    /// NIST's list holds whole values (breached passwords, dictionary words, repetitive or
+    /// sequential characters, context words and their derivatives); it does not forbid a
+    /// password that merely *contains* a word, and it encourages passphrases. So
+    /// `reject_dictionary_words` is off (it would refuse "correct horse battery staple"), and
+    /// the list is zxcvbn's estimate instead: it builds guesses from exactly those sources,
+    /// and `min_score: 3` refuses anything it would find within 10^8 guesses, such as
+    /// "Password123456!" or "acmeacmeacme2024", while two uncommon words pass. With the
+    /// score at 0 this policy would accept "passwordpassword".
+    pub fn nist() -> Self {
+        Self {
+            min_length: 15,
+            require_upper: false,
+            require_lower: false,
+            require_digit: false,
+            require_symbol: false,
+            reject_dictionary_words: false,
+            min_score: 3,
+        }
+    }
+}
+
+/// One rule of the checklist; the report lists only those the policy enables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rule {
+    /// The policy's minimum length, in characters.
+    MinLength(usize),
+    Upper,
+    Lower,
+    Digit,
+    Symbol,
+    NoDictionaryWords,
+    Strength,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleCheck {
+    pub rule: Rule,
+    pub passed: bool,
+    /// The checklist line, e.g. "At least 12 characters".
+    pub label: String,
+}
+
+/// The outcome of [`assess`]. It never holds the password, only the dictionary words found
+/// in it, so it may cross the wire to the browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StrengthReport {
+    pub checks: Vec<RuleCheck>,
+    /// zxcvbn's score, 0–4.
+    pub score: u8,
+    /// Lower case, deduplicated, in the order found; empty when the policy does not reject
+    /// dictionary words.
+    pub dictionary_words: Vec<String>,
+    /// zxcvbn's warning, e.g. "This is a top-10 common password."
+    pub warning: Option<String>,
+    /// zxcvbn's suggestions (only given for scores up to 2). For the rules themselves use
+    /// [`StrengthReport::problems`].
+    pub suggestions: Vec<String>,
+}
+
+impl StrengthReport {
+    pub fn is_acceptable(&self) -> bool {
+        self.checks.iter().all(|check| check.passed)
+    }
+
+    /// One sentence per failed rule, naming the dictionary words found, for the owner of the
+    /// password (the live checklist).
+    pub fn problems(&self) -> Vec<String> {
+        self.failed().map(|rule| self.problem(rule, true)).collect()
+    }
+
+    /// Like [`StrengthReport::problems`] but without the words, which are pieces of the
+    /// password: for messages that may end up in a URL or a log.
+    pub fn problems_without_words(&self) -> Vec<String> {
+        self.failed().map(|rule| self.problem(rule, false)).collect()
+    }
+
+    pub fn score_label(&self) -> &'static str {
+        match self.score {
+            0 => "Very weak",
+            1 => "Weak",
+            2 => "Fair",
+            3 => "Strong",
+            _ => "Very strong",
+        }
+    }
+
+    fn failed(&self) -> impl Iterator<Item = Rule> + '_ {
+        self.checks.iter().filter(|c| !c.passed).map(|c| c.rule)
+    }
+
+    fn problem(&self, rule: Rule, with_words: bool) -> String {
+        match rule {
+            Rule::MinLength(min) => format!("Use at least {min} characters."),
+            Rule::Upper => "Add an upper-case letter.".to_owned(),
+            Rule::Lower => "Add a lower-case letter.".to_owned(),
+            Rule::Digit => "Add a digit.".to_owned(),
+            Rule::Symbol => "Add a symbol, such as ! or #.".to_owned(),
+            Rule::NoDictionaryWords if with_words && !self.dictionary_words.is_empty() => {
+                format!("Avoid dictionary words and names: {}.", quoted(&self.dictionary_words))
+            }
+            Rule::NoDictionaryWords => "Avoid dictionary words and names.".to_owned(),
+            Rule::Strength => "Make it harder to guess: add more words or characters.".to_owned(),
+        }
+    }
+}
+
+/// Checks `password` (already NFKC-normalised, see [`crate::domain::Password`]) against
+/// `policy`. `context` holds words an attacker would try for this account
+/// ([`context_words`]); zxcvbn treats them as a dictionary of their own.
+///
+/// Character classes follow Unicode: `char::is_uppercase`/`is_lowercase` for case,
+/// `char::is_numeric` for digits, and anything not alphanumeric (a space, punctuation, an
+/// emoji) is a symbol. Letters without case, such as CJK ideographs, count as neither upper
+/// nor lower case.
+///
+/// Dictionary words are those zxcvbn uses in its cheapest explanation of each stretch of up
+/// to 18 characters of the scored prefix: a word it finds cheaper to explain as random
+/// characters, or one cut by the window boundaries (11 characters or more), goes unreported.
+/// Random characters hold such a word by chance ("taft" in "…t4ft…"): about 2 in 100
+/// random 16-character passwords and 6 in 100 of 64 characters are refused for it (the
+/// generator simply draws again).
+pub fn assess(password: &str, policy: &PasswordPolicy, context: &[String]) -> StrengthReport {
+    let estimate = Estimate::of(password, context, policy.reject_dictionary_words);
+    let has = |class: fn(char) -> bool| password.chars().any(class);
+    let words = estimate.dictionary_words;
+
+    let mut checks = Vec::new();
+    let mut check = |enabled: bool, rule: Rule, passed: bool, label: String| {
+        if enabled {
+            checks.push(RuleCheck { rule, passed, label });
+        }
+    };
+    let min = policy.min_length;
+    check(true, Rule::MinLength(min), password.chars().count() >= min, format!("At least {min} characters"));
+    check(policy.require_upper, Rule::Upper, has(char::is_uppercase), "An upper-case letter".to_owned());
+    check(policy.require_lower, Rule::Lower, has(char::is_lowercase), "A lower-case letter".to_owned());
+    check(policy.require_digit, Rule::Digit, has(char::is_numeric), "A digit".to_owned());
+    check(policy.require_symbol, Rule::Symbol, has(|c| !c.is_alphanumeric()), "A symbol, such as ! or #".to_owned());
+    check(policy.reject_dictionary_words, Rule::NoDictionaryWords, words.is_empty(), dictionary_label(&words));
+    check(policy.min_score > 0, Rule::Strength, estimate.score >= policy.min_score, "Hard to guess".to_owned());
+
+    StrengthReport {
+        checks,
+        score: estimate.score,
+        dictionary_words: words,
+        warning: estimate.warning,
+        suggestions: estimate.suggestions,
+    }
+}
+
+fn dictionary_label(words: &[String]) -> String {
+    match words {
+        [] => "No dictionary words or names".to_owned(),
+        [word] => format!("No dictionary words (contains the word '{word}')"),
+        _ => format!("No dictionary words (contains the words {})", quoted(words)),
+    }
+}
+
+fn quoted(words: &[String]) -> String {
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    quoted.join(", ")
+}
+
+/// What zxcvbn makes of the scored prefix of a password.
+#[derive(Default)]
+struct Estimate {
+    score: u8,
+    dictionary_words: Vec<String>,
+    warning: Option<String>,
+    suggestions: Vec<String>,
+}
+
+impl Estimate {
+    fn of(password: &str, context: &[String], find_words: bool) -> Self {
+        if password.is_empty() {
+            // Nothing to score (zxcvbn would suggest "no need for symbols" whatever the
+            // policy says); the length rule already fails.
+            return Self::default();
+        }
+        let prefix = first_chars(password, SCORED_PREFIX_CHARS);
+        let inputs: Vec<&str> = context.iter().map(String::as_str).collect();
+        let entropy = zxcvbn::zxcvbn(prefix, &inputs);
+
+        let mut dictionary_words = Vec::new();
+        if find_words {
+            let windows = windows(prefix);
+            if windows.len() == 1 {
+                add_words(&mut dictionary_words, entropy.sequence());
+            } else {
+                for window in windows {
+                    add_words(&mut dictionary_words, zxcvbn::zxcvbn(window, &inputs).sequence());
+                }
+            }
+        }
+        let feedback = entropy.feedback();
+        Self {
+            score: u8::from(entropy.score()),
+            dictionary_words,
+            warning: feedback.and_then(|f| f.warning()).map(|w| w.to_string()),
+            suggestions: feedback.map(|f| f.suggestions().iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
+        }
+    }
+}
+
+fn first_chars(text: &str, count: usize) -> &str {
+    match text.char_indices().nth(count) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+/// Overlapping stretches of [`WORD_WINDOW_CHARS`] characters covering `text`; `text` itself
+/// when it is no longer than that.
+fn windows(text: &str) -> Vec<&str> {
+    let mut bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    bounds.push(text.len());
+    let chars = bounds.len() - 1;
+    let mut windows = Vec::new();
+    let mut start = 0;
+    loop {
+        let end = (start + WORD_WINDOW_CHARS).min(chars);
+        windows.push(&text[bounds[start]..bounds[end]]);
+        if end == chars {
+            return windows;
+        }
+        start += WORD_WINDOW_STEP;
+    }
+}
+
+/// The dictionary words (lower case, new ones only) zxcvbn used to explain the password.
+fn add_words(words: &mut Vec<String>, sequence: &[zxcvbn::Match]) {
+    for found in sequence {
+        if let MatchPattern::Dictionary(word) = &found.pattern {
+            let word = word.matched_word.to_lowercase();
+            if found.token.chars().count() >= MIN_WORD_CHARS && !words.contains(&word) {
+                words.push(word);
+            }
+        }
+    }
+}
+
+/// Words an attacker would try first for this account: the email's local part and its
+/// pieces, the domain and its labels but the top-level one ("acme" for bob@acme.com), and
+/// the words of the site's name. Lower case, deduplicated, none shorter than 3 characters.
+pub fn context_words(email: &str, site_name: &str) -> Vec<String> {
+    let email = email.trim().to_lowercase();
+    let (local, domain) = email.rsplit_once('@').unwrap_or((email.as_str(), ""));
+
+    let mut candidates = vec![local.to_owned()];
+    candidates.extend(pieces(local));
+    if !domain.is_empty() {
+        candidates.push(domain.to_owned());
+        let labels: Vec<&str> = domain.split('.').collect();
+        for label in &labels[..labels.len() - 1] {
+            candidates.push((*label).to_owned());
+            candidates.extend(pieces(label));
+        }
+    }
+    candidates.extend(pieces(&site_name.to_lowercase()));
+
+    let mut words: Vec<String> = Vec::new();
+    for word in candidates {
+        if word.chars().count() >= 3 && !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    words
+}
+
+fn pieces(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|piece| !piece.is_empty()).map(str::to_owned)
+}
+
+/// The value of the HTML `passwordrules` attribute (Apple's format), so that password
+/// managers generate a password this policy accepts.
+pub fn passwordrules(policy: &PasswordPolicy) -> String {
+    let mut rules = format!("minlength: {};", policy.min_length);
+    if policy.require_upper {
+        rules.push_str(" required: upper;");
+    }
+    if policy.require_lower {
+        rules.push_str(" required: lower;");
+    }
+    if policy.require_digit {
+        rules.push_str(" required: digit;");
+    }
+    if policy.require_symbol {
+        // All ASCII punctuation; the format wants '-' first and a literal ']' last.
+        rules.push_str(" required: [-!\"#$%&'()*+,./:;<=>?@[\\^_`{|}~]];");
+    }
+    rules.push_str(" allowed: ascii-printable;");
+    rules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::password_generator::{generate, GeneratorOptions};
+
+    fn product(password: &str) -> StrengthReport {
+        assess(password, &PasswordPolicy::default(), &[])
+    }
+
+    fn nist(password: &str) -> StrengthReport {
+        assess(password, &PasswordPolicy::nist(), &[])
+    }
+
+    fn passed(report: &StrengthReport, rule: Rule) -> bool {
+        report
+            .checks
+            .iter()
+            .find(|c| c.rule == rule)
+            .unwrap_or_else(|| panic!("no {rule:?} check in {report:?}"))
+            .passed
+    }
+
+    #[test]
+    fn a_random_looking_password_meets_every_product_rule() {
+        let report = product("Kp8#Zq!vW3xL");
+        assert!(report.is_acceptable(), "{report:?}");
+        assert!(report.problems().is_empty());
+        assert_eq!(report.score_label(), "Very strong");
+    }
+
+    #[test]
+    fn the_checklist_lists_the_enabled_rules_in_order() {
+        let labels: Vec<String> = product("").checks.into_iter().map(|c| c.label).collect();
+        assert_eq!(
+            labels,
+            [
+                "At least 12 characters",
+                "An upper-case letter",
+                "A lower-case letter",
+                "A symbol, such as ! or #",
+                "No dictionary words or names",
+                "Hard to guess",
+            ]
+        );
+        let rules: Vec<Rule> = nist("").checks.into_iter().map(|c| c.rule).collect();
+        assert_eq!(rules, [Rule::MinLength(15), Rule::Strength]);
+    }
+
+    #[test]
+    fn twelve_characters_are_enough_and_eleven_are_not() {
+        assert!(passed(&product("Kp8#Zq!vW3xL"), Rule::MinLength(12)));
+        let short = product("Kp8#Zq!vW3x");
+        assert!(!passed(&short, Rule::MinLength(12)));
+        assert_eq!(short.problems(), ["Use at least 12 characters."]);
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        // Twelve characters, 24 bytes: enough.
+        assert!(passed(&product("ÄöÜßéÈ-ñÑçÇ!"), Rule::MinLength(12)));
+        // Eleven characters, 33 bytes: not enough.
+        assert!(!passed(&product("日本語日本語日本語!!"), Rule::MinLength(12)));
+    }
+
+    #[test]
+    fn accented_letters_count_as_upper_and_lower_case() {
+        let report = product("Ünïcödé-Pässwörd-42");
+        assert!(passed(&report, Rule::Upper));
+        assert!(passed(&report, Rule::Lower));
+        assert!(passed(&report, Rule::Symbol));
+        assert!(report.is_acceptable(), "{report:?}");
+        // Only upper-case letters outside ASCII: still no lower case.
+        assert!(!passed(&product("ÜNÏCÖDÉ-PÄSSWÖRD"), Rule::Lower));
+    }
+
+    #[test]
+    fn a_password_without_cased_letters_fails_the_case_rules_but_suits_nist() {
+        // CJK ideographs and kana have no case: neither upper nor lower, and not symbols.
+        let password = "私の秘密の言葉は長い緑の山と青い川";
+        let report = product(password);
+        assert!(!passed(&report, Rule::Upper));
+        assert!(!passed(&report, Rule::Lower));
+        assert!(!passed(&report, Rule::Symbol));
+        assert!(nist(password).is_acceptable(), "{:?}", nist(password));
+    }
+
+    #[test]
+    fn spaces_and_emoji_are_symbols() {
+        assert!(passed(&product("Kp8 Zq vW3xL"), Rule::Symbol));
+        assert!(passed(&product("Kp8🙂Zq2vW3xL"), Rule::Symbol));
+        assert!(!passed(&product("Kp8xZq2vW3xL"), Rule::Symbol));
+        assert!(product("Kp8 Zq vW3xL yT").is_acceptable());
+    }
+
+    #[test]
+    fn a_digit_is_required_only_when_the_policy_says_so() {
+        let policy = PasswordPolicy { require_digit: true, ..PasswordPolicy::default() };
+        let report = assess("Kpx#Zq!vWuxL", &policy, &[]);
+        assert!(!passed(&report, Rule::Digit));
+        assert_eq!(report.problems(), ["Add a digit."]);
+        assert!(assess("Kp8#Zq!vW3xL", &policy, &[]).is_acceptable());
+        assert!(product("Kpx#Zq!vWuxL").is_acceptable());
+    }
+
+    #[test]
+    fn a_dictionary_word_is_refused_and_named() {
+        let report = product("Summer#Kp8vZq");
+        assert!(!passed(&report, Rule::NoDictionaryWords));
+        assert_eq!(report.dictionary_words, ["summer"]);
+        let check = report.checks.iter().find(|c| c.rule == Rule::NoDictionaryWords).unwrap();
+        assert_eq!(check.label, "No dictionary words (contains the word 'summer')");
+        assert_eq!(report.problems(), ["Avoid dictionary words and names: 'summer'."]);
+        assert_eq!(report.problems_without_words(), ["Avoid dictionary words and names."]);
+    }
+
+    #[test]
+    fn l33t_spellings_of_password_are_still_the_word_password() {
+        for password in ["P@ssw0rd", "P@ssw0rd!2024xyzQ", "p4$$w0rd-Kq8vZx", "P@55W0RD#Kq8vZx"] {
+            let report = product(password);
+            assert!(!report.is_acceptable(), "{password}");
+            assert_eq!(report.dictionary_words, ["password"], "{password}");
+        }
+        let report = product("P@ssw0rd");
+        assert_eq!(report.score, 0);
+        assert_eq!(report.warning.as_deref(), Some("This is similar to a commonly used password."));
+    }
+
+    #[test]
+    fn reversed_words_are_found() {
+        let report = product("drowssap-Qz!9xk");
+        assert_eq!(report.dictionary_words, ["password"]);
+        assert!(!report.is_acceptable());
+    }
+
+    #[test]
+    fn words_from_the_account_and_the_site_are_refused() {
+        let context = context_words("bob@acme.com", "Account Portal");
+        let report = assess("acme2024!", &PasswordPolicy::default(), &context);
+        assert!(!report.is_acceptable());
+        assert_eq!(report.dictionary_words, ["acme"]);
+        assert!(report.problems().contains(&"Avoid dictionary words and names: 'acme'.".to_owned()));
+
+        // Long enough and mixed, but built on the site's name.
+        let report = assess("Portal#Kq8vZx", &PasswordPolicy::default(), &context);
+        assert_eq!(report.dictionary_words, ["portal"]);
+        // The same password is fine for someone else on another site.
+        assert!(assess("Acme#Kq8vZxW", &PasswordPolicy::default(), &[]).dictionary_words.is_empty());
+    }
+
+    #[test]
+    fn short_chance_words_do_not_count() {
+        // "cat" and "dog" are dictionary words, but shorter than four characters.
+        let report = product("cat#DOG7vQz!");
+        assert!(passed(&report, Rule::NoDictionaryWords), "{report:?}");
+    }
+
+    #[test]
+    fn several_words_are_all_named_once() {
+        let report = product("Summer!summer!Winter");
+        assert_eq!(report.dictionary_words, ["summer", "winter"]);
+        let check = report.checks.iter().find(|c| c.rule == Rule::NoDictionaryWords).unwrap();
+        assert_eq!(check.label, "No dictionary words (contains the words 'summer', 'winter')");
+    }
+
+    #[test]
+    fn the_same_password_always_gets_the_same_verdict() {
+        // zxcvbn on the whole of this reports "whisk" in about half of its runs; searched
+        // window by window, it never does ("his" is too short to count).
+        let password = "QA=!E@eIz?Hv+ypz&KaWhisK";
+        let first = product(password);
+        assert!(first.is_acceptable(), "{first:?}");
+        for _ in 0..20 {
+            assert_eq!(product(password), first);
+        }
+    }
+
+    #[test]
+    fn words_inside_a_long_password_are_found() {
+        // zxcvbn on the whole of this sees only random characters.
+        let report = product("Tr0ub4dor & summer & Qx");
+        assert!(report.dictionary_words.contains(&"summer".to_owned()), "{report:?}");
+    }
+
+    #[test]
+    fn a_common_password_is_too_easy_to_guess() {
+        let report = product("Password123!");
+        assert!(!passed(&report, Rule::Strength));
+        assert!(report.problems().contains(&"Make it harder to guess: add more words or characters.".to_owned()));
+        assert!(report.score < 3);
+    }
+
+    #[test]
+    fn an_empty_password_fails_without_panicking() {
+        let report = product("");
+        assert_eq!(report.score, 0);
+        assert_eq!(report.score_label(), "Very weak");
+        assert!(report.dictionary_words.is_empty());
+        assert_eq!(report.warning, None);
+        assert!(report.suggestions.is_empty());
+        let failed: Vec<Rule> = report.checks.iter().filter(|c| !c.passed).map(|c| c.rule).collect();
+        assert_eq!(failed, [Rule::MinLength(12), Rule::Upper, Rule::Lower, Rule::Symbol, Rule::Strength]);
+    }
+
+    #[test]
+    fn long_passwords_are_judged_whole_and_quickly() {
+        // 200 characters whose only upper-case letter and symbol come after the scored prefix.
+        let password = format!("{}Q!{}", "kp8vzq3xlt".repeat(7), "w9rmy2ncbh".repeat(13));
+        let start = std::time::Instant::now();
+        let report = product(&password);
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        assert!(passed(&report, Rule::MinLength(12)));
+        assert!(passed(&report, Rule::Upper));
+        assert!(passed(&report, Rule::Symbol));
+    }
+
+    #[test]
+    fn a_random_two_hundred_character_password_passes_quickly() {
+        let policy = PasswordPolicy::default();
+        let piece = |length| {
+            let options = GeneratorOptions { length, ..GeneratorOptions::default() };
+            generate(options, &policy)
+        };
+        let password = [piece(64), piece(64), piece(60), piece(12)].concat();
+        assert_eq!(password.chars().count(), 200);
+        let start = std::time::Instant::now();
+        let report = assess(&password, &policy, &[]);
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        assert!(report.is_acceptable(), "{report:?}");
+    }
+
+    #[test]
+    fn passphrases_suit_nist_but_not_the_product_rules() {
+        for phrase in ["correct horse battery staple", "plinth marzipan ochre tundra", "tigers and bears and lions"] {
+            assert!(nist(phrase).is_acceptable(), "{phrase}: {:?}", nist(phrase));
+            assert!(!product(phrase).is_acceptable(), "{phrase}");
+        }
+    }
+
+    #[test]
+    fn nist_still_refuses_common_and_repetitive_passwords() {
+        for password in ["passwordpassword", "Password123456!", "qwertyuiopasdfgh", "aaaaaaaaaaaaaaaa"] {
+            assert!(!nist(password).is_acceptable(), "{password}");
+        }
+        let context = context_words("bob@acme.com", "Account Portal");
+        let report = assess("acmeacmeacme2024", &PasswordPolicy::nist(), &context);
+        assert!(!report.is_acceptable(), "{report:?}");
+        assert_eq!(nist("internationalization").problems(), ["Make it harder to guess: add more words or characters."]);
+    }
+
+    #[test]
+    fn context_words_come_from_the_address_and_the_site_name() {
+        assert_eq!(context_words("bob@acme.com", "Account Portal"), ["bob", "acme.com", "acme", "account", "portal"]);
+        assert_eq!(
+            context_words(" Jane.Doe-Smith@Mail.Example.co.uk ", "Account Portal"),
+            ["jane.doe-smith", "jane", "doe", "smith", "mail.example.co.uk", "mail", "example", "account", "portal"]
+        );
+        // Not an address at all: its pieces still count.
+        assert_eq!(context_words("al", "My Site"), ["site"]);
+    }
+
+    #[test]
+    fn password_managers_are_told_the_rules() {
+        assert_eq!(
+            passwordrules(&PasswordPolicy::default()),
+            "minlength: 12; required: upper; required: lower; \
+             required: [-!\"#$%&'()*+,./:;<=>?@[\\^_`{|}~]]; allowed: ascii-printable;"
+        );
+        assert_eq!(passwordrules(&PasswordPolicy::nist()), "minlength: 15; allowed: ascii-printable;");
+    }
+
+    #[test]
+    fn the_symbol_class_given_to_password_managers_is_all_ascii_punctuation() {
+        let rules = passwordrules(&PasswordPolicy::default());
+        let class = &rules[rules.find('[').unwrap() + 1..rules.rfind("]]").unwrap() + 1];
+        let expected: String = (' '..='~').filter(char::is_ascii_punctuation).collect();
+        let mut got: Vec<char> = class.chars().collect();
+        got.sort_unstable();
+        assert_eq!(got.into_iter().collect::<String>(), expected);
+    }
+
+    #[test]
+    fn the_report_round_trips_through_json_for_the_browser() {
+        let report = product("Summer#Kp8vZq");
+        let json = serde_json::to_string(&report).unwrap();
+        assert!(!json.contains("Kp8vZq"));
+        assert_eq!(serde_json::from_str::<StrengthReport>(&json).unwrap(), report);
+    }
+}

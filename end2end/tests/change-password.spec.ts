@@ -1,0 +1,85 @@
+import { carol, dave } from '../users';
+import { expect, failedRequest, test } from './fixtures';
+
+const CONFIRMATION = 'Your password has been changed.';
+
+test.describe('changing the password', () => {
+  // A wrong current password is answered with 400, which Chromium logs as a console error.
+  test.use({ toleratedConsoleError: failedRequest('/api/change_password', 400) });
+
+  test('a user watches the checklist tick while typing, generates a password, saves it and logs in with it', async ({
+    page,
+    portal,
+  }) => {
+    await portal.logIn(carol);
+    await portal.mainNav.getByRole('link', { name: 'Change Password', exact: true }).click();
+    await portal.expectPath('/account/password');
+    await portal.hydrated();
+    await expect(page.getByRole('heading', { level: 1, name: 'Change Password', exact: true })).toBeVisible();
+
+    const newPassword = page.getByLabel('New password', { exact: true });
+    const confirm = page.getByLabel('Confirm new password', { exact: true });
+    const rules = page.getByRole('list', { name: 'Password requirements' }).getByRole('listitem');
+    const rule = (text: string) => rules.filter({ hasText: text });
+
+    // Live feedback comes from the page itself: typing sends nothing to the server.
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await newPassword.pressSequentially('abc');
+    await expect(rule('lower-case')).toContainText('(met)');
+    await expect(rule('upper-case')).toContainText('(not met yet)');
+    await expect(rule('12 characters')).toContainText('(not met yet)');
+    await newPassword.pressSequentially('DEF!');
+    await expect(rule('upper-case')).toContainText('(met)');
+    await expect(rule('symbol')).toContainText('(met)');
+    expect(requests.filter((url) => url.includes('/api/')), 'no server call while typing').toEqual([]);
+
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    const generated = await newPassword.inputValue();
+    expect(generated).toHaveLength(16);
+    await expect(confirm).toHaveValue(generated);
+    await expect(page.getByText(generated, { exact: true })).toBeVisible();
+    await expect(rules.filter({ hasText: '(not met yet)' })).toHaveCount(0);
+    await expect(page.getByText('The passwords match.')).toBeVisible();
+
+    await page.getByLabel('Current password', { exact: true }).fill('Not-the-current-1!');
+    await page.getByRole('button', { name: 'Save Changes', exact: true }).click();
+    await expect(page.getByText('Your current password is incorrect.')).toBeVisible();
+
+    await page.getByLabel('Current password', { exact: true }).fill(carol.password);
+    await newPassword.fill(generated);
+    await confirm.fill(generated);
+    await page.getByRole('button', { name: 'Save Changes', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: CONFIRMATION })).toBeVisible();
+
+    await portal.logOut();
+    await portal.open('/login');
+    await portal.submitLogin({ email: carol.email, password: generated });
+    await portal.expectPath('/account');
+  });
+});
+
+test.describe('changing the password without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('a user changes the password with plain forms and sees the confirmation', async ({ page, portal }) => {
+    const next = 'Yd5@kRw9!sLm3#xF';
+    await portal.logIn(dave);
+    await page.goto('/account/password');
+    await page.getByLabel('Current password', { exact: true }).fill('wrong-password');
+    await page.getByLabel('New password', { exact: true }).fill(next);
+    await page.getByLabel('Confirm new password', { exact: true }).fill(next);
+    await page.getByRole('button', { name: 'Save Changes', exact: true }).click();
+    await expect(page.getByText('Your current password is incorrect.')).toBeVisible();
+
+    await page.getByLabel('Current password', { exact: true }).fill(dave.password);
+    await page.getByLabel('New password', { exact: true }).fill(next);
+    await page.getByLabel('Confirm new password', { exact: true }).fill(next);
+    await page.getByRole('button', { name: 'Save Changes', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: CONFIRMATION })).toBeVisible();
+
+    await portal.logOut();
+    await portal.submitLogin({ email: dave.email, password: next });
+    await portal.expectPath('/account');
+  });
+});

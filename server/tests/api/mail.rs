@@ -1,0 +1,181 @@
+//! Mail leaves through the outbox: a request only queues it, a background worker sends it over
+//! real SMTP, an outage delays it without losing it, and several nodes send each message once.
+
+use std::time::Duration;
+
+use app::backend::{
+    config::MailTransport,
+    mail::{templates, worker, Mailer, OutgoingMail},
+    store::{OutboxEntry, Store},
+};
+
+use crate::helpers::{free_port, on_both_databases, smtp_url, Db, SmtpServer, TestApp};
+
+on_both_databases!(
+    a_queued_message_is_delivered_over_smtp,
+    mail_queued_while_smtp_is_down_is_delivered_once_it_is_back,
+    two_nodes_racing_deliver_each_message_once,
+);
+
+const FROM: &str = "Account Portal <no-reply@portal.example>";
+
+async fn spawn_with_smtp(db: Db, url: url::Url) -> TestApp {
+    TestApp::spawn_with(db, move |config| {
+        config.mail_transport = MailTransport::Smtp(url);
+        config.mail_from = FROM.into();
+    })
+    .await
+}
+
+fn password_changed(app: &TestApp, to: &str) -> OutgoingMail {
+    templates::password_changed(to, app.clock.now(), "203.0.113.9", "Firefox 121 on Linux", &app.base())
+}
+
+/// Waits (up to ten seconds) until the outbox satisfies `done`, and returns its rows.
+async fn wait_for_outbox(store: &Store, done: impl Fn(&[OutboxEntry]) -> bool) -> Vec<OutboxEntry> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let rows = store.list_outbox().await.unwrap();
+        if done(&rows) {
+            return rows;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the outbox did not get there: {rows:#?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn settled(row: &OutboxEntry) -> bool {
+    row.claimed_until.is_none() && row.attempts > 0
+}
+
+async fn a_queued_message_is_delivered_over_smtp(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with_smtp(db, smtp.url()).await;
+    let mail = password_changed(&app, "alice@example.com");
+
+    app.state.mail.enqueue(&app.state.store, &mail, app.clock.now()).await.unwrap();
+
+    let received = smtp.wait_for(1).await;
+    let message = &received[0];
+    assert_eq!(message.rcpt_tos, ["alice@example.com"]);
+    assert_eq!(message.mail_from, "no-reply@portal.example");
+    assert_eq!(message.from.as_deref(), Some(FROM));
+    assert_eq!(message.to.as_deref(), Some("alice@example.com"));
+    assert_eq!(message.subject.as_deref(), Some("Your password was changed"));
+    assert!(message.message_id.as_deref().is_some_and(|id| id.ends_with("@portal.example>")));
+    assert_eq!(message.content_type, "multipart/alternative");
+    let text = message.part("text/plain");
+    let html = message.part("text/html");
+    assert!(text.contains("from 203.0.113.9 (Firefox 121 on Linux)"), "{text}");
+    assert!(text.contains(&format!("{}/login", app.base())));
+    assert!(html.contains(&format!(r#"<a href="{}/login">"#, app.base())), "{html}");
+    let rows = wait_for_outbox(&app.state.store, |rows| rows[0].sent_at.is_some()).await;
+    assert_eq!(rows[0].attempts, 1);
+    assert_eq!(app.state.store.count_unsent_mail().await.unwrap(), 0);
+}
+
+async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_back(db: Db) {
+    let port = free_port();
+    let app = spawn_with_smtp(db, smtp_url(port)).await;
+    let store = &app.state.store;
+    let queued_at = app.clock.now();
+
+    // The request's part: queueing succeeds whatever the mail server's state.
+    let queued = app.state.mail.enqueue(store, &password_changed(&app, "alice@example.com"), queued_at).await;
+    assert!(queued.is_ok());
+
+    let rows = wait_for_outbox(store, |rows| settled(&rows[0])).await;
+    assert_eq!(rows.len(), 1, "kept, not dropped");
+    assert_eq!((rows[0].sent_at, rows[0].failed_at), (None, None));
+    assert_eq!(rows[0].next_attempt_at, queued_at + 30, "first retry in 30 s");
+    assert!(rows[0].last_error.as_deref().is_some_and(|e| !e.is_empty()));
+
+    app.clock.advance(30);
+    app.state.mail.wake();
+    let rows = wait_for_outbox(store, |rows| rows[0].attempts == 2 && settled(&rows[0])).await;
+    assert_eq!(rows[0].next_attempt_at, queued_at + 30 + 60, "then twice as long");
+    let early = worker::deliver_due(store, &app.state.mailer, &app.clock).await;
+    assert_eq!(early.unwrap(), 0, "not due before its time");
+
+    let smtp = SmtpServer::start_on(port).await.expect("the port was taken while the mail server was down");
+    app.clock.advance(60);
+    app.state.mail.wake();
+
+    let received = smtp.wait_for(1).await;
+    assert_eq!(received[0].rcpt_tos, ["alice@example.com"]);
+    let rows = wait_for_outbox(store, |rows| rows[0].sent_at.is_some()).await;
+    assert_eq!(rows[0].attempts, 3);
+    app.clock.advance(3600);
+    let again = worker::deliver_due(store, &app.state.mailer, &app.clock).await;
+    assert_eq!(again.unwrap(), 0);
+    assert_eq!(smtp.received().len(), 1, "delivered exactly once");
+}
+
+async fn two_nodes_racing_deliver_each_message_once(db: Db) {
+    const MESSAGES: usize = 30;
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with_smtp(db, smtp.url()).await;
+    let other_node = app.second_node_store().await;
+    let other_mailer = Mailer::from_config(&app.state.config).unwrap();
+    for i in 0..MESSAGES {
+        let mail = password_changed(&app, &format!("user{i}@example.com"));
+        app.state.store.enqueue_mail(&mail, app.clock.now()).await.unwrap();
+    }
+
+    // This node's own worker may join in too; that only makes the race harder.
+    let (here, there) = tokio::join!(
+        tokio::spawn({
+            let (store, mailer, clock) = (app.state.store.clone(), app.state.mailer.clone(), app.clock.clone());
+            async move { worker::deliver_due(&store, &mailer, &clock).await }
+        }),
+        tokio::spawn({
+            let (store, mailer, clock) = (other_node.clone(), other_mailer, app.clock.clone());
+            async move { worker::deliver_due(&store, &mailer, &clock).await }
+        }),
+    );
+    here.unwrap().unwrap();
+    there.unwrap().unwrap();
+
+    let rows = wait_for_outbox(&app.state.store, |rows| rows.iter().all(|r| r.sent_at.is_some())).await;
+    assert!(rows.iter().all(|r| r.attempts == 1), "{rows:#?}");
+    // Each message is marked sent only after the server answered, so all have arrived by now.
+    let mut recipients: Vec<String> = smtp.received().into_iter().flat_map(|m| m.rcpt_tos).collect();
+    recipients.sort();
+    let mut expected: Vec<String> = (0..MESSAGES).map(|i| format!("user{i}@example.com")).collect();
+    expected.sort();
+    assert_eq!(recipients, expected, "each message exactly once");
+}
+
+#[tokio::test]
+async fn the_file_transport_writes_an_eml_file_per_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let mail_dir = dir.path().join("not-yet").join("mail");
+    let app = TestApp::spawn_with(Db::Sqlite, |config| {
+        config.mail_transport = MailTransport::Files(mail_dir.clone());
+        config.mail_from = FROM.into();
+    })
+    .await;
+
+    app.state
+        .mail
+        .enqueue(&app.state.store, &password_changed(&app, "alice@example.com"), app.clock.now())
+        .await
+        .unwrap();
+
+    wait_for_outbox(&app.state.store, |rows| rows[0].sent_at.is_some()).await;
+    let files: Vec<_> = std::fs::read_dir(&mail_dir).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].extension().is_some_and(|x| x == "eml"));
+    let eml = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(eml.contains(r#"From: "Account Portal" <no-reply@portal.example>"#), "{eml}");
+    assert!(eml.contains("To: alice@example.com"));
+    assert!(eml.contains("Subject: Your password was changed"));
+    assert!(eml.contains("multipart/alternative"));
+    assert!(eml.contains("Content-Type: text/plain") && eml.contains("Content-Type: text/html"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "a message may carry a secret link");
+    }
+}
