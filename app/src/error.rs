@@ -39,6 +39,9 @@ pub enum AppError {
     /// The request was malformed in a way no form field explains.
     #[error("The request could not be understood. Reload the page and try again.")]
     BadRequest,
+    /// A password-reset link that is unknown, used, or past its time.
+    #[error("This link has expired or has already been used.")]
+    LinkExpired,
     #[error("Too many attempts. Please wait a moment and try again.")]
     TooManyRequests,
     /// A bounded resource (password hashing, the database) is saturated.
@@ -66,6 +69,7 @@ impl AppError {
             Self::Invalid(_) | Self::BadRequest => 400,
             Self::InvalidCredentials | Self::Unauthenticated => 401,
             Self::NotFound => 404,
+            Self::LinkExpired => 410,
             Self::TooManyRequests => 429,
             Self::Unavailable => 503,
             Self::Network => 502,

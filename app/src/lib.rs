@@ -21,7 +21,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use pages::{AccountLayout, AccountPage, ChangePasswordPage, LoginPage, NotFound};
+use pages::{AccountLayout, AccountPage, ChangePasswordPage, ForgotPage, LoginPage, NotFound, ResetPage};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -61,6 +61,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                     <Route path=path!("/") view=|| view! { <Redirect path="/account"/> }/>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/forgot") view=ForgotPage/>
+                    <Route path=path!("/reset") view=ResetPage ssr=SsrMode::Async/>
                     // Rendered whole before sending, so the page is complete without JavaScript.
                     <ParentRoute path=path!("/account") view=AccountLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=AccountPage/>

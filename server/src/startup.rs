@@ -12,6 +12,7 @@ use app::backend::{
 };
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
+use tokio_util::task::TaskTracker;
 
 /// Connects to the database, applies migrations and prepares the hasher.
 pub async fn build_state(config: Config, clock: Clock) -> anyhow::Result<AppState> {
@@ -33,7 +34,16 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
         .build();
-    Ok(AppState { config: Arc::new(config), store, hasher, clock, mail: MailQueue::new(), mailer, leptos_options })
+    Ok(AppState {
+        config: Arc::new(config),
+        store,
+        hasher,
+        clock,
+        mail: MailQueue::new(),
+        mailer,
+        background: TaskTracker::new(),
+        leptos_options,
+    })
 }
 
 fn scheme(url: &str) -> &str {
@@ -55,16 +65,21 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     spawn_session_purge(state.clone());
     mail::worker::spawn(state.store.clone(), state.mailer.clone(), state.mail.clone(), state.clock.clone());
+    let background = state.background.clone();
     let router = crate::web::router(state);
     let task = tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        // Let started work (a reset request's mail) reach the database before the process ends.
+        background.close();
+        background.wait().await;
+        served
     });
     Ok(Portal { addr, task })
 }
 
-/// Deletes dead sessions every ten minutes so the table does not grow without bound.
+/// Deletes dead sessions and reset links every ten minutes so the tables do not grow without bound.
 fn spawn_session_purge(state: AppState) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(600));
@@ -74,6 +89,9 @@ fn spawn_session_purge(state: AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(sessions = n, "purged expired sessions"),
                 Err(e) => tracing::warn!(error = ?e, "could not purge expired sessions"),
+            }
+            if let Err(e) = state.store.purge_password_resets(state.clock.now()).await {
+                tracing::warn!(error = ?e, "could not purge used and expired reset links");
             }
         }
     });

@@ -44,10 +44,10 @@ fn parse_credentials(email: &str, password: &str) -> Result<(crate::domain::Emai
 /// Ends the browser's session and forgets its cookie.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::backend::{cookies, request, session_token::SessionToken, sessions};
+    use crate::backend::{cookies, request, secret_token::SecretToken, sessions};
 
     let state = request::app_state()?;
-    if let Some(token) = request::session_cookie_value(&state.config).as_deref().and_then(SessionToken::parse) {
+    if let Some(token) = request::session_cookie_value(&state.config).as_deref().and_then(SecretToken::parse) {
         sessions::end(&state, &token).await?;
     }
     request::set_cookie(&cookies::clear_session_cookie(&state.config))?;

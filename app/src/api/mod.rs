@@ -3,8 +3,10 @@
 
 mod auth;
 mod password;
+mod reset;
 mod sessions;
 
 pub use auth::*;
 pub use password::*;
+pub use reset::*;
 pub use sessions::*;

@@ -32,6 +32,10 @@ struct RawConfig {
     argon2_parallelism: u32,
     hash_concurrency: Option<usize>,
     hash_queue_timeout_secs: u64,
+    reset_link_lifetime_secs: u64,
+    reset_limit_per_account: i64,
+    reset_limit_per_address: i64,
+    reset_link_checks_per_address: i64,
     password_policy: String,
     password_min_length: Option<usize>,
     password_require_upper: Option<bool>,
@@ -60,6 +64,10 @@ impl Default for RawConfig {
             argon2_parallelism: 1,
             hash_concurrency: None,
             hash_queue_timeout_secs: 10,
+            reset_link_lifetime_secs: 2 * 60 * 60,
+            reset_limit_per_account: 3,
+            reset_limit_per_address: 10,
+            reset_link_checks_per_address: 30,
             password_policy: "default".into(),
             password_min_length: None,
             password_require_upper: None,
@@ -111,6 +119,14 @@ pub struct Config {
     pub hash_concurrency: usize,
     pub hash_queue_timeout: Duration,
     pub password_policy: PasswordPolicy,
+    /// How long a password-reset link works.
+    pub reset_link_lifetime: Duration,
+    /// Reset emails per account per hour; requests beyond get the same reply and no email.
+    pub reset_limit_per_account: i64,
+    /// Reset requests per client address per hour.
+    pub reset_limit_per_address: i64,
+    /// Reset-link checks (opening or using a link) per client address per 10 minutes.
+    pub reset_link_checks_per_address: i64,
 }
 
 /// A setting that cannot be used, named as the operator wrote it.
@@ -182,6 +198,18 @@ impl Config {
             None => default_hash_concurrency(argon2.memory_kib),
         };
         let password_policy = parse_password_policy(&raw)?;
+        if raw.reset_link_lifetime_secs < 60 {
+            return Err(bad("PORTAL_RESET_LINK_LIFETIME_SECS", "must be at least 60 seconds"));
+        }
+        for (setting, value) in [
+            ("PORTAL_RESET_LIMIT_PER_ACCOUNT", raw.reset_limit_per_account),
+            ("PORTAL_RESET_LIMIT_PER_ADDRESS", raw.reset_limit_per_address),
+            ("PORTAL_RESET_LINK_CHECKS_PER_ADDRESS", raw.reset_link_checks_per_address),
+        ] {
+            if value < 1 {
+                return Err(bad(setting, "must be at least 1"));
+            }
+        }
         Ok(Self {
             listen,
             database_url,
@@ -197,6 +225,10 @@ impl Config {
             hash_concurrency,
             hash_queue_timeout: Duration::from_secs(raw.hash_queue_timeout_secs),
             password_policy,
+            reset_link_lifetime: Duration::from_secs(raw.reset_link_lifetime_secs),
+            reset_limit_per_account: raw.reset_limit_per_account,
+            reset_limit_per_address: raw.reset_limit_per_address,
+            reset_link_checks_per_address: raw.reset_link_checks_per_address,
         })
     }
 

@@ -1,49 +1,76 @@
-//! The session cookie: HttpOnly, SameSite=Lax, Path=/, and `__Host-` + Secure behind TLS.
+//! The portal's two cookies, both HttpOnly, SameSite=Lax, Path=/, and `__Host-` + Secure
+//! behind TLS: the session, and the reset link's token while its page is open (so the token
+//! leaves the address bar even without JavaScript).
+
+use std::time::Duration;
 
 use cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use http::HeaderMap;
 
-use super::{config::Config, session_token::SessionToken};
+use super::{config::Config, secret_token::SecretToken};
 
-pub fn cookie_name(config: &Config) -> &'static str {
-    if config.cookie_secure {
-        "__Host-portal_session"
-    } else {
-        "portal_session"
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Jar {
+    Session,
+    ResetLink,
+}
+
+impl Jar {
+    pub fn name(self, config: &Config) -> &'static str {
+        match (self, config.cookie_secure) {
+            (Self::Session, true) => "__Host-portal_session",
+            (Self::Session, false) => "portal_session",
+            (Self::ResetLink, true) => "__Host-portal_reset",
+            (Self::ResetLink, false) => "portal_reset",
+        }
+    }
+
+    /// The `Set-Cookie` value that hands the browser `token` for `lifetime`.
+    pub fn set(self, config: &Config, token: &SecretToken, lifetime: Duration) -> String {
+        self.build(config, token.expose().to_owned(), CookieDuration::seconds(lifetime.as_secs() as i64))
+    }
+
+    /// The `Set-Cookie` value that makes the browser forget the cookie.
+    pub fn clear(self, config: &Config) -> String {
+        self.build(config, String::new(), CookieDuration::ZERO)
+    }
+
+    /// The cookie's value, if the request carries one; whether it is a valid token is for the
+    /// caller to find out.
+    pub fn value(self, headers: &HeaderMap, config: &Config) -> Option<String> {
+        let name = self.name(config);
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|c| c.name() == name)
+            .map(|c| c.value().to_owned())
+    }
+
+    fn build(self, config: &Config, value: String, max_age: CookieDuration) -> String {
+        Cookie::build((self.name(config), value))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .path("/")
+            .secure(config.cookie_secure)
+            .max_age(max_age)
+            .build()
+            .to_string()
     }
 }
 
 /// The `Set-Cookie` value that hands the browser a new session.
-pub fn session_cookie(config: &Config, token: &SessionToken) -> String {
-    base(config, token.expose().to_owned())
-        .max_age(CookieDuration::seconds(config.session_lifetime.as_secs() as i64))
-        .build()
-        .to_string()
+pub fn session_cookie(config: &Config, token: &SecretToken) -> String {
+    Jar::Session.set(config, token, config.session_lifetime)
 }
 
 /// The `Set-Cookie` value that makes the browser forget its session.
 pub fn clear_session_cookie(config: &Config) -> String {
-    base(config, String::new()).max_age(CookieDuration::ZERO).build().to_string()
+    Jar::Session.clear(config)
 }
 
-fn base(config: &Config, value: String) -> cookie::CookieBuilder<'static> {
-    Cookie::build((cookie_name(config), value))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .path("/")
-        .secure(config.cookie_secure)
-}
-
-/// The session cookie's value, if the request carries one. Whether it is a valid token is
-/// for the caller to find out.
 pub fn session_cookie_value(headers: &HeaderMap, config: &Config) -> Option<String> {
-    let name = cookie_name(config);
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
+    Jar::Session.value(headers, config)
 }

@@ -3,16 +3,16 @@
 
 use super::{
     mail::templates,
+    new_password,
     password_hasher::Verification,
-    session_token::SessionToken,
+    secret_token::SecretToken,
     session_view,
     sessions::{self, ClientInfo, CurrentSession},
     state::AppState,
 };
 use crate::{
-    domain::{NewPassword, NewPasswordError, Password},
+    domain::{NewPassword, Password},
     error::{AppError, FieldError},
-    password_policy,
 };
 
 pub struct Request<'a> {
@@ -26,7 +26,7 @@ pub async fn change(
     session: &CurrentSession,
     client: &ClientInfo,
     request: Request<'_>,
-) -> Result<SessionToken, AppError> {
+) -> Result<SecretToken, AppError> {
     let (current, new) = parse(state, session, &request).await?;
     let user = state.store.find_user_by_id(session.user_id).await?.ok_or(AppError::Unauthenticated)?;
     match state.hasher.verify(&current, Some(&user.password_hash)).await? {
@@ -64,30 +64,10 @@ async fn parse(
     session: &CurrentSession,
     request: &Request<'_>,
 ) -> Result<(Password, NewPassword), AppError> {
-    let mut errors = Vec::new();
-    let current = Password::parse(request.current)
-        .map_err(|_| errors.push(FieldError::new("current_password", "Enter your current password.")))
-        .ok();
-    let policy = state.config.password_policy.clone();
-    let context = password_policy::context_words(&session.email, crate::SITE_NAME);
-    let candidate = request.new.to_owned();
-    // zxcvbn is CPU-heavy on long inputs: off the runtime, under the hashing bound.
-    let new = state.hasher.bounded(move || NewPassword::parse(&candidate, &policy, &context)).await?;
-    let new = match new {
-        Ok(new) => Some(new),
-        Err(NewPasswordError::Weak(report)) => {
-            errors.extend(report.problems().into_iter().map(|p| FieldError::new("new_password", p)));
-            None
-        }
-        Err(other) => {
-            errors.push(FieldError::new("new_password", other.to_string()));
-            None
-        }
-    };
-    if request.confirm.is_empty() {
-        errors.push(FieldError::new("confirm_password", "Type the new password again."));
-    } else if request.confirm != request.new {
-        errors.push(FieldError::new("confirm_password", "The two new passwords do not match."));
+    let current = Password::parse(request.current).ok();
+    let (new, mut errors) = new_password::check(state, &session.email, request.new, request.confirm).await?;
+    if current.is_none() {
+        errors.insert(0, FieldError::new("current_password", "Enter your current password."));
     }
     match (current, new) {
         (Some(current), Some(new)) if errors.is_empty() => Ok((current, new)),

@@ -112,3 +112,8 @@ impl From<LoginError> for AppError {
 pub fn session_cookie_value(config: &super::config::Config) -> Option<String> {
     super::cookies::session_cookie_value(&use_context::<Parts>()?.headers, config)
 }
+
+/// The raw value of the reset-link cookie the request carries, if any.
+pub fn reset_cookie_value(config: &super::config::Config) -> Option<String> {
+    super::cookies::Jar::ResetLink.value(&use_context::<Parts>()?.headers, config)
+}

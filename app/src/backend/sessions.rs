@@ -2,7 +2,7 @@
 //! request, ended by logout, idleness, their absolute lifetime or the user.
 
 use super::{
-    session_token::SessionToken,
+    secret_token::SecretToken,
     state::AppState,
     store::{NewSession, StoreResult},
 };
@@ -26,8 +26,8 @@ pub struct ClientInfo {
 const TOUCH_INTERVAL_SECS: i64 = 60;
 const MAX_USER_AGENT_CHARS: usize = 512;
 
-pub async fn start(state: &AppState, user_id: i64, client: &ClientInfo) -> StoreResult<SessionToken> {
-    let token = SessionToken::generate();
+pub async fn start(state: &AppState, user_id: i64, client: &ClientInfo) -> StoreResult<SecretToken> {
+    let token = SecretToken::generate();
     let now = state.clock.now();
     let user_agent: String = client.user_agent.chars().take(MAX_USER_AGENT_CHARS).collect();
     state
@@ -45,7 +45,7 @@ pub async fn start(state: &AppState, user_id: i64, client: &ClientInfo) -> Store
 }
 
 /// The live session a token belongs to, if any; refreshes its idle timer.
-pub async fn resolve(state: &AppState, token: &SessionToken) -> StoreResult<Option<CurrentSession>> {
+pub async fn resolve(state: &AppState, token: &SecretToken) -> StoreResult<Option<CurrentSession>> {
     let Some(record) = state.store.find_session(&token.hash()).await? else {
         return Ok(None);
     };
@@ -61,7 +61,7 @@ pub async fn resolve(state: &AppState, token: &SessionToken) -> StoreResult<Opti
     Ok(Some(CurrentSession { id: record.id, user_id: record.user_id, email: record.email }))
 }
 
-pub async fn end(state: &AppState, token: &SessionToken) -> StoreResult<()> {
+pub async fn end(state: &AppState, token: &SecretToken) -> StoreResult<()> {
     state.store.delete_session_by_token(&token.hash()).await
 }
 

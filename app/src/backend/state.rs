@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
+use tokio_util::task::TaskTracker;
 
 use super::{
     clock::Clock,
@@ -23,6 +24,9 @@ pub struct AppState {
     pub mail: MailQueue,
     /// What the worker sends with.
     pub mailer: Mailer,
+    /// Work a request starts and does not wait for (a reset request's lookups and mail), so
+    /// that its answer takes the same time whatever the account. Shutdown waits for it.
+    pub background: TaskTracker,
     pub leptos_options: LeptosOptions,
 }
 

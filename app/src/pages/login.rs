@@ -19,6 +19,9 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Title text="Log in · Account Portal"/>
         <main id="main" tabindex="-1" class="card auth-card">
+            <Show when=move || query.read().get("reset").is_some()>
+                <div class="alert alert-success" role="status">"Your password has been reset. Please log in."</div>
+            </Show>
             <h1>"Log in"</h1>
             <FormAlert message=Signal::derive(move || error.get().and_then(|e| e.form_message()))/>
             <ActionForm action=login attr:novalidate=true attr:class="stack">

@@ -1,9 +1,13 @@
 mod account;
 mod change_password;
+mod forgot;
 mod login;
 mod not_found;
+mod reset;
 
 pub use account::{AccountLayout, AccountPage};
 pub use change_password::ChangePasswordPage;
+pub use forgot::ForgotPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
+pub use reset::ResetPage;

@@ -1,6 +1,7 @@
 //! The router and the layers every request passes through.
 
 mod request_log;
+mod reset_link;
 mod same_origin;
 mod security_headers;
 mod server_fns;
@@ -28,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn(server_fns::error_status))
+        .layer(middleware::from_fn_with_state(state.clone(), reset_link::take_token_from_url))
         .layer(middleware::from_fn_with_state(state.clone(), session::guard_pages))
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin::refuse_cross_origin_writes))

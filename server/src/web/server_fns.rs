@@ -14,6 +14,8 @@ use http::StatusCode;
 
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 const MAX_ERROR_BYTES: usize = 64 * 1024;
+/// The shortest of the windows our limits count in, a fair time to come back.
+const RETRY_AFTER_SECS: &str = "600";
 
 /// Middleware over the server-function routes (which `leptos_routes` registers).
 pub async fn error_status(req: Request, next: Next) -> Response {
@@ -29,6 +31,9 @@ pub async fn error_status(req: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if parts.status == StatusCode::TOO_MANY_REQUESTS {
+            parts.headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from_static(RETRY_AFTER_SECS));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

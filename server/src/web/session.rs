@@ -1,6 +1,6 @@
 //! Finds the request's session from its cookie, and keeps signed-in pages for the signed in.
 
-use app::backend::{cookies, session_token::SessionToken, sessions, sessions::CurrentSession, AppState};
+use app::backend::{cookies, secret_token::SecretToken, sessions, sessions::CurrentSession, AppState};
 use axum::{
     extract::{Request, State},
     middleware::Next,
@@ -13,7 +13,7 @@ use http::{header, HeaderValue, Method, StatusCode};
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let mut stale_cookie = false;
     if let Some(value) = cookies::session_cookie_value(req.headers(), &state.config) {
-        let found = match SessionToken::parse(&value) {
+        let found = match SecretToken::parse(&value) {
             Some(token) => sessions::resolve(&state, &token).await,
             None => Ok(None),
         };

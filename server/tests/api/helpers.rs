@@ -100,8 +100,12 @@ impl TestApp {
 
     /// A browser that has logged in as `email`.
     pub async fn logged_in(&self, email: &str) -> Browser {
+        self.logged_in_with(email, PASSWORD).await
+    }
+
+    pub async fn logged_in_with(&self, email: &str, password: &str) -> Browser {
         let browser = self.browser();
-        let response = browser.login(email, PASSWORD).await;
+        let response = browser.login(email, password).await;
         assert_eq!(response.status(), 200, "login as {email} failed");
         browser
     }
@@ -394,4 +398,13 @@ impl Drop for SmtpServer {
 
 pub fn smtp_url(port: u16) -> url::Url {
     format!("smtp://127.0.0.1:{port}").parse().unwrap()
+}
+
+impl TestApp {
+    /// Waits for the work requests started in the background (a reset request's lookups).
+    pub async fn settle(&self) {
+        self.state.background.close();
+        self.state.background.wait().await;
+        self.state.background.reopen();
+    }
 }

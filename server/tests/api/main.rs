@@ -6,4 +6,5 @@ mod bad_input;
 mod change_password;
 mod login;
 mod mail;
+mod password_reset;
 mod sessions;

@@ -64,9 +64,86 @@ pub fn password_changed(to: &str, when: i64, ip: &str, browser: &str, public_url
     OutgoingMail { to: to.to_owned(), subject: "Your password was changed".into(), text, html }
 }
 
-// The password-reset message comes next, here, in the same shape:
-// `pub fn password_reset(to: &str, link: &str, valid_for_minutes: i64) -> OutgoingMail`,
-// with the link written out in the text body and as the only link in the HTML body.
+/// The reset link: where it leads, how long it works, and what to do if nobody asked for it.
+pub fn password_reset(to: &str, link: &str, valid_for_minutes: i64, public_url: &str) -> OutgoingMail {
+    let validity = duration_words(valid_for_minutes);
+    let login = format!("{}/login", public_url.trim_end_matches('/'));
+    let text = format!(
+        "Hello,\n\
+         \n\
+         Someone asked to reset the password of the {SIGNATURE} account for {to}.\n\
+         To choose a new password, open this link:\n\
+         \n\
+         {link}\n\
+         \n\
+         The link is valid for {validity} and works once.\n\
+         \n\
+         If you did not ask for this, ignore this email: your password stays as it is and\n\
+         nobody can use this link without access to your inbox. If it keeps happening, sign in\n\
+         at {login} and review your sessions.\n\
+         \n\
+         -- \n\
+         {SIGNATURE}\n"
+    );
+    let (to_html, link_html, login_html) = (escape(to), escape(link), escape(&login));
+    let html = html_page(
+        "Reset your password",
+        &format!(
+            "<p>Hello,</p>\n\
+             <p>Someone asked to reset the password of the {SIGNATURE} account for \
+             <strong>{to_html}</strong>. To choose a new password, open this link:</p>\n\
+             <p><a href=\"{link_html}\">{link_html}</a></p>\n\
+             <p>The link is valid for <strong>{validity}</strong> and works once.</p>\n\
+             <p>If you did not ask for this, ignore this email: your password stays as it is. \
+             If it keeps happening, sign in at {login_html} and review your sessions.</p>\n"
+        ),
+    );
+    OutgoingMail { to: to.to_owned(), subject: "Reset your password".into(), text, html }
+}
+
+/// "Your password was reset": when and from where, and what to do if it was not the owner.
+pub fn password_reset_done(to: &str, when: i64, ip: &str, browser: &str, public_url: &str) -> OutgoingMail {
+    let when = utc(when);
+    let ip = detail(ip, "an unknown address");
+    let browser = detail(browser, "an unknown browser");
+    let login = format!("{}/login", public_url.trim_end_matches('/'));
+    let text = format!(
+        "Hello,\n\
+         \n\
+         The password of your {SIGNATURE} account was reset with an emailed link on {when}\n\
+         from {ip} ({browser}). Every session was signed out and every other reset link ended.\n\
+         \n\
+         If this was you, log in with your new password at {login}.\n\
+         \n\
+         If it wasn't you, someone can read your email. Secure your mailbox first, then use\n\
+         \"Forgot?\" at {login} to choose a new password.\n\
+         \n\
+         -- \n\
+         {SIGNATURE}\n"
+    );
+    let (when, ip, browser, login) = (escape(&when), escape(&ip), escape(&browser), escape(&login));
+    let html = html_page(
+        "Your password was reset",
+        &format!(
+            "<p>Hello,</p>\n\
+             <p>The password of your {SIGNATURE} account was reset with an emailed link on \
+             <strong>{when}</strong> from <strong>{ip}</strong> ({browser}). Every session was \
+             signed out and every other reset link ended.</p>\n\
+             <p>If this was you, <a href=\"{login}\">log in</a> with your new password.</p>\n\
+             <p>If it wasn't you, someone can read your email. Secure your mailbox first, then \
+             use &ldquo;Forgot?&rdquo; on the login page to choose a new password.</p>\n"
+        ),
+    );
+    OutgoingMail { to: to.to_owned(), subject: "Your password was reset".into(), text, html }
+}
+
+/// "2 hours", "90 minutes", "1 hour".
+fn duration_words(minutes: i64) -> String {
+    match minutes {
+        m if m % 60 == 0 && m >= 60 => format!("{} hour{}", m / 60, if m == 60 { "" } else { "s" }),
+        m => format!("{m} minute{}", if m == 1 { "" } else { "s" }),
+    }
+}
 
 /// A self-contained HTML document: inline styles only, nothing loaded from elsewhere.
 fn html_page(title: &str, body: &str) -> String {
@@ -119,6 +196,28 @@ fn utc(unix: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reset_message_carries_the_link_and_says_how_long_it_works() {
+        let mail = password_reset(
+            "alice@example.com",
+            "https://portal.example/reset?token=abc",
+            120,
+            "https://portal.example/",
+        );
+        assert_eq!(mail.subject, "Reset your password");
+        assert!(mail.text.contains("https://portal.example/reset?token=abc"));
+        assert!(mail.text.contains("valid for 2 hours"));
+        assert!(mail.html.contains("href=\"https://portal.example/reset?token=abc\""));
+        assert!(mail.text.contains("If you did not ask for this"));
+    }
+
+    #[test]
+    fn durations_read_as_words() {
+        assert_eq!(duration_words(120), "2 hours");
+        assert_eq!(duration_words(60), "1 hour");
+        assert_eq!(duration_words(90), "90 minutes");
+    }
 
     const WHEN: i64 = 1_800_000_000; // 2027-01-15 08:00 UTC
 

@@ -5,6 +5,8 @@
 //! Each database has its own migration set under `migrations/`.
 
 mod outbox;
+mod password_resets;
+mod rate_limits;
 mod sessions;
 mod users;
 
@@ -17,6 +19,7 @@ use sqlx::{
 };
 
 pub use outbox::{ClaimedMail, OutboxEntry};
+pub use password_resets::LiveReset;
 pub use sessions::{NewSession, SessionRecord, SessionRow};
 pub use users::{UserRecord, UserSummary};
 

@@ -38,14 +38,17 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?)
     }
 
-    /// Stores a new password hash and ends every session of the account, in one transaction.
+    /// Stores a new password hash and ends every session and reset link of the account, in one
+    /// transaction.
     pub async fn replace_password(&self, user_id: i64, password_hash: &str, now: i64) -> StoreResult<()> {
         const UPDATE: &str = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
         const END_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
+        const END_LINKS: &str = "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL";
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(UPDATE).bind(password_hash).bind(now).bind(user_id).execute(&mut *tx).await?;
             sqlx::query(END_SESSIONS).bind(user_id).execute(&mut *tx).await?;
+            sqlx::query(END_LINKS).bind(now).bind(user_id).execute(&mut *tx).await?;
             tx.commit().await?;
         });
         Ok(())

@@ -1,4 +1,5 @@
-//! The secret a session cookie carries: 256 random bits, base64url. Only its SHA-256 is stored.
+//! A bearer secret: 256 random bits from the OS CSPRNG, base64url. Session cookies and password
+//! reset links carry one; only its SHA-256 is ever stored.
 
 use std::fmt;
 
@@ -6,11 +7,11 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use rand::TryRng as _;
 use sha2::{Digest, Sha256};
 
-pub struct SessionToken(String);
+pub struct SecretToken(String);
 
 const TOKEN_BYTES: usize = 32;
 
-impl SessionToken {
+impl SecretToken {
     /// A fresh token from the operating system's CSPRNG.
     pub fn generate() -> Self {
         let mut bytes = [0u8; TOKEN_BYTES];
@@ -18,7 +19,7 @@ impl SessionToken {
         Self(URL_SAFE_NO_PAD.encode(bytes))
     }
 
-    /// Accepts only what [`SessionToken::generate`] could have made; anything else is no session.
+    /// Accepts only what [`SecretToken::generate`] could have made; anything else is no session.
     pub fn parse(value: &str) -> Option<Self> {
         let bytes = URL_SAFE_NO_PAD.decode(value).ok()?;
         (bytes.len() == TOKEN_BYTES).then(|| Self(value.to_owned()))
@@ -33,9 +34,9 @@ impl SessionToken {
     }
 }
 
-impl fmt::Debug for SessionToken {
+impl fmt::Debug for SecretToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SessionToken(********)")
+        f.write_str("SecretToken(********)")
     }
 }
 
@@ -45,23 +46,23 @@ mod tests {
 
     #[test]
     fn tokens_are_unique_and_parse_back() {
-        let a = SessionToken::generate();
-        let b = SessionToken::generate();
+        let a = SecretToken::generate();
+        let b = SecretToken::generate();
         assert_ne!(a.expose(), b.expose());
         assert_eq!(a.expose().len(), 43);
-        assert_eq!(SessionToken::parse(a.expose()).unwrap().hash(), a.hash());
+        assert_eq!(SecretToken::parse(a.expose()).unwrap().hash(), a.hash());
     }
 
     #[test]
     fn forged_values_are_not_tokens() {
         for value in ["", "abc", "x".repeat(43).as_str(), &"A".repeat(5000), "%%%"] {
-            assert!(SessionToken::parse(value).is_none(), "{value}");
+            assert!(SecretToken::parse(value).is_none(), "{value}");
         }
     }
 
     #[test]
     fn debug_output_hides_the_token() {
-        let token = SessionToken::generate();
+        let token = SecretToken::generate();
         assert!(!format!("{token:?}").contains(token.expose()));
     }
 }

@@ -1,0 +1,58 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::RequestPasswordReset,
+    components::{Field, FormAlert},
+};
+
+/// The one answer every request gets, whether or not the address has an account.
+pub const SENT: &str = "If the email address you entered matched an existing account, please check your email for \
+                        instructions on what to do next. The link is valid for 2 hours.";
+
+/// "Forgot?": an email address; the reply never says whether it has an account.
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let request = ServerAction::<RequestPasswordReset>::new();
+    let query = use_query_map();
+    let error = Memo::new(move |_| request.value().get().and_then(Result::err));
+    let sent = Memo::new(move |_| {
+        matches!(request.value().get(), Some(Ok(())))
+            || (request.value().with(Option::is_none) && query.read().get("sent").is_some())
+    });
+
+    view! {
+        <Title text="Forgot your password? · Account Portal"/>
+        <main id="main" tabindex="-1" class="card auth-card">
+            <h1>"Forgot your password?"</h1>
+            <Show
+                when=move || sent.get()
+                fallback=move || view! {
+                    <p class="muted">"Enter the email address of your account and we will send you a link to choose a new password."</p>
+                    <FormAlert message=Signal::derive(move || error.get().and_then(|e| e.form_message()))/>
+                    <ActionForm action=request attr:novalidate=true attr:class="stack">
+                        <Field
+                            label="Email address"
+                            name="email"
+                            kind="email"
+                            autocomplete="username"
+                            autofocus=true
+                            error=Signal::derive(move || error.get().and_then(|e| e.for_field("email")))
+                        />
+                        <div class="captcha-slot" data-captcha="off"></div>
+                        <div class="form-actions">
+                            <button type="submit" class="button button-primary" disabled=move || request.pending().get()>
+                                "Send reset link"
+                            </button>
+                            <a href="/login">"Back to login"</a>
+                        </div>
+                    </ActionForm>
+                }
+            >
+                <div class="alert alert-success" role="status">{SENT}</div>
+                <p><a href="/login">"Back to login"</a></p>
+            </Show>
+        </main>
+    }
+}

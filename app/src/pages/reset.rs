@@ -1,0 +1,63 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    api::{reset_form_context, ResetPassword},
+    components::{FormAlert, NewPasswordFields},
+    error::AppError,
+};
+
+/// "Set a new password", reached from the emailed link (whose token the server moved into a
+/// cookie, so it is no longer in the address bar).
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let reset = ServerAction::<ResetPassword>::new();
+    let form_context = Resource::new(|| (), |_| reset_form_context());
+    let error = Memo::new(move |_| reset.value().get().and_then(Result::err));
+    let field_error = move |field: &'static str| Signal::derive(move || error.get().and_then(|e| e.for_field(field)));
+    let expired = move || matches!(error.get(), Some(AppError::LinkExpired));
+
+    view! {
+        <Title text="Set a new password · Account Portal"/>
+        <main id="main" tabindex="-1" class="card auth-card">
+            <Suspense fallback=|| view! { <p>"Checking your link…"</p> }>
+                {move || Suspend::new(async move {
+                    match form_context.await {
+                        Ok(_) if expired() => link_expired().into_any(),
+                        Ok(context) => view! {
+                            <h1>"Set a new password"</h1>
+                            <FormAlert message=Signal::derive(move || error.get().and_then(|e| e.form_message()))/>
+                            <ActionForm action=reset attr:novalidate=true attr:class="stack">
+                                <NewPasswordFields
+                                    context=context
+                                    new_error=field_error("new_password")
+                                    confirm_error=field_error("confirm_password")
+                                    clear=Signal::derive(|| 0)
+                                />
+                                <div class="form-actions">
+                                    <button type="submit" class="button button-primary" disabled=move || reset.pending().get()>
+                                        "Set password"
+                                    </button>
+                                </div>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(AppError::LinkExpired) => link_expired().into_any(),
+                        Err(e) => view! {
+                            <h1>"Set a new password"</h1>
+                            <p class="alert alert-error" role="alert">{e.to_string()}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+fn link_expired() -> impl IntoView {
+    view! {
+        <h1>"This link no longer works"</h1>
+        <p class="alert alert-error" role="alert">"This link has expired or has already been used."</p>
+        <p>"Reset links work once and for 2 hours. Ask for a new one:"</p>
+        <p><a class="button button-primary" href="/forgot">"Request a new link"</a></p>
+    }
+}

@@ -1,0 +1,315 @@
+//! "Forgot?": a link by email that works once and for two hours, and a reply that reveals nothing.
+
+use app::backend::config::MailTransport;
+use reqwest::header;
+
+use crate::helpers::{free_port, location, on_both_databases, set_cookie, Browser, Db, SmtpServer, TestApp, PASSWORD};
+
+const NEW_PASSWORD: &str = "Qm7#tVx2!pRz9@kW";
+const SENT: &str = "If the email address you entered matched an existing account";
+
+on_both_databases!(
+    a_user_who_forgot_the_password_gets_a_link_that_works_once,
+    the_reply_is_the_same_for_every_address,
+    a_link_stops_working_after_two_hours,
+    a_new_request_ends_the_earlier_link,
+    fifty_concurrent_uses_of_one_link_give_exactly_one_success,
+    a_reset_ends_every_session_and_a_password_change_ends_every_link,
+    the_link_is_built_from_the_public_url_not_the_host_header,
+    guessing_links_is_rate_limited,
+    a_request_during_an_smtp_outage_is_answered_and_the_mail_arrives_later,
+    a_weak_or_mismatched_new_password_keeps_the_link_usable,
+    without_javascript_the_form_shows_the_same_answer,
+);
+
+async fn spawn_with_smtp(db: Db, smtp: &SmtpServer) -> TestApp {
+    let url = smtp.url();
+    TestApp::spawn_with(db, move |config| config.mail_transport = MailTransport::Smtp(url)).await
+}
+
+async fn forgot(app: &TestApp, email: &str) -> (u16, String) {
+    let response = app.browser().post_form("/api/request_password_reset", &[("email", email)]).await;
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// The reset link in the `n`-th message the SMTP server received.
+async fn link_in_mail(smtp: &SmtpServer, app: &TestApp, count: usize) -> String {
+    app.settle().await;
+    let mut received = smtp.wait_for(count).await;
+    received.sort_by_key(|m| m.message_id.clone());
+    let texts: Vec<String> = received.iter().map(|m| m.part("text/plain").to_owned()).collect();
+    let prefix = format!("{}/reset?token=", app.base());
+    let newest = texts.iter().filter_map(|t| t.find(&prefix).map(|i| (t, i))).last().expect("a reset link");
+    newest.0[newest.1..].split_whitespace().next().unwrap().to_owned()
+}
+
+/// Opens the link the way a browser does: the token moves into a cookie, then the page.
+async fn open_link(browser: &Browser, link: &str) -> String {
+    let response = browser.client.get(link).send().await.unwrap();
+    assert_eq!(response.status(), 303, "the token leaves the address bar");
+    assert_eq!(location(&response), "/reset");
+    assert_eq!(response.headers()[header::REFERRER_POLICY], "no-referrer");
+    browser.get("/reset").await.text().await.unwrap()
+}
+
+async fn set_password(browser: &Browser, new: &str, confirm: &str) -> reqwest::Response {
+    browser.post_form("/api/reset_password", &[("new_password", new), ("confirm_password", confirm)]).await
+}
+
+async fn a_user_who_forgot_the_password_gets_a_link_that_works_once(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with_smtp(db, &smtp).await;
+    app.add_user("alice@example.com").await;
+
+    let (status, _) = forgot(&app, "Alice@Example.com").await;
+    assert_eq!(status, 200);
+    let link = link_in_mail(&smtp, &app, 1).await;
+    let message = &smtp.received()[0];
+    assert_eq!(message.subject.as_deref(), Some("Reset your password"));
+    assert!(message.part("text/plain").contains("valid for 2 hours"));
+
+    let browser = app.browser();
+    let page = open_link(&browser, &link).await;
+    assert!(page.contains("Set a new password"), "{page}");
+    let response = set_password(&browser, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(response.status(), 200);
+    assert!(set_cookie(&response).is_some_and(|c| c.contains("Max-Age=0")), "the reset cookie is cleared");
+
+    assert_eq!(app.browser().login("alice@example.com", PASSWORD).await.status(), 401);
+    assert_eq!(app.browser().login("alice@example.com", NEW_PASSWORD).await.status(), 200);
+    assert_eq!(browser.get("/account").await.status(), 303, "the user is not signed in by the reset");
+
+    let again = app.browser();
+    let page = open_link(&again, &link).await;
+    assert!(page.contains("This link has expired or has already been used."), "{page}");
+    assert_eq!(set_password(&again, "Another-Pw#2024xQ", "Another-Pw#2024xQ").await.status(), 410);
+
+    let done = smtp.wait_for(2).await;
+    assert!(done.iter().any(|m| m.subject.as_deref() == Some("Your password was reset")));
+}
+
+async fn the_reply_is_the_same_for_every_address(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with_smtp(db, &smtp).await;
+    app.add_user("alice@example.com").await;
+    app.add_user("dora@example.com").await;
+    let now = app.clock.now();
+    app.state.store.set_user_disabled("dora@example.com", Some(now), now).await.unwrap();
+
+    let mut replies = Vec::new();
+    for email in ["alice@example.com", "nobody@example.com", "dora@example.com"] {
+        replies.push(forgot(&app, email).await);
+    }
+    for _ in 0..4 {
+        replies.push(forgot(&app, "alice@example.com").await); // the 4th and 5th are over the limit
+    }
+
+    assert_eq!(replies[0].0, 200);
+    assert!(replies.iter().all(|r| r == &replies[0]), "{replies:?}");
+    app.settle().await;
+    let outbox = app.state.store.list_outbox().await.unwrap();
+    assert_eq!(outbox.len(), 3, "three emails for alice (the limit), none for the others");
+    assert!(outbox.iter().all(|m| m.recipient == "alice@example.com"));
+}
+
+async fn a_link_stops_working_after_two_hours(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with_smtp(db, &smtp).await;
+    app.add_user("alice@example.com").await;
+    forgot(&app, "alice@example.com").await;
+    let link = link_in_mail(&smtp, &app, 1).await;
+
+    app.clock.advance(2 * 60 * 60 - 60);
+    let browser = app.browser();
+    assert!(open_link(&browser, &link).await.contains("Set a new password"), "still valid just before");
+    app.clock.advance(61);
+
+    assert!(browser.get("/reset").await.text().await.unwrap().contains("This link has expired"));
+    assert_eq!(set_password(&browser, NEW_PASSWORD, NEW_PASSWORD).await.status(), 410);
+}
+
+async fn a_new_request_ends_the_earlier_link(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with_smtp(db, &smtp).await;
+    app.add_user("alice@example.com").await;
+    forgot(&app, "alice@example.com").await;
+    let first = link_in_mail(&smtp, &app, 1).await;
+    forgot(&app, "alice@example.com").await;
+    app.settle().await;
+    smtp.wait_for(2).await;
+    let second = smtp
+        .received()
+        .iter()
+        .map(|m| m.part("text/plain").to_owned())
+        .flat_map(|t| t.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+        .find(|w| w.contains("/reset?token=") && *w != first)
+        .expect("a second link");
+
+    let browser = app.browser();
+    assert!(open_link(&browser, &first).await.contains("This link has expired"));
+    let browser = app.browser();
+    assert!(open_link(&browser, &second).await.contains("Set a new password"));
+    assert_eq!(set_password(&browser, NEW_PASSWORD, NEW_PASSWORD).await.status(), 200);
+}
+
+async fn fifty_concurrent_uses_of_one_link_give_exactly_one_success(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let url = smtp.url();
+    let app = TestApp::spawn_with(db, move |config| {
+        config.mail_transport = MailTransport::Smtp(url);
+        config.reset_link_checks_per_address = 1000;
+    })
+    .await;
+    app.add_user("alice@example.com").await;
+    forgot(&app, "alice@example.com").await;
+    let link = link_in_mail(&smtp, &app, 1).await;
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+
+    let attempts = (0..50).map(|_| {
+        let url = format!("{}/api/reset_password", app.base());
+        let token = token.clone();
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .header(header::COOKIE, format!("portal_reset={token}"))
+                .form(&[("new_password", NEW_PASSWORD), ("confirm_password", NEW_PASSWORD)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
+
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| [200, 410, 503].contains(s)), "{statuses:?}");
+}
+
+async fn a_reset_ends_every_session_and_a_password_change_ends_every_link(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with_smtp(db, &smtp).await;
+    app.add_user("alice@example.com").await;
+    let laptop = app.logged_in("alice@example.com").await;
+    forgot(&app, "alice@example.com").await;
+    let link = link_in_mail(&smtp, &app, 1).await;
+    let browser = app.browser();
+    open_link(&browser, &link).await;
+
+    assert_eq!(set_password(&browser, NEW_PASSWORD, NEW_PASSWORD).await.status(), 200);
+    assert_eq!(laptop.get("/account").await.status(), 303, "every session ends");
+
+    forgot(&app, "alice@example.com").await;
+    let link = link_in_mail(&smtp, &app, 3).await;
+    let signed_in = app.logged_in_with("alice@example.com", NEW_PASSWORD).await;
+    let changed = signed_in
+        .post_form(
+            "/api/change_password",
+            &[
+                ("current_password", NEW_PASSWORD),
+                ("new_password", "Vn4$hQw8!zLt6#pD"),
+                ("confirm_password", "Vn4$hQw8!zLt6#pD"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    assert!(open_link(&app.browser(), &link).await.contains("This link has expired"), "a change ends the links");
+}
+
+async fn the_link_is_built_from_the_public_url_not_the_host_header(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with_smtp(db, &smtp).await;
+    app.add_user("alice@example.com").await;
+
+    app.browser()
+        .client
+        .post(format!("{}/api/request_password_reset", app.base()))
+        .header(header::HOST, "evil.example")
+        .header("x-forwarded-host", "evil.example")
+        .form(&[("email", "alice@example.com")])
+        .send()
+        .await
+        .unwrap();
+
+    let link = link_in_mail(&smtp, &app, 1).await;
+    assert!(link.starts_with(&format!("{}/reset?token=", app.base())), "{link}");
+    assert!(!smtp.received()[0].part("text/html").contains("evil.example"));
+}
+
+async fn guessing_links_is_rate_limited(db: Db) {
+    let app = TestApp::spawn_with(db, |config| config.reset_link_checks_per_address = 5).await;
+    let browser = app.browser();
+
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let guess = app::backend::secret_token::SecretToken::generate();
+        let response = browser
+            .client
+            .post(format!("{}/api/reset_password", app.base()))
+            .header(header::COOKIE, format!("portal_reset={}", guess.expose()))
+            .form(&[("new_password", NEW_PASSWORD), ("confirm_password", NEW_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        statuses.push((response.status().as_u16(), response.headers().get(header::RETRY_AFTER).is_some()));
+    }
+
+    assert_eq!(statuses[..5], [(410, false); 5]);
+    assert_eq!(statuses[5], (429, true));
+}
+
+async fn a_request_during_an_smtp_outage_is_answered_and_the_mail_arrives_later(db: Db) {
+    let port = free_port();
+    let url = crate::helpers::smtp_url(port);
+    let app = TestApp::spawn_with(db, move |config| config.mail_transport = MailTransport::Smtp(url)).await;
+    app.add_user("alice@example.com").await;
+
+    let (status, body) = forgot(&app, "alice@example.com").await;
+    assert_eq!((status, body.as_str()), (200, "null"));
+    app.settle().await;
+    assert_eq!(app.state.store.list_outbox().await.unwrap().len(), 1, "the message waits in the outbox");
+
+    let smtp = SmtpServer::start_on(port).await.expect("the SMTP server comes back on its port");
+    app.clock.advance(60 * 60);
+    app.state.mail.wake();
+    let received = smtp.wait_for(1).await;
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].subject.as_deref(), Some("Reset your password"));
+}
+
+async fn a_weak_or_mismatched_new_password_keeps_the_link_usable(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with_smtp(db, &smtp).await;
+    app.add_user("alice@example.com").await;
+    forgot(&app, "alice@example.com").await;
+    let link = link_in_mail(&smtp, &app, 1).await;
+    let browser = app.browser();
+    open_link(&browser, &link).await;
+
+    let weak = set_password(&browser, "password", "password").await;
+    assert_eq!(weak.status(), 400);
+    let mismatch = set_password(&browser, NEW_PASSWORD, "Qm7#tVx2!pRz9@kX").await;
+    assert_eq!(mismatch.status(), 400);
+    assert!(mismatch.text().await.unwrap().contains("do not match"));
+
+    assert_eq!(set_password(&browser, NEW_PASSWORD, NEW_PASSWORD).await.status(), 200);
+    assert_eq!(
+        forgot(&app, "not an address").await.0,
+        400,
+        "a malformed address is a field error (it says nothing about accounts)"
+    );
+}
+
+async fn without_javascript_the_form_shows_the_same_answer(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let browser = app.browser();
+
+    let response =
+        browser.post_html_form("/api/request_password_reset", "/forgot", &[("email", "nobody@example.com")]).await;
+
+    assert_eq!(response.status(), 302);
+    assert_eq!(location(&response), "/forgot?sent=1");
+    let page = browser.get("/forgot?sent=1").await.text().await.unwrap();
+    assert!(page.contains(SENT), "{page}");
+    assert!(page.contains("The link is valid for 2 hours."));
+}
