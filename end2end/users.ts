@@ -16,4 +16,10 @@ export const carol: TestUser = { email: 'carol@example.com', password: 'Fk6&uPz4
 /** Changes his password with JavaScript off. */
 export const dave: TestUser = { email: 'dave@example.com', password: 'Hm3*eTx7!vBc2$qL' };
 
-export const users: readonly TestUser[] = [alice, bob, carol, dave];
+/** Forgets her password and resets it with the emailed link, JavaScript on (and the generator). */
+export const erin: TestUser = { email: 'erin@example.com', password: 'Rv8!gQm5#zTw2^Ks' };
+
+/** Forgets his password and resets it with the emailed link, JavaScript off. */
+export const frank: TestUser = { email: 'frank@example.com', password: 'Jn6$dWx3@hPc9&Ly' };
+
+export const users: readonly TestUser[] = [alice, bob, carol, dave, erin, frank];

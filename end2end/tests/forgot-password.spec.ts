@@ -1,0 +1,122 @@
+import crypto from 'node:crypto';
+import type { Page } from '@playwright/test';
+import { linkIn, mailSeen, waitForMail } from '../mail';
+import { erin, frank } from '../users';
+import { expect, test, type Portal } from './fixtures';
+
+const SENT =
+  'If the email address you entered matched an existing account, please check your email for instructions on what to do next. The link is valid for 2 hours.';
+const RESET_DONE = 'Your password has been reset. Please log in.';
+
+function heading(page: Page, name: string) {
+  return page.getByRole('heading', { level: 1, name, exact: true });
+}
+
+/** Asks for a reset link on the current /forgot page and returns the link from the email. */
+async function requestResetLink(portal: Portal, email: string, baseURL: string): Promise<string> {
+  const { page } = portal;
+  const seen = await mailSeen();
+  await page.getByLabel('Email address', { exact: true }).fill(email);
+  await page.getByRole('button', { name: 'Send reset link', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText(SENT);
+  const mail = await waitForMail({ to: email, subject: 'Reset your password', seen });
+  const link = linkIn(mail, `${baseURL}/reset?token=`);
+  // 256 random bits in base64url: a whole token, decoded from the mail's transfer encoding.
+  expect(new URL(link).searchParams.get('token')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  return link;
+}
+
+/** The page a link that does not work (any more) leads to. */
+async function expectLinkNoLongerWorks(page: Page): Promise<void> {
+  await expect(heading(page, 'This link no longer works')).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveText('This link has expired or has already been used.');
+  await expect(page.getByRole('link', { name: 'Request a new link', exact: true })).toHaveAttribute('href', '/forgot');
+}
+
+/** Opens the emailed link: the server moves the token into a cookie and leaves the address bar at /reset. */
+async function openResetLink(portal: Portal, link: string): Promise<void> {
+  await portal.open(link);
+  await expect(portal.page).toHaveURL((url) => url.pathname === '/reset' && url.search === '' && url.hash === '');
+}
+
+/** A token of the right shape (256 bits, base64url) that no link was ever made with. */
+function madeUpToken(): string {
+  return crypto.randomBytes(32).toString('base64url');
+}
+
+test.describe('resetting a forgotten password', () => {
+  test('a user who forgot the password resets it with an emailed link and logs in', async ({
+    page,
+    portal,
+    baseURL,
+  }) => {
+    await portal.open('/login');
+    await page.getByRole('link', { name: 'Forgot?', exact: true }).click();
+    await portal.expectPath('/forgot');
+    await expect(heading(page, 'Forgot your password?')).toBeVisible();
+    const seen = await mailSeen();
+    const link = await requestResetLink(portal, erin.email, baseURL!);
+
+    await openResetLink(portal, link);
+    await expect(heading(page, 'Set a new password')).toBeVisible();
+    const newPassword = page.getByLabel('New password', { exact: true });
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    const generated = await newPassword.inputValue();
+    expect(generated.length).toBeGreaterThanOrEqual(12);
+    await expect(page.getByLabel('Confirm new password', { exact: true })).toHaveValue(generated);
+    await page.getByRole('button', { name: 'Set password', exact: true }).click();
+
+    await expect(page).toHaveURL((url) => url.pathname === '/login' && url.search === '?reset=1');
+    await expect(page.getByRole('status')).toHaveText(RESET_DONE);
+    await portal.submitLogin({ email: erin.email, password: generated });
+    await portal.expectPath('/account');
+
+    // The link worked once.
+    await openResetLink(portal, link);
+    await expectLinkNoLongerWorks(page);
+
+    await waitForMail({ to: erin.email, subject: 'Your password was reset', seen });
+  });
+
+  test('an unknown address gets the same answer', async ({ page, portal }) => {
+    await portal.open('/forgot');
+    await page.getByLabel('Email address', { exact: true }).fill('nobody@example.com');
+    await page.getByRole('button', { name: 'Send reset link', exact: true }).click();
+    await expect(page.getByRole('status')).toHaveText(SENT);
+  });
+
+  test('a link with a made-up token shows the request-a-new-link page', async ({ page, portal }) => {
+    await openResetLink(portal, `/reset?token=${madeUpToken()}`);
+    await expectLinkNoLongerWorks(page);
+  });
+});
+
+test.describe('resetting a forgotten password without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the Forgot? form posts and gives the same answer', async ({ page, portal }) => {
+    await portal.open('/forgot');
+    await page.getByLabel('Email address', { exact: true }).fill('nobody@example.com');
+    await page.getByRole('button', { name: 'Send reset link', exact: true }).click();
+    await expect(page).toHaveURL((url) => url.pathname === '/forgot' && url.search === '?sent=1');
+    await expect(page.getByRole('status')).toHaveText(SENT);
+  });
+
+  test('a user resets the password with plain forms and logs in with it', async ({ page, portal, baseURL }) => {
+    const next = 'Xk4#rTq9!mWz2@vB';
+    await portal.open('/forgot');
+    const link = await requestResetLink(portal, frank.email, baseURL!);
+    await expect(page).toHaveURL((url) => url.pathname === '/forgot' && url.search === '?sent=1');
+
+    await openResetLink(portal, link);
+    await expect(heading(page, 'Set a new password')).toBeVisible();
+    await page.getByLabel('New password', { exact: true }).fill(next);
+    await page.getByLabel('Confirm new password', { exact: true }).fill(next);
+    await page.getByRole('button', { name: 'Set password', exact: true }).click();
+
+    await expect(page).toHaveURL((url) => url.pathname === '/login' && url.search === '?reset=1');
+    await expect(page.getByRole('status')).toHaveText(RESET_DONE);
+    await portal.submitLogin({ email: frank.email, password: next });
+    await portal.expectPath('/account');
+  });
+});
