@@ -46,6 +46,8 @@ export const portalEnv: Record<string, string> = {
   PORTAL_DATABASE_URL: databaseURL,
   PORTAL_SMTP_URL: `file://${path.join(tmpDir, 'mail')}`,
   PORTAL_CAPTCHA: 'off',
+  // Every test comes from 127.0.0.1: the per-address reset limit would soon stop the mail.
+  PORTAL_RESET_LIMIT_PER_ADDRESS: '1000',
   PORTAL_SITE_ROOT: path.join(repoRoot, 'target', 'site'),
   RUST_LOG: process.env.RUST_LOG || 'warn',
 };

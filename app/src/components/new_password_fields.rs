@@ -10,6 +10,11 @@ use crate::{
     password_policy::{self, StrengthReport},
 };
 
+/// Inputs up to this long are scored on every keystroke (well under a millisecond natively).
+const IMMEDIATE_SCORE_CHARS: usize = 20;
+/// Longer ones once typing pauses for this long.
+const SCORE_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
+
 #[component]
 pub fn NewPasswordFields(
     context: NewPasswordContext,
@@ -23,6 +28,22 @@ pub fn NewPasswordFields(
 ) -> impl IntoView {
     let NewPasswordContext { policy, context_words } = context;
     let new_password = RwSignal::new(String::new());
+    // What the strength report is computed from: the typed value, at once while it is short
+    // and cheap to score, otherwise once typing pauses (zxcvbn can take tens of milliseconds
+    // on long inputs, which must not land on every keystroke).
+    let scored = RwSignal::new(String::new());
+    let pending_score = StoredValue::new(None::<TimeoutHandle>);
+    let score_soon = move |value: String| {
+        if let Some(handle) = pending_score.get_value() {
+            handle.clear();
+        }
+        if value.chars().count() <= IMMEDIATE_SCORE_CHARS {
+            scored.set(value);
+        } else {
+            let handle = set_timeout_with_handle(move || scored.set(value), SCORE_DELAY).ok();
+            pending_score.set_value(handle);
+        }
+    };
     let confirm = RwSignal::new(String::new());
     let revealed = RwSignal::new(false);
     let generated = RwSignal::new(None::<String>);
@@ -31,6 +52,7 @@ pub fn NewPasswordFields(
         move || clear.get(),
         move |_, _, _| {
             new_password.set(String::new());
+            scored.set(String::new());
             confirm.set(String::new());
             generated.set(None);
         },
@@ -40,7 +62,7 @@ pub fn NewPasswordFields(
     let report = {
         let policy = policy.clone();
         Memo::new(move |_| {
-            let normalized: String = new_password.with(|p| p.nfkc().collect());
+            let normalized: String = scored.with(|p| p.nfkc().collect());
             password_policy::assess(&normalized, &policy, &context_words)
         })
     };
@@ -50,6 +72,7 @@ pub fn NewPasswordFields(
         move |_: ev::MouseEvent| {
             let password = password_generator::generate(options.get(), &policy);
             new_password.set(password.clone());
+            scored.set(password.clone());
             confirm.set(password.clone());
             generated.set(Some(password));
             revealed.set(true);
@@ -80,7 +103,9 @@ pub fn NewPasswordFields(
                     aria-invalid=move || new_error.get().map(|_| "true")
                     prop:value=move || new_password.get()
                     on:input=move |ev| {
-                        new_password.set(event_target_value(&ev));
+                        let value = event_target_value(&ev);
+                        new_password.set(value.clone());
+                        score_soon(value);
                         generated.set(None);
                     }
                 />

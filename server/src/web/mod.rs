@@ -11,7 +11,7 @@ use app::{backend::AppState, shell, App};
 use axum::{middleware, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
-use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer};
 
 /// No form of the portal comes close; anything larger is refused with 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -34,7 +34,16 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin::refuse_cross_origin_writes))
         .layer(middleware::from_fn(security_headers::add))
+        .layer(CompressionLayer::new().compress_when(is_static_asset))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::from_fn(request_log::log))
         .with_state(state)
+}
+
+/// Only the WASM, JS and CSS bundles are compressed. Pages are not: a compressed response that
+/// mixes secrets with text an attacker can inject leaks the secrets by its length (BREACH).
+fn is_static_asset(_: http::StatusCode, _: http::Version, headers: &http::HeaderMap, _: &http::Extensions) -> bool {
+    headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| {
+        ["application/wasm", "text/javascript", "application/javascript", "text/css"].iter().any(|a| t.starts_with(a))
+    })
 }
