@@ -5,6 +5,12 @@ use std::sync::{
     Arc,
 };
 
+/// "2026-11-27 09:31 UTC", as pages and mail show a moment.
+pub fn utc_minutes(unix: i64) -> Option<String> {
+    let t = time::OffsetDateTime::from_unix_timestamp(unix).ok()?;
+    t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok()
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Clock(Option<Arc<AtomicI64>>);
 

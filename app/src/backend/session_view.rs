@@ -1,6 +1,6 @@
 //! How a stored session reads in the session list.
 
-use time::{macros::format_description, OffsetDateTime};
+use super::clock::utc_minutes;
 
 use super::store::SessionRow;
 use crate::api::SessionView;
@@ -30,10 +30,7 @@ pub fn browser(user_agent: &str) -> String {
 }
 
 fn timestamp(unix: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.format(format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok())
-        .unwrap_or_else(|| "unknown".into())
+    utc_minutes(unix).unwrap_or_else(|| "unknown".into())
 }
 
 #[cfg(test)]

@@ -32,15 +32,28 @@ async fn forgot(app: &TestApp, email: &str) -> (u16, String) {
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
-/// The reset link in the `n`-th message the SMTP server received.
-async fn link_in_mail(smtp: &SmtpServer, app: &TestApp, count: usize) -> String {
+/// Every reset link in the messages received once `count` have arrived.
+async fn links_in_mail(smtp: &SmtpServer, app: &TestApp, count: usize) -> Vec<String> {
     app.settle().await;
-    let mut received = smtp.wait_for(count).await;
-    received.sort_by_key(|m| m.message_id.clone());
-    let texts: Vec<String> = received.iter().map(|m| m.part("text/plain").to_owned()).collect();
     let prefix = format!("{}/reset?token=", app.base());
-    let newest = texts.iter().filter_map(|t| t.find(&prefix).map(|i| (t, i))).last().expect("a reset link");
-    newest.0[newest.1..].split_whitespace().next().unwrap().to_owned()
+    smtp.wait_for(count)
+        .await
+        .iter()
+        .flat_map(|m| m.part("text/plain").split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+        .filter(|word| word.starts_with(&prefix))
+        .collect()
+}
+
+/// The one reset link among the first `count` messages that is not in `known`.
+async fn new_link(smtp: &SmtpServer, app: &TestApp, count: usize, known: &[&str]) -> String {
+    let fresh: Vec<String> =
+        links_in_mail(smtp, app, count).await.into_iter().filter(|l| !known.contains(&l.as_str())).collect();
+    assert_eq!(fresh.len(), 1, "exactly one new link: {fresh:?}");
+    fresh.into_iter().next().unwrap()
+}
+
+async fn link_in_mail(smtp: &SmtpServer, app: &TestApp, count: usize) -> String {
+    new_link(smtp, app, count, &[]).await
 }
 
 /// Opens the link the way a browser does: the token moves into a cookie, then the page.
@@ -135,15 +148,7 @@ async fn a_new_request_ends_the_earlier_link(db: Db) {
     forgot(&app, "alice@example.com").await;
     let first = link_in_mail(&smtp, &app, 1).await;
     forgot(&app, "alice@example.com").await;
-    app.settle().await;
-    smtp.wait_for(2).await;
-    let second = smtp
-        .received()
-        .iter()
-        .map(|m| m.part("text/plain").to_owned())
-        .flat_map(|t| t.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
-        .find(|w| w.contains("/reset?token=") && *w != first)
-        .expect("a second link");
+    let second = new_link(&smtp, &app, 2, &[&first]).await;
 
     let browser = app.browser();
     assert!(open_link(&browser, &first).await.contains("This link has expired"));
@@ -200,7 +205,7 @@ async fn a_reset_ends_every_session_and_a_password_change_ends_every_link(db: Db
     assert_eq!(laptop.get("/account").await.status(), 303, "every session ends");
 
     forgot(&app, "alice@example.com").await;
-    let link = link_in_mail(&smtp, &app, 3).await;
+    let link = new_link(&smtp, &app, 3, &[&link]).await;
     let signed_in = app.logged_in_with("alice@example.com", NEW_PASSWORD).await;
     let changed = signed_in
         .post_form(

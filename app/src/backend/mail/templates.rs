@@ -4,7 +4,7 @@
 //! name) is cleaned of control characters, shortened and, in HTML, escaped. No images, no
 //! tracking, no links but to the portal itself.
 
-use time::{macros::format_description, OffsetDateTime};
+use crate::backend::clock::utc_minutes;
 
 use super::OutgoingMail;
 
@@ -187,10 +187,7 @@ fn escape(text: &str) -> String {
 }
 
 fn utc(unix: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.format(format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok())
-        .unwrap_or_else(|| "an unknown time".into())
+    utc_minutes(unix).unwrap_or_else(|| "an unknown time".into())
 }
 
 #[cfg(test)]

@@ -1,0 +1,70 @@
+//! What the benchmarks share: a real portal on a SQLite file in a temporary folder, with alice.
+// Each benchmark binary compiles this module and uses only part of it.
+#![allow(dead_code)]
+
+use std::{
+    net::SocketAddr,
+    time::{Duration, Instant},
+};
+
+use app::{
+    backend::{
+        clock::Clock,
+        config::{Config, MailTransport},
+        password_hasher::PasswordHasher,
+        store::Store,
+    },
+    domain::{Email, Password},
+};
+
+pub const EMAIL: &str = "alice@example.com";
+pub const PASSWORD: &str = "Tq7#vLm2@pXz9!kR";
+
+pub struct Bench {
+    pub addr: SocketAddr,
+    pub config: Config,
+    _dir: tempfile::TempDir,
+}
+
+/// Serves a portal with the production defaults, changed by `adjust`, and one account.
+pub async fn spawn_portal(adjust: impl FnOnce(&mut Config)) -> Bench {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await.unwrap();
+    store.migrate().await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut config = Config::for_database("sqlite://unused").unwrap();
+    config.public_url = format!("http://{addr}").parse().unwrap();
+    config.mail_transport = MailTransport::Files(dir.path().join("mail"));
+    adjust(&mut config);
+    let hasher = PasswordHasher::new(config.argon2, 1, Duration::from_secs(5)).unwrap();
+    let hash = hasher.hash(&Password::parse(PASSWORD).unwrap()).await.unwrap();
+    let email = Email::parse(EMAIL).unwrap();
+    store.insert_user(email.as_str(), &email.key(), &hash, 0).await.unwrap();
+    let state = portal::startup::build_state_with_store(config.clone(), store, Clock::system()).unwrap();
+    portal::serve(listener, state, std::future::pending()).await.unwrap();
+    Bench { addr, config, _dir: dir }
+}
+
+/// Sorts the samples and prints median, mean and p95 on one line; returns the median.
+pub fn report(name: &str, times: &mut [Duration]) -> Duration {
+    times.sort();
+    let median = times[times.len() / 2];
+    let p95 = times[times.len() * 95 / 100];
+    let mean = times.iter().sum::<Duration>() / times.len() as u32;
+    println!("{name:>17}: median {:>8.3} ms  mean {:>8.3} ms  p95 {:>8.3} ms", ms(median), ms(mean), ms(p95));
+    median
+}
+
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Times one form POST; returns the time, the status and the body.
+pub async fn post(client: &reqwest::Client, url: &str, form: &[(&str, &str)]) -> (Duration, u16, Vec<u8>) {
+    let started = Instant::now();
+    let response = client.post(url).form(form).send().await.unwrap();
+    let status = response.status().as_u16();
+    let body = response.bytes().await.unwrap().to_vec();
+    (started.elapsed(), status, body)
+}
