@@ -108,7 +108,10 @@ async function assetSize(name) {
  *   settled: the next task, i.e. after the microtasks Leptos runs its render effects in, where
  *            the policy memo is actually recomputed and the checklist updated;
  *   frame:   the next animation frame and the task after it, i.e. style, layout and paint done
- *            (includes waiting for the frame, up to ~16.7 ms at 60 Hz).
+ *            (includes waiting for the frame, up to ~16.7 ms at 60 Hz);
+ *   longest: the longest main-thread task of 50 ms or more (the browser's "long task") in the
+ *            400 ms after the keystroke, which covers the strength check that runs once typing
+ *            pauses (250 ms) on inputs over 20 characters; 0 when there was none.
  */
 function keystroke(input, { prefix, full }) {
   const nextTask = () =>
@@ -123,9 +126,14 @@ function keystroke(input, { prefix, full }) {
     input.dispatchEvent(new Event('input', { bubbles: true }));
   };
   return (async () => {
+    let longest = 0;
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) longest = Math.max(longest, entry.duration);
+    });
     type(prefix);
     await nextFrame();
     await nextFrame();
+    observer.observe({ type: 'longtask' });
     const start = performance.now();
     type(full);
     const handled = performance.now();
@@ -133,7 +141,9 @@ function keystroke(input, { prefix, full }) {
     const framePromise = nextFrame();
     const settled = await settledPromise;
     const frame = await framePromise;
-    return { handler: handled - start, settled: settled - start, frame: frame - start };
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    observer.disconnect();
+    return { handler: handled - start, settled: settled - start, frame: frame - start, longest };
   })();
 }
 
@@ -184,6 +194,7 @@ async function main() {
         handler: stats(samples.map((s) => s.handler)),
         settled: stats(samples.map((s) => s.settled)),
         frame: stats(samples.map((s) => s.frame)),
+        longest: stats(samples.map((s) => s.longest)),
       });
     }
     const userAgent = await page.evaluate(() => navigator.userAgent);
@@ -192,15 +203,18 @@ async function main() {
     console.log(`build: ${build}`);
     console.log(`browser: ${userAgent}`);
     console.log(`${SAMPLES} samples per length after ${WARM_UP} warm-up rounds; random printable ASCII; times in ms\n`);
-    const header = ['chars', 'handler median', 'p95', 'max', 'settled median', 'p95', 'max', 'frame median', 'p95', 'max'];
+    const header = ['chars', 'handler median', 'p95', 'max', 'settled median', 'p95', 'max', 'frame median', 'p95', 'max', 'long task p95', 'max'];
     console.log(`| ${header.join(' | ')} |`);
     console.log(`| ${header.map(() => '---:').join(' | ')} |`);
-    for (const { length, handler, settled, frame } of results) {
+    for (const { length, handler, settled, frame, longest } of results) {
       const cells = [handler, settled, frame].flatMap((s) => [ms(s.median), ms(s.p95), ms(s.max)]);
+      cells.push(ms(longest.p95), ms(longest.max));
       console.log(`| ${String(length).padStart(5)} | ${cells.join(' | ')} |`);
     }
     console.log(`\nhandler: dispatchEvent returns; settled: next task (Leptos's render effects, which`);
-    console.log(`recompute the policy, run as microtasks after the handler); frame: next frame painted.`);
+    console.log(`recompute the policy, run as microtasks after the handler); frame: next frame painted;`);
+    console.log(`long task: the longest main-thread task of 50 ms or more within 400 ms (0 = none), which`);
+    console.log(`includes the check that runs once typing pauses on inputs over 20 characters.`);
     console.log(`The cost depends on the characters as well as the length (the same input costs about the`);
     console.log(`same again), so the slowest input per length is shown to time again:`);
     for (const { length, slowest } of results)
