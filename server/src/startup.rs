@@ -79,7 +79,8 @@ pub async fn serve(
     Ok(Portal { addr, task })
 }
 
-/// Deletes dead sessions and reset links every ten minutes so the tables do not grow without bound.
+/// Deletes dead sessions, reset links and old rate-limit counters every ten minutes so the
+/// tables do not grow without bound.
 fn spawn_session_purge(state: AppState) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(600));
@@ -90,8 +91,12 @@ fn spawn_session_purge(state: AppState) {
                 Ok(n) => tracing::info!(sessions = n, "purged expired sessions"),
                 Err(e) => tracing::warn!(error = ?e, "could not purge expired sessions"),
             }
-            if let Err(e) = state.store.purge_password_resets(state.clock.now()).await {
+            let now = state.clock.now();
+            if let Err(e) = state.store.purge_password_resets(now).await {
                 tracing::warn!(error = ?e, "could not purge used and expired reset links");
+            }
+            if let Err(e) = state.store.purge_rate_limits(now - 24 * 60 * 60).await {
+                tracing::warn!(error = ?e, "could not purge old rate-limit counters");
             }
         }
     });

@@ -16,10 +16,9 @@ impl Store {
             .fetch_one(pool).await)?)
     }
 
-    /// Forgets the counter for (`scope`, `key`).
-    pub async fn clear_rate_limit(&self, scope: &str, key: &str) -> StoreResult<()> {
-        const SQL: &str = "DELETE FROM rate_limits WHERE scope = $1 AND key = $2";
-        on_pool!(self, pool => sqlx::query(SQL).bind(scope).bind(key).execute(pool).await.map(|_| ()))?;
-        Ok(())
+    /// Drops counters whose window started before `before` (all windows are shorter than a day).
+    pub async fn purge_rate_limits(&self, before: i64) -> StoreResult<u64> {
+        const SQL: &str = "DELETE FROM rate_limits WHERE window_start < $1";
+        Ok(on_pool!(self, pool => sqlx::query(SQL).bind(before).execute(pool).await.map(|r| r.rows_affected()))?)
     }
 }
