@@ -17,11 +17,23 @@ fi
 # The same flags cargo-leptos uses for debug builds, so both share one build of the dependencies.
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
 
+# Every runner's output also goes to a log, for the summary line at the end.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+run() { "$@" 2>&1 | tee -a "$log"; }
+
 step "unit tests"
-cargo test --locked -p app --features ssr --lib
-step "integration tests (SQLite and PostgreSQL)"
-cargo test --locked -p portal
+run cargo test --locked -p app --features ssr --lib
+step "integration tests (SQLite, PostgreSQL, SMTP)"
+run cargo test --locked -p portal
 
 step "browser tests (Chromium)"
 cargo leptos build
-(cd end2end && npx playwright test)
+(cd end2end && run npx playwright test)
+
+# One line for all three runners: cargo's "test result: ok. N passed; M failed" and
+# Playwright's "N passed" / "N failed".
+total() { grep -oE "[0-9]+ $1" "$log" | awk '{ n += $1 } END { print n + 0 }'; }
+passed=$(total passed)
+failed=$(total failed)
+echo "summary: ${passed} passed, ${failed} failed"
