@@ -13,14 +13,15 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 
     let state = request::app_state()?;
     let (email, password) = parse_credentials(&email, &password)?;
-    let user_id = login::authenticate(&state, &email, &password).await.inspect_err(|e| {
+    let client = request::client_info()?;
+    let user_id = login::authenticate(&state, &email, &password, &client).await.inspect_err(|e| {
         tracing::info!(reason = %e, "login refused");
     })?;
     // Rotation: a session the browser already had is ended, never reused.
     if let Some(old) = request::current_session() {
         state.store.delete_session(old.user_id, old.id).await?;
     }
-    let token = sessions::start(&state, user_id, &request::client_info()?).await?;
+    let token = sessions::start(&state, user_id, &client).await?;
     request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
     tracing::info!(user_id, "login succeeded");
     leptos_axum::redirect(LocalPath::parse_or_default(next.as_deref()).as_str());

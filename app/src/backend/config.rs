@@ -36,6 +36,9 @@ struct RawConfig {
     reset_limit_per_account: i64,
     reset_limit_per_address: i64,
     reset_link_checks_per_address: i64,
+    login_lockout_after: i64,
+    login_lockout_secs: u64,
+    login_attempts_per_address: i64,
     password_policy: String,
     password_min_length: Option<usize>,
     password_require_upper: Option<bool>,
@@ -68,6 +71,9 @@ impl Default for RawConfig {
             reset_limit_per_account: 3,
             reset_limit_per_address: 10,
             reset_link_checks_per_address: 30,
+            login_lockout_after: 10,
+            login_lockout_secs: 15 * 60,
+            login_attempts_per_address: 50,
             password_policy: "default".into(),
             password_min_length: None,
             password_require_upper: None,
@@ -127,6 +133,12 @@ pub struct Config {
     pub reset_limit_per_address: i64,
     /// Reset-link checks (opening or using a link) per client address per 10 minutes.
     pub reset_link_checks_per_address: i64,
+    /// Consecutive failed password checks after which the account's logins are locked.
+    pub login_lockout_after: i64,
+    /// How long such a lock lasts (and the longest of the delays before it).
+    pub login_lockout: Duration,
+    /// Login attempts per client address per 15 minutes; beyond, 429.
+    pub login_attempts_per_address: i64,
 }
 
 /// A setting that cannot be used, named as the operator wrote it.
@@ -205,10 +217,18 @@ impl Config {
             ("PORTAL_RESET_LIMIT_PER_ACCOUNT", raw.reset_limit_per_account),
             ("PORTAL_RESET_LIMIT_PER_ADDRESS", raw.reset_limit_per_address),
             ("PORTAL_RESET_LINK_CHECKS_PER_ADDRESS", raw.reset_link_checks_per_address),
+            ("PORTAL_LOGIN_ATTEMPTS_PER_ADDRESS", raw.login_attempts_per_address),
         ] {
             if value < 1 {
                 return Err(bad(setting, "must be at least 1"));
             }
+        }
+        if !(1..=100).contains(&raw.login_lockout_after) {
+            // NIST SP 800-63B 5.2.2: no more than 100 consecutive failed attempts.
+            return Err(bad("PORTAL_LOGIN_LOCKOUT_AFTER", "must be between 1 and 100"));
+        }
+        if !(1..=24 * 60 * 60).contains(&raw.login_lockout_secs) {
+            return Err(bad("PORTAL_LOGIN_LOCKOUT_SECS", "must be between 1 and 86400 (a day)"));
         }
         Ok(Self {
             listen,
@@ -229,6 +249,9 @@ impl Config {
             reset_limit_per_account: raw.reset_limit_per_account,
             reset_limit_per_address: raw.reset_limit_per_address,
             reset_link_checks_per_address: raw.reset_link_checks_per_address,
+            login_lockout_after: raw.login_lockout_after,
+            login_lockout: Duration::from_secs(raw.login_lockout_secs),
+            login_attempts_per_address: raw.login_attempts_per_address,
         })
     }
 
@@ -332,6 +355,10 @@ mod tests {
         assert_eq!(config.mail_transport, MailTransport::Files("./data/mail".into()));
         assert_eq!(config.captcha, CaptchaMode::Pow);
         assert!(config.hash_concurrency >= 1);
+        assert_eq!(
+            (config.login_lockout_after, config.login_lockout.as_secs(), config.login_attempts_per_address),
+            (10, 900, 50)
+        );
     }
 
     #[test]
@@ -355,6 +382,10 @@ mod tests {
             (RawConfig { password_policy: "weak".into(), ..raw() }, "PORTAL_PASSWORD_POLICY"),
             (RawConfig { password_min_length: Some(4), ..raw() }, "PORTAL_PASSWORD_MIN_LENGTH"),
             (RawConfig { password_min_score: Some(5), ..raw() }, "PORTAL_PASSWORD_MIN_SCORE"),
+            (RawConfig { login_lockout_after: 0, ..raw() }, "PORTAL_LOGIN_LOCKOUT_AFTER"),
+            (RawConfig { login_lockout_after: 101, ..raw() }, "PORTAL_LOGIN_LOCKOUT_AFTER"),
+            (RawConfig { login_lockout_secs: 0, ..raw() }, "PORTAL_LOGIN_LOCKOUT_SECS"),
+            (RawConfig { login_attempts_per_address: 0, ..raw() }, "PORTAL_LOGIN_ATTEMPTS_PER_ADDRESS"),
         ];
         for (raw, setting) in cases {
             let err = Config::from_raw(raw).unwrap_err();

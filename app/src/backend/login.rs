@@ -1,8 +1,10 @@
-//! Checking an email address and password. Unknown address, wrong password and disabled
-//! account take the same work and give the same answer.
+//! Checking an email address and password. Unknown address, wrong password, disabled account
+//! and an account held back after failed logins take the same work and give the same answer.
 
 use super::{
+    login_throttle,
     password_hasher::{HashError, Verification},
+    sessions::ClientInfo,
     state::AppState,
     store::StoreError,
 };
@@ -12,6 +14,9 @@ use crate::domain::{Email, Password};
 pub enum LoginError {
     #[error("invalid credentials")]
     InvalidCredentials,
+    /// The client address has used up its login attempts for now.
+    #[error("too many login attempts from this address")]
+    TooManyAttempts,
     #[error(transparent)]
     Hash(#[from] HashError),
     #[error(transparent)]
@@ -19,13 +24,34 @@ pub enum LoginError {
 }
 
 /// The account id when the password is right and the account may log in.
-pub async fn authenticate(state: &AppState, email: &Email, password: &Password) -> Result<i64, LoginError> {
+pub async fn authenticate(
+    state: &AppState,
+    email: &Email,
+    password: &Password,
+    client: &ClientInfo,
+) -> Result<i64, LoginError> {
+    if !login_throttle::address_within_budget(state, client).await? {
+        return Err(LoginError::TooManyAttempts);
+    }
     let user = state.store.find_user_by_email_key(&email.key()).await?;
-    let verdict = state.hasher.verify(password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
-    let (user, needs_rehash) = match (user, verdict) {
-        (Some(user), Verification::Match { needs_rehash }) if user.disabled_at.is_none() => (user, needs_rehash),
-        _ => return Err(LoginError::InvalidCredentials),
+    let attempt = match &user {
+        Some(user) => login_throttle::begin(state, user).await?,
+        None => None,
     };
+    // One verification whatever the account and its failures, so every refusal costs the same.
+    let verdict = state.hasher.verify(password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
+    let (Some(user), Some(attempt)) = (user, attempt) else {
+        return Err(LoginError::InvalidCredentials);
+    };
+    let needs_rehash = match verdict {
+        Verification::Mismatch => {
+            attempt.failed(state);
+            return Err(LoginError::InvalidCredentials);
+        }
+        Verification::Match { .. } if user.disabled_at.is_some() => return Err(LoginError::InvalidCredentials),
+        Verification::Match { needs_rehash } => needs_rehash,
+    };
+    attempt.succeeded(state).await?;
     if needs_rehash {
         // The password is at hand only now: upgrade the hash to the configured parameters.
         match state.hasher.hash(password).await {

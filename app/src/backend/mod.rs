@@ -5,6 +5,7 @@ pub mod clock;
 pub mod config;
 pub mod cookies;
 pub mod login;
+pub mod login_throttle;
 pub mod mail;
 pub mod new_password;
 pub mod password_change;

@@ -1,7 +1,9 @@
-//! Changing a password while signed in: check the current one, apply the policy, store the new
-//! hash, end every other session, give this one a new id, and tell the account by email.
+//! Changing a password while signed in: check the current one (a wrong one counts as a failed
+//! login), apply the policy, store the new hash, end every other session, give this one a new id,
+//! and tell the account by email.
 
 use super::{
+    login_throttle,
     mail::templates,
     new_password,
     password_hasher::Verification,
@@ -29,12 +31,16 @@ pub async fn change(
 ) -> Result<SecretToken, AppError> {
     let (current, new) = parse(state, session, &request).await?;
     let user = state.store.find_user_by_id(session.user_id).await?.ok_or(AppError::Unauthenticated)?;
-    match state.hasher.verify(&current, Some(&user.password_hash)).await? {
-        Verification::Match { .. } => {}
-        Verification::Mismatch => {
+    let attempt = login_throttle::begin(state, &user).await?;
+    let verdict = state.hasher.verify(&current, Some(&user.password_hash)).await?;
+    match (attempt, verdict) {
+        (Some(attempt), Verification::Match { .. }) => attempt.succeeded(state).await?,
+        (Some(attempt), Verification::Mismatch) => {
             tracing::info!(user_id = user.id, "password change refused: wrong current password");
-            return Err(AppError::field("current_password", "Your current password is incorrect."));
+            attempt.failed(state);
+            return Err(wrong_current_password());
         }
+        (None, _) => return Err(wrong_current_password()),
     }
     if new.as_password().expose() == current.expose() {
         return Err(AppError::field("new_password", "Choose a new password that differs from your current one."));
@@ -56,6 +62,12 @@ pub async fn change(
     }
     tracing::info!(user_id = user.id, "password changed; all sessions replaced");
     Ok(token)
+}
+
+/// Also the answer while the account is held back after failed password checks: guessing the
+/// current password here is slowed down like guessing it at login, and counts towards the lock.
+fn wrong_current_password() -> AppError {
+    AppError::field("current_password", "Your current password is incorrect.")
 }
 
 /// Checks the three inputs, collecting a message for every field that needs one.

@@ -102,6 +102,7 @@ impl From<LoginError> for AppError {
     fn from(err: LoginError) -> Self {
         match err {
             LoginError::InvalidCredentials => AppError::InvalidCredentials,
+            LoginError::TooManyAttempts => AppError::TooManyRequests,
             LoginError::Hash(e) => e.into(),
             LoginError::Store(e) => e.into(),
         }

@@ -408,3 +408,18 @@ impl TestApp {
         self.state.background.reopen();
     }
 }
+
+impl TestApp {
+    /// A browser talking to a second portal node that serves this app's database: its own pool
+    /// and server, the same configuration and clock.
+    pub async fn browser_on_a_second_node(&self) -> Browser {
+        let store = self.second_node_store().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut config = (*self.state.config).clone();
+        config.listen = addr;
+        let state = portal::startup::build_state_with_store(config, store, self.clock.clone()).unwrap();
+        portal::serve(listener, state, std::future::pending()).await.unwrap();
+        Browser { base: format!("http://{addr}"), ..self.browser() }
+    }
+}

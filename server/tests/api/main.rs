@@ -3,6 +3,7 @@
 mod helpers;
 
 mod bad_input;
+mod brute_force;
 mod change_password;
 mod login;
 mod mail;

@@ -45,9 +45,9 @@ impl Store {
     }
 
     /// Uses the link and sets the new password in one transaction: the link is claimed by a
-    /// single conditional UPDATE, so of many concurrent requests exactly one succeeds. Ends every
-    /// session and every other link of the account and queues `mail`. `None` when the link was
-    /// no longer usable.
+    /// single conditional UPDATE, so of many concurrent requests exactly one succeeds. Clears the
+    /// failed-login count, ends every session and every other link of the account and queues
+    /// `mail`. `None` when the link was no longer usable.
     pub async fn complete_password_reset(
         &self,
         token_hash: &[u8],
@@ -58,7 +58,8 @@ impl Store {
         const CLAIM: &str = "UPDATE password_resets SET used_at = $1 \
                              WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id";
         const EMAIL: &str = "SELECT email FROM users WHERE id = $1 AND disabled_at IS NULL";
-        const SET_PASSWORD: &str = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
+        const SET_PASSWORD: &str = "UPDATE users SET password_hash = $1, updated_at = $2, \
+                                    failed_logins = 0, last_failed_login_at = NULL WHERE id = $3";
         const END_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
         const END_LINKS: &str = "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL";
         on_pool!(self, pool => {

@@ -7,6 +7,9 @@ pub struct UserRecord {
     pub email: String,
     pub password_hash: String,
     pub disabled_at: Option<i64>,
+    /// Consecutive failed password checks since the last success or new password.
+    pub failed_logins: i64,
+    pub last_failed_login_at: Option<i64>,
 }
 
 /// A line of `portal user list`.
@@ -29,19 +32,22 @@ impl Store {
     }
 
     pub async fn find_user_by_email_key(&self, email_key: &str) -> StoreResult<Option<UserRecord>> {
-        const SQL: &str = "SELECT id, email, password_hash, disabled_at FROM users WHERE email_key = $1";
+        const SQL: &str = "SELECT id, email, password_hash, disabled_at, failed_logins, last_failed_login_at \
+                           FROM users WHERE email_key = $1";
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(email_key).fetch_optional(pool).await)?)
     }
 
     pub async fn find_user_by_id(&self, id: i64) -> StoreResult<Option<UserRecord>> {
-        const SQL: &str = "SELECT id, email, password_hash, disabled_at FROM users WHERE id = $1";
+        const SQL: &str = "SELECT id, email, password_hash, disabled_at, failed_logins, last_failed_login_at \
+                           FROM users WHERE id = $1";
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?)
     }
 
-    /// Stores a new password hash and ends every session and reset link of the account, in one
-    /// transaction.
+    /// Stores a new password hash, clears the failed-login count and ends every session and reset
+    /// link of the account, in one transaction.
     pub async fn replace_password(&self, user_id: i64, password_hash: &str, now: i64) -> StoreResult<()> {
-        const UPDATE: &str = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
+        const UPDATE: &str = "UPDATE users SET password_hash = $1, updated_at = $2, \
+                              failed_logins = 0, last_failed_login_at = NULL WHERE id = $3";
         const END_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
         const END_LINKS: &str = "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL";
         on_pool!(self, pool => {
@@ -57,6 +63,23 @@ impl Store {
     pub async fn update_password_hash(&self, user_id: i64, password_hash: &str, now: i64) -> StoreResult<()> {
         const SQL: &str = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
         on_pool!(self, pool => sqlx::query(SQL).bind(password_hash).bind(now).bind(user_id).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Counts one more failed password check, in advance, if the count is still `seen`: one
+    /// statement, so of concurrent attempts on any number of nodes exactly one gets each count.
+    /// The new count, or `None` when another attempt got there first.
+    pub async fn count_login_attempt(&self, user_id: i64, seen: i64, now: i64) -> StoreResult<Option<i64>> {
+        const SQL: &str = "UPDATE users SET failed_logins = failed_logins + 1, last_failed_login_at = $1 \
+                           WHERE id = $2 AND failed_logins = $3 RETURNING failed_logins";
+        Ok(
+            on_pool!(self, pool => sqlx::query_scalar(SQL).bind(now).bind(user_id).bind(seen).fetch_optional(pool).await)?,
+        )
+    }
+
+    pub async fn clear_failed_logins(&self, user_id: i64) -> StoreResult<()> {
+        const SQL: &str = "UPDATE users SET failed_logins = 0, last_failed_login_at = NULL WHERE id = $1";
+        on_pool!(self, pool => sqlx::query(SQL).bind(user_id).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 

@@ -1,0 +1,182 @@
+//! Someone guessing a password: the account slows down and then locks (on every node), the
+//! guesser cannot tell a locked account from a wrong password, and the owner gets back in with a
+//! reset or the right password later. One address guessing a lot is told to wait.
+
+use reqwest::header;
+
+use crate::helpers::{on_both_databases, Browser, Db, TestApp, PASSWORD};
+
+const WRONG: &str = "Wrong-Password-123!";
+const NEW_PASSWORD: &str = "Qm7#tVx2!pRz9@kW";
+
+on_both_databases!(
+    after_ten_wrong_passwords_the_right_one_is_refused_like_a_wrong_one_until_the_lock_ends,
+    from_the_third_failure_the_account_waits_a_doubling_delay,
+    a_successful_login_forgets_the_failures,
+    a_password_reset_works_while_locked_and_unlocks_the_account,
+    wrong_current_passwords_on_change_password_lock_the_logins_too,
+    one_address_gets_its_budget_of_attempts_then_429,
+    two_nodes_on_one_database_share_the_count,
+    twenty_guesses_at_once_get_no_more_checks_than_guesses_one_by_one,
+);
+
+async fn login(browser: &Browser, password: &str) -> (u16, String) {
+    let response = browser.login("alice@example.com", password).await;
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// `n` wrong passwords in a row, each after any delay the previous ones earned.
+async fn fail(app: &TestApp, browser: &Browser, n: usize) {
+    for _ in 0..n {
+        assert_eq!(login(browser, WRONG).await.0, 401);
+        app.clock.advance(60); // longer than any delay before the lock (64 s comes after the 9th)
+    }
+}
+
+async fn after_ten_wrong_passwords_the_right_one_is_refused_like_a_wrong_one_until_the_lock_ends(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("alice@example.com").await;
+    let browser = app.browser();
+    fail(&app, &browser, 9).await;
+    app.clock.advance(64);
+    let wrong = login(&browser, WRONG).await; // the 10th: the lock starts
+
+    let locked = login(&browser, PASSWORD).await;
+
+    assert_eq!(wrong.0, 401);
+    assert_eq!(locked, wrong, "a locked account answers exactly like a wrong password");
+    app.clock.advance(900 - 1);
+    assert_eq!(login(&browser, PASSWORD).await.0, 401, "still locked a second before the end");
+    app.clock.advance(1);
+    assert_eq!(login(&browser, PASSWORD).await.0, 200);
+}
+
+async fn from_the_third_failure_the_account_waits_a_doubling_delay(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("alice@example.com").await;
+    let browser = app.browser();
+    assert_eq!(login(&browser, WRONG).await.0, 401);
+    assert_eq!(login(&browser, WRONG).await.0, 401);
+    assert_eq!(login(&browser, WRONG).await.0, 401, "two quick typos cost nothing");
+
+    assert_eq!(login(&browser, PASSWORD).await.0, 401, "held back right after the third failure");
+    app.clock.advance(1);
+    assert_eq!(login(&browser, WRONG).await.0, 401); // the 4th: 2 s now
+    app.clock.advance(1);
+    assert_eq!(login(&browser, PASSWORD).await.0, 401, "one second is not enough after the fourth");
+    app.clock.advance(1);
+    assert_eq!(login(&browser, PASSWORD).await.0, 200);
+}
+
+async fn a_successful_login_forgets_the_failures(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("alice@example.com").await;
+    let browser = app.browser();
+    fail(&app, &browser, 8).await;
+    assert_eq!(login(&browser, PASSWORD).await.0, 200);
+
+    assert_eq!(login(&browser, WRONG).await.0, 401);
+    assert_eq!(login(&browser, WRONG).await.0, 401);
+
+    assert_eq!(login(&browser, PASSWORD).await.0, 200, "eight and two more are not ten in a row");
+}
+
+async fn a_password_reset_works_while_locked_and_unlocks_the_account(db: Db) {
+    let app = TestApp::spawn_with(db, |config| config.login_lockout_after = 3).await;
+    let user_id = app.add_user("alice@example.com").await;
+    let browser = app.browser();
+    fail(&app, &browser, 3).await;
+    assert_eq!(login(&browser, PASSWORD).await.0, 401, "locked");
+
+    let token = app::backend::secret_token::SecretToken::generate();
+    let now = app.clock.now();
+    let mail = app::backend::mail::templates::password_reset("alice@example.com", "link", 120, "portal");
+    app.state.store.create_password_reset(user_id, &token.hash(), now, now + 7200, &mail).await.unwrap();
+    let response = browser
+        .client
+        .post(format!("{}/api/reset_password", app.base()))
+        .header(header::COOKIE, format!("portal_reset={}", token.expose()))
+        .form(&[("new_password", NEW_PASSWORD), ("confirm_password", NEW_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200, "the reset does not look at the lock");
+    assert_eq!(login(&browser, NEW_PASSWORD).await.0, 200, "and clears it");
+}
+
+async fn wrong_current_passwords_on_change_password_lock_the_logins_too(db: Db) {
+    let app = TestApp::spawn_with(db, |config| config.login_lockout_after = 3).await;
+    app.add_user("alice@example.com").await;
+    let signed_in = app.logged_in("alice@example.com").await;
+
+    for _ in 0..3 {
+        let response = signed_in
+            .post_form(
+                "/api/change_password",
+                &[("current_password", WRONG), ("new_password", NEW_PASSWORD), ("confirm_password", NEW_PASSWORD)],
+            )
+            .await;
+        assert_eq!(response.status(), 400);
+    }
+
+    assert_eq!(login(&app.browser(), PASSWORD).await.0, 401);
+    app.clock.advance(900);
+    assert_eq!(login(&app.browser(), PASSWORD).await.0, 200);
+}
+
+async fn one_address_gets_its_budget_of_attempts_then_429(db: Db) {
+    let app = TestApp::spawn_with(db, |config| config.login_attempts_per_address = 5).await;
+    app.add_user("alice@example.com").await;
+
+    let mut answers = Vec::new();
+    for email in ["a@example.com", "b@example.com", "c@example.com", "d@example.com", "e@example.com"] {
+        answers.push(app.browser().login(email, WRONG).await.status().as_u16());
+    }
+    let over = app.browser().login("alice@example.com", PASSWORD).await;
+
+    assert_eq!(answers, [401; 5]);
+    assert_eq!(over.status(), 429);
+    assert!(over.headers().contains_key(header::RETRY_AFTER));
+    assert!(over.text().await.unwrap().contains("TooManyRequests"));
+    app.clock.advance(15 * 60);
+    assert_eq!(app.browser().login("alice@example.com", PASSWORD).await.status(), 200, "a new window");
+}
+
+async fn two_nodes_on_one_database_share_the_count(db: Db) {
+    let app = TestApp::spawn_with(db, |config| config.login_lockout_after = 4).await;
+    app.add_user("alice@example.com").await;
+    let first = app.browser();
+    let second = app.browser_on_a_second_node().await;
+
+    for browser in [&first, &second, &first, &second] {
+        assert_eq!(login(browser, WRONG).await.0, 401);
+        app.clock.advance(60);
+    }
+
+    assert_eq!(login(&first, PASSWORD).await.0, 401, "locked on the first node");
+    assert_eq!(login(&second, PASSWORD).await.0, 401, "and on the second");
+    app.clock.advance(900);
+    assert_eq!(login(&second, PASSWORD).await.0, 200);
+}
+
+async fn twenty_guesses_at_once_get_no_more_checks_than_guesses_one_by_one(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("alice@example.com").await;
+    let second = app.browser_on_a_second_node().await;
+    let first = app.browser();
+
+    let guesses = (0..20).map(|i| {
+        let browser = if i % 2 == 0 { &first } else { &second };
+        async move { login(browser, WRONG).await.0 }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+
+    assert!(statuses.iter().all(|s| [401, 503].contains(s)), "{statuses:?}");
+    let alice = app.state.store.find_user_by_email_key("alice@example.com").await.unwrap().unwrap();
+    assert_eq!(
+        alice.failed_logins, 3,
+        "three checked (the clock stands still: no delay has passed), the rest held back"
+    );
+    assert_eq!(login(&first, PASSWORD).await.0, 401);
+}
