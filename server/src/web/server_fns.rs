@@ -14,8 +14,8 @@ use http::StatusCode;
 
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 const MAX_ERROR_BYTES: usize = 64 * 1024;
-/// The shortest of the windows our limits count in, a fair time to come back.
-const RETRY_AFTER_SECS: &str = "600";
+/// The longest window a 429 can come from (logins per address: 15 minutes): then the budget is fresh.
+const RETRY_AFTER_SECS: &str = "900";
 
 /// Middleware over the server-function routes (which `leptos_routes` registers).
 pub async fn error_status(req: Request, next: Next) -> Response {
