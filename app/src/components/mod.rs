@@ -1,9 +1,11 @@
 mod field;
 mod form_alert;
+mod form_errors;
 mod nav_bar;
 mod new_password_fields;
 
 pub use field::Field;
 pub use form_alert::FormAlert;
+pub use form_errors::{field_error, form_error, last_error};
 pub use nav_bar::NavBar;
 pub use new_password_fields::NewPasswordFields;

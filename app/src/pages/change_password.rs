@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{password_form_context, ChangePassword},
-    components::{Field, FormAlert, NewPasswordFields},
+    components::{field_error, form_error, last_error, Field, FormAlert, NewPasswordFields},
 };
 
 /// Current password, new password twice, "Save Changes"; a green confirmation on success.
@@ -13,13 +13,12 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let form_context = Resource::new(|| (), |_| password_form_context());
     let query = use_query_map();
-    let error = Memo::new(move |_| change.value().get().and_then(Result::err));
+    let error = last_error(change);
     let succeeded = Memo::new(move |_| {
         matches!(change.value().get(), Some(Ok(())))
             || (change.value().with(Option::is_none) && query.read().get("changed").is_some())
     });
     let saves = Memo::new(move |_| if succeeded.get() { change.version().get() } else { 0 });
-    let field_error = move |field: &'static str| Signal::derive(move || error.get().and_then(|e| e.for_field(field)));
     let top: NodeRef<html::Div> = NodeRef::new();
     Effect::watch(
         move || succeeded.get(),
@@ -43,7 +42,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
             </div>
             <h1>"Change Password"</h1>
             <p class="muted">"After you save, every other device signed in to your account is signed out."</p>
-            <FormAlert message=Signal::derive(move || error.get().and_then(|e| e.form_message()))/>
+            <FormAlert message=form_error(error)/>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match form_context.await {
@@ -54,12 +53,12 @@ pub fn ChangePasswordPage() -> impl IntoView {
                                     name="current_password"
                                     kind="password"
                                     autocomplete="current-password"
-                                    error=field_error("current_password")
+                                    error=field_error(error, "current_password")
                                 />
                                 <NewPasswordFields
                                     context=context
-                                    new_error=field_error("new_password")
-                                    confirm_error=field_error("confirm_password")
+                                    new_error=field_error(error, "new_password")
+                                    confirm_error=field_error(error, "confirm_password")
                                     clear=saves
                                 />
                                 <div class="form-actions">

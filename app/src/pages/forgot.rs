@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::RequestPasswordReset,
-    components::{Field, FormAlert},
+    components::{field_error, form_error, last_error, Field, FormAlert},
 };
 
 /// The one answer every request gets, whether or not the address has an account.
@@ -16,7 +16,7 @@ pub const SENT: &str = "If the email address you entered matched an existing acc
 pub fn ForgotPage() -> impl IntoView {
     let request = ServerAction::<RequestPasswordReset>::new();
     let query = use_query_map();
-    let error = Memo::new(move |_| request.value().get().and_then(Result::err));
+    let error = last_error(request);
     let sent = Memo::new(move |_| {
         matches!(request.value().get(), Some(Ok(())))
             || (request.value().with(Option::is_none) && query.read().get("sent").is_some())
@@ -30,7 +30,7 @@ pub fn ForgotPage() -> impl IntoView {
                 when=move || sent.get()
                 fallback=move || view! {
                     <p class="muted">"Enter the email address of your account and we will send you a link to choose a new password."</p>
-                    <FormAlert message=Signal::derive(move || error.get().and_then(|e| e.form_message()))/>
+                    <FormAlert message=form_error(error)/>
                     <ActionForm action=request attr:novalidate=true attr:class="stack">
                         <Field
                             label="Email address"
@@ -38,7 +38,7 @@ pub fn ForgotPage() -> impl IntoView {
                             kind="email"
                             autocomplete="username"
                             autofocus=true
-                            error=Signal::derive(move || error.get().and_then(|e| e.for_field("email")))
+                            error=field_error(error, "email")
                         />
                         <div class="captcha-slot" data-captcha="off"></div>
                         <div class="form-actions">

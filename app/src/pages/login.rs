@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::Login,
-    components::{Field, FormAlert},
+    components::{field_error, form_error, last_error, Field, FormAlert},
 };
 
 /// Email address + password. Works as a plain form post without JavaScript.
@@ -13,7 +13,7 @@ pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let error = Memo::new(move |_| login.value().get().and_then(Result::err));
+    let error = last_error(login);
     let pending = login.pending();
 
     view! {
@@ -23,7 +23,7 @@ pub fn LoginPage() -> impl IntoView {
                 <div class="alert alert-success" role="status">"Your password has been reset. Please log in."</div>
             </Show>
             <h1>"Log in"</h1>
-            <FormAlert message=Signal::derive(move || error.get().and_then(|e| e.form_message()))/>
+            <FormAlert message=form_error(error)/>
             <ActionForm action=login attr:novalidate=true attr:class="stack">
                 <input type="hidden" name="next" value=next/>
                 <Field
@@ -32,14 +32,14 @@ pub fn LoginPage() -> impl IntoView {
                     kind="email"
                     autocomplete="username"
                     autofocus=true
-                    error=Signal::derive(move || error.get().and_then(|e| e.for_field("email")))
+                    error=field_error(error, "email")
                 />
                 <Field
                     label="Password"
                     name="password"
                     kind="password"
                     autocomplete="current-password"
-                    error=Signal::derive(move || error.get().and_then(|e| e.for_field("password")))
+                    error=field_error(error, "password")
                 />
                 <div class="captcha-slot" data-captcha="off"></div>
                 <div class="form-actions">

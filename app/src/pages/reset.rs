@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::{reset_form_context, ResetPassword},
-    components::{FormAlert, NewPasswordFields},
+    components::{field_error, form_error, last_error, FormAlert, NewPasswordFields},
     error::AppError,
 };
 
@@ -13,8 +13,7 @@ use crate::{
 pub fn ResetPage() -> impl IntoView {
     let reset = ServerAction::<ResetPassword>::new();
     let form_context = Resource::new(|| (), |_| reset_form_context());
-    let error = Memo::new(move |_| reset.value().get().and_then(Result::err));
-    let field_error = move |field: &'static str| Signal::derive(move || error.get().and_then(|e| e.for_field(field)));
+    let error = last_error(reset);
     let expired = move || matches!(error.get(), Some(AppError::LinkExpired));
 
     view! {
@@ -26,12 +25,12 @@ pub fn ResetPage() -> impl IntoView {
                         Ok(_) if expired() => link_expired().into_any(),
                         Ok(context) => view! {
                             <h1>"Set a new password"</h1>
-                            <FormAlert message=Signal::derive(move || error.get().and_then(|e| e.form_message()))/>
+                            <FormAlert message=form_error(error)/>
                             <ActionForm action=reset attr:novalidate=true attr:class="stack">
                                 <NewPasswordFields
                                     context=context
-                                    new_error=field_error("new_password")
-                                    confirm_error=field_error("confirm_password")
+                                    new_error=field_error(error, "new_password")
+                                    confirm_error=field_error(error, "confirm_password")
                                     clear=Signal::derive(|| 0)
                                 />
                                 <div class="form-actions">
