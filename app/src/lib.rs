@@ -46,6 +46,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     // Lets tests and scripts know the page is interactive.
     Effect::new(|_| {
         if let Some(root) = document().document_element() {
@@ -70,5 +72,21 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+/// Every page may run only our own scripts and the inline hydration script that carries this
+/// response's nonce, load nothing from elsewhere, be framed by nobody and post forms only here.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+             img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+             form-action 'self'; frame-ancestors 'none'"
+        );
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
     }
 }

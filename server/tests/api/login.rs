@@ -148,3 +148,18 @@ async fn a_failed_login_without_javascript_returns_to_the_form_with_the_message(
     let page = browser.client.get(&back).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("The email address or password is incorrect."));
 }
+
+#[tokio::test]
+async fn pages_allow_only_the_portals_own_scripts_and_no_framing() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+
+    let response = app.browser().get("/login").await;
+
+    let policy = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let html = response.text().await.unwrap();
+    let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce");
+    assert!(html.contains(&format!(r#"nonce="{nonce}""#)), "the hydration script carries this response's nonce");
+    for directive in ["default-src 'self'", "frame-ancestors 'none'", "form-action 'self'", "object-src 'none'"] {
+        assert!(policy.contains(directive), "{directive} missing from {policy}");
+    }
+}
