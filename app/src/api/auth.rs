@@ -48,7 +48,9 @@ pub async fn logout() -> Result<(), AppError> {
     use crate::backend::{cookies, request, secret_token::SecretToken, sessions};
 
     let state = request::app_state()?;
-    if let Some(token) = request::session_cookie_value(&state.config).as_deref().and_then(SecretToken::parse) {
+    if let Some(token) =
+        request::cookie_value(cookies::Jar::Session, &state.config).as_deref().and_then(SecretToken::parse)
+    {
         sessions::end(&state, &token).await?;
     }
     request::set_cookie(&cookies::clear_session_cookie(&state.config))?;

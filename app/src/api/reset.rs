@@ -22,11 +22,11 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 /// The policy and context words for the reset page, if its link still works.
 #[server(prefix = "/api", endpoint = "reset_form_context")]
 pub async fn reset_form_context() -> Result<NewPasswordContext, AppError> {
-    use crate::backend::{password_reset, request};
+    use crate::backend::{cookies::Jar, password_reset, request};
 
     let state = request::app_state()?;
-    let token = request::reset_cookie_value(&state.config);
-    let link = password_reset::live_link(&state, token.as_deref(), &request::client_info()?).await?;
+    let token = request::cookie_value(Jar::ResetLink, &state.config);
+    let (_, link) = password_reset::live_link(&state, token.as_deref(), &request::client_info()?).await?;
     Ok(NewPasswordContext {
         policy: state.config.password_policy.clone(),
         context_words: crate::password_policy::context_words(&link.email, crate::SITE_NAME),
@@ -39,7 +39,7 @@ pub async fn reset_password(new_password: String, confirm_password: String) -> R
     use crate::backend::{cookies::Jar, password_reset, request};
 
     let state = request::app_state()?;
-    let token = request::reset_cookie_value(&state.config);
+    let token = request::cookie_value(Jar::ResetLink, &state.config);
     let input =
         password_reset::NewPasswordInput { token: token.as_deref(), new: &new_password, confirm: &confirm_password };
     password_reset::complete(&state, &request::client_info()?, input).await?;

@@ -70,7 +70,3 @@ pub fn session_cookie(config: &Config, token: &SecretToken) -> String {
 pub fn clear_session_cookie(config: &Config) -> String {
     Jar::Session.clear(config)
 }
-
-pub fn session_cookie_value(headers: &HeaderMap, config: &Config) -> Option<String> {
-    Jar::Session.value(headers, config)
-}

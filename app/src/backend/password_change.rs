@@ -47,19 +47,16 @@ pub async fn change(
     }
     let hash = state.hasher.hash(new.as_password()).await?;
     let now = state.clock.now();
-    state.store.replace_password(user.id, &hash, now).await?;
-    let token = sessions::start(state, user.id, client).await?;
-    let mail = templates::password_changed(
+    let notice = templates::password_changed(
         &user.email,
         now,
         &client.ip,
         &session_view::browser(&client.user_agent),
         state.config.public_url.as_str(),
     );
-    if let Err(e) = state.mail.enqueue(&state.store, &mail, now).await {
-        // The password is changed either way; losing the notice must not undo that.
-        tracing::error!(user_id = user.id, error = ?e, "could not queue the password-changed email");
-    }
+    state.store.replace_password(user.id, &hash, now, &notice).await?;
+    state.mail.wake();
+    let token = sessions::start(state, user.id, client).await?;
     tracing::info!(user_id = user.id, "password changed; all sessions replaced");
     Ok(token)
 }

@@ -65,9 +65,14 @@ async fn request_now(state: &AppState, email: &Email, client: &ClientInfo) -> Re
     Ok(Outcome::Sent)
 }
 
-/// The account a link from the reset cookie belongs to, if the link still works. Every check
-/// counts against the client address's budget, so tokens cannot be guessed at speed.
-pub async fn live_link(state: &AppState, token: Option<&str>, client: &ClientInfo) -> Result<LiveReset, AppError> {
+/// The link's token and the account it belongs to, if the link from the reset cookie still
+/// works. Every check counts against the client address's budget, so tokens cannot be guessed
+/// at speed.
+pub async fn live_link(
+    state: &AppState,
+    token: Option<&str>,
+    client: &ClientInfo,
+) -> Result<(SecretToken, LiveReset), AppError> {
     let now = state.clock.now();
     let checks = state.store.hit_rate_limit("reset-link", &client.ip, now, LINK_CHECK_WINDOW).await?;
     if checks > state.config.reset_link_checks_per_address {
@@ -75,7 +80,8 @@ pub async fn live_link(state: &AppState, token: Option<&str>, client: &ClientInf
         return Err(AppError::TooManyRequests);
     }
     let token = token.and_then(SecretToken::parse).ok_or(AppError::LinkExpired)?;
-    state.store.find_live_reset(&token.hash(), now).await?.ok_or(AppError::LinkExpired)
+    let reset = state.store.find_live_reset(&token.hash(), now).await?.ok_or(AppError::LinkExpired)?;
+    Ok((token, reset))
 }
 
 pub struct NewPasswordInput<'a> {
@@ -87,14 +93,13 @@ pub struct NewPasswordInput<'a> {
 /// Sets the new password with a working link: uses the link up, ends every session and link of
 /// the account, and tells it by email. The user is not signed in.
 pub async fn complete(state: &AppState, client: &ClientInfo, input: NewPasswordInput<'_>) -> Result<(), AppError> {
-    let link = live_link(state, input.token, client).await?;
+    let (token, link) = live_link(state, input.token, client).await?;
     let (new, errors) = new_password::check(state, &link.email, input.new, input.confirm).await?;
     let new = match new {
         Some(new) if errors.is_empty() => new,
         _ => return Err(AppError::Invalid(errors)),
     };
     let hash = state.hasher.hash(new.as_password()).await?;
-    let token = input.token.and_then(SecretToken::parse).ok_or(AppError::LinkExpired)?;
     let now = state.clock.now();
     let browser = session_view::browser(&client.user_agent);
     let public_url = state.config.public_url.as_str().to_owned();

@@ -109,12 +109,7 @@ impl From<LoginError> for AppError {
     }
 }
 
-/// The raw value of the session cookie the request carries, if any.
-pub fn session_cookie_value(config: &super::config::Config) -> Option<String> {
-    super::cookies::session_cookie_value(&use_context::<Parts>()?.headers, config)
-}
-
-/// The raw value of the reset-link cookie the request carries, if any.
-pub fn reset_cookie_value(config: &super::config::Config) -> Option<String> {
-    super::cookies::Jar::ResetLink.value(&use_context::<Parts>()?.headers, config)
+/// The raw value of one of the portal's cookies, if the request carries it.
+pub fn cookie_value(jar: super::cookies::Jar, config: &super::config::Config) -> Option<String> {
+    jar.value(&use_context::<Parts>()?.headers, config)
 }

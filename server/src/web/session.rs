@@ -12,7 +12,7 @@ use http::{header, HeaderValue, Method, StatusCode};
 /// session; tells the browser to drop a cookie that names none.
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let mut stale_cookie = false;
-    if let Some(value) = cookies::session_cookie_value(req.headers(), &state.config) {
+    if let Some(value) = cookies::Jar::Session.value(req.headers(), &state.config) {
         let found = match SecretToken::parse(&value) {
             Some(token) => sessions::resolve(&state, &token).await,
             None => Ok(None),

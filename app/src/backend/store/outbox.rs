@@ -73,13 +73,16 @@ macro_rules! claim_sql {
     };
 }
 
+/// Queues a message, due at once; also run inside other transactions (mail that must be sent
+/// exactly when something else is written).
+pub(super) const INSERT_MAIL: &str = "INSERT INTO mail_outbox \
+                                      (recipient, subject, text_body, html_body, created_at, next_attempt_at) \
+                                      VALUES ($1, $2, $3, $4, $5, $5) RETURNING id";
+
 impl Store {
     /// Queues a message, due at once.
     pub async fn enqueue_mail(&self, mail: &OutgoingMail, now: i64) -> StoreResult<i64> {
-        const SQL: &str = "INSERT INTO mail_outbox \
-                           (recipient, subject, text_body, html_body, created_at, next_attempt_at) \
-                           VALUES ($1, $2, $3, $4, $5, $5) RETURNING id";
-        Ok(on_pool!(self, pool => sqlx::query_scalar(SQL)
+        Ok(on_pool!(self, pool => sqlx::query_scalar(INSERT_MAIL)
             .bind(&mail.to).bind(&mail.subject).bind(&mail.text).bind(&mail.html).bind(now)
             .fetch_one(pool).await)?)
     }

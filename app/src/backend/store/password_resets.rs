@@ -1,4 +1,4 @@
-use super::{on_pool, Store, StoreResult};
+use super::{on_pool, outbox::INSERT_MAIL, users::set_new_password, Store, StoreResult};
 use crate::backend::mail::OutgoingMail;
 
 /// A reset link that can still be used, and the account it belongs to.
@@ -7,10 +7,6 @@ pub struct LiveReset {
     pub user_id: i64,
     pub email: String,
 }
-
-const INSERT_MAIL: &str =
-    "INSERT INTO mail_outbox (recipient, subject, text_body, html_body, created_at, next_attempt_at) \
-                           VALUES ($1, $2, $3, $4, $5, $5)";
 
 impl Store {
     /// Ends the account's earlier unused links, stores the new one and queues its email, all in
@@ -58,10 +54,6 @@ impl Store {
         const CLAIM: &str = "UPDATE password_resets SET used_at = $1 \
                              WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id";
         const EMAIL: &str = "SELECT email FROM users WHERE id = $1 AND disabled_at IS NULL";
-        const SET_PASSWORD: &str = "UPDATE users SET password_hash = $1, updated_at = $2, \
-                                    failed_logins = 0, last_failed_login_at = NULL WHERE id = $3";
-        const END_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
-        const END_LINKS: &str = "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL";
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let Some(user_id): Option<i64> =
@@ -74,12 +66,7 @@ impl Store {
             else {
                 return Ok(None);
             };
-            sqlx::query(SET_PASSWORD).bind(password_hash).bind(now).bind(user_id).execute(&mut *tx).await?;
-            sqlx::query(END_SESSIONS).bind(user_id).execute(&mut *tx).await?;
-            sqlx::query(END_LINKS).bind(now).bind(user_id).execute(&mut *tx).await?;
-            let mail = mail(&email);
-            sqlx::query(INSERT_MAIL).bind(&mail.to).bind(&mail.subject).bind(&mail.text).bind(&mail.html).bind(now)
-                .execute(&mut *tx).await?;
+            set_new_password!(tx, user_id, password_hash, now, &mail(&email));
             tx.commit().await?;
             Ok(Some(user_id))
         })

@@ -1,4 +1,29 @@
 use super::{on_pool, unique_violation, Store, StoreResult};
+use crate::backend::mail::OutgoingMail;
+
+/// What a new password (changed or reset) does, as statements on the open transaction `$tx`:
+/// the hash, a clean failed-login count, no sessions, no usable reset links, and the notice.
+macro_rules! set_new_password {
+    ($tx:ident, $user_id:expr, $password_hash:expr, $now:expr, $mail:expr) => {{
+        const SET_PASSWORD: &str = "UPDATE users SET password_hash = $1, updated_at = $2, \
+                                    failed_logins = 0, last_failed_login_at = NULL WHERE id = $3";
+        const END_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
+        const END_LINKS: &str = "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL";
+        let mail: &$crate::backend::mail::OutgoingMail = $mail;
+        sqlx::query(SET_PASSWORD).bind($password_hash).bind($now).bind($user_id).execute(&mut *$tx).await?;
+        sqlx::query(END_SESSIONS).bind($user_id).execute(&mut *$tx).await?;
+        sqlx::query(END_LINKS).bind($now).bind($user_id).execute(&mut *$tx).await?;
+        sqlx::query($crate::backend::store::outbox::INSERT_MAIL)
+            .bind(&mail.to)
+            .bind(&mail.subject)
+            .bind(&mail.text)
+            .bind(&mail.html)
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+pub(super) use set_new_password;
 
 /// What login needs to know about an account.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -43,18 +68,18 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?)
     }
 
-    /// Stores a new password hash, clears the failed-login count and ends every session and reset
-    /// link of the account, in one transaction.
-    pub async fn replace_password(&self, user_id: i64, password_hash: &str, now: i64) -> StoreResult<()> {
-        const UPDATE: &str = "UPDATE users SET password_hash = $1, updated_at = $2, \
-                              failed_logins = 0, last_failed_login_at = NULL WHERE id = $3";
-        const END_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
-        const END_LINKS: &str = "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL";
+    /// Stores a new password hash, forgets failed logins, ends every session and reset link of
+    /// the account and queues `mail`, in one transaction.
+    pub async fn replace_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        now: i64,
+        mail: &OutgoingMail,
+    ) -> StoreResult<()> {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query(UPDATE).bind(password_hash).bind(now).bind(user_id).execute(&mut *tx).await?;
-            sqlx::query(END_SESSIONS).bind(user_id).execute(&mut *tx).await?;
-            sqlx::query(END_LINKS).bind(now).bind(user_id).execute(&mut *tx).await?;
+            set_new_password!(tx, user_id, password_hash, now, mail);
             tx.commit().await?;
         });
         Ok(())
