@@ -11,7 +11,11 @@ use app::{backend::AppState, shell, App};
 use axum::{middleware, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
-use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer};
+use tower_http::{
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    services::{ServeDir, ServeFile},
+};
 
 /// No form of the portal comes close; anything larger is refused with 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -22,7 +26,13 @@ pub fn router(state: AppState) -> Router {
         let state = state.clone();
         move || provide_context(state.clone())
     };
-    Router::new()
+    // The bundles and the icon need no session, origin check or page guard: served beside the
+    // pages, so a page load does not look its session up once per file.
+    let site_root = &state.config.site_root;
+    let assets = Router::new()
+        .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
+        .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")));
+    let pages = Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -33,11 +43,13 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), session::guard_pages))
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin::refuse_cross_origin_writes))
+        .with_state(state);
+    assets
+        .merge(pages)
         .layer(middleware::from_fn(security_headers::add))
         .layer(CompressionLayer::new().compress_when(is_static_asset))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::from_fn(request_log::log))
-        .with_state(state)
 }
 
 /// Only the WASM, JS and CSS bundles are compressed. Pages are not: a compressed response that
