@@ -15,7 +15,7 @@ pub const MAX_LENGTH: usize = 64;
 const DEFAULT_LENGTH: usize = 16;
 
 /// A random password fails the policy only by chance (a dictionary word turns up in about
-/// 2 in 100 at 16 characters, 6 in 100 at 64), so this many tries are plenty for any policy
+/// 2 in 100 at 16 characters, 12 in 100 at 64), so this many tries are plenty for any policy
 /// that random passwords can meet.
 const MAX_ATTEMPTS: usize = 100;
 
@@ -203,10 +203,10 @@ mod tests {
     }
 
     /// The property the button promises: whatever it suggests, the policy accepts. Checked
-    /// from the outside, on as many threads as there are cores (about 200,000 zxcvbn runs).
+    /// from the outside, on as many threads as there are cores.
     #[test]
-    fn a_hundred_thousand_suggestions_all_meet_the_product_rules() {
-        const TOTAL: usize = 100_000;
+    fn twenty_thousand_suggestions_all_meet_the_product_rules() {
+        const TOTAL: usize = 20_000;
         let variants = [
             GeneratorOptions { length: 12, ..GeneratorOptions::default() },
             GeneratorOptions { length: 24, digits: false, ..GeneratorOptions::default() },

@@ -2,6 +2,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use app::backend::{
+    captcha::Captcha,
     clock::Clock,
     config::Config,
     mail::{self, MailQueue, Mailer},
@@ -28,6 +29,7 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
     let hasher = PasswordHasher::new(config.argon2, config.hash_concurrency, config.hash_queue_timeout)
         .context("cannot set up password hashing")?;
     let mailer = Mailer::from_config(&config).context("cannot set up mail")?;
+    let captcha = Captcha::load(&config.captcha).context("cannot read or create the captcha key")?;
     let leptos_options = LeptosOptions::builder()
         .output_name("portal")
         .site_root(config.site_root.to_string_lossy().into_owned())
@@ -38,6 +40,7 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         config: Arc::new(config),
         store,
         hasher,
+        captcha,
         clock,
         mail: MailQueue::new(),
         mailer,
@@ -97,6 +100,9 @@ fn spawn_session_purge(state: AppState) {
             }
             if let Err(e) = state.store.purge_rate_limits(now - 24 * 60 * 60).await {
                 tracing::warn!(error = ?e, "could not purge old rate-limit counters");
+            }
+            if let Err(e) = state.store.purge_spent_captchas(now).await {
+                tracing::warn!(error = ?e, "could not purge expired captcha records");
             }
         }
     });

@@ -5,14 +5,23 @@ use crate::error::AppError;
 /// Logs in with an email address and password. On success the browser gets a new session
 /// cookie (any session it brought is ended) and goes to `next` when that is a local path.
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    next: Option<String>,
+    captcha: Option<String>,
+    captcha_picture: Option<String>,
+    captcha_answer: Option<String>,
+) -> Result<(), AppError> {
     use crate::{
-        backend::{cookies, login, request, sessions},
+        backend::{captcha::CaptchaAnswer, cookies, login, request, sessions},
         domain::LocalPath,
     };
 
     let state = request::app_state()?;
     let (email, password) = parse_credentials(&email, &password)?;
+    let answer = CaptchaAnswer::from_fields(captcha, captcha_picture, captcha_answer);
+    state.captcha.check(&state.store, state.clock.now(), &answer).await?;
     let client = request::client_info()?;
     let user_id = login::authenticate(&state, &email, &password, &client).await.inspect_err(|e| {
         tracing::info!(reason = %e, "login refused");

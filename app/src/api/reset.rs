@@ -4,14 +4,21 @@ use crate::{api::NewPasswordContext, error::AppError};
 
 /// "Forgot?": always the same answer, whether or not the address has an account.
 #[server(prefix = "/api", endpoint = "request_password_reset")]
-pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+pub async fn request_password_reset(
+    email: String,
+    captcha: Option<String>,
+    captcha_picture: Option<String>,
+    captcha_answer: Option<String>,
+) -> Result<(), AppError> {
     use crate::{
-        backend::{password_reset, request},
+        backend::{captcha::CaptchaAnswer, password_reset, request},
         domain::Email,
     };
 
     let state = request::app_state()?;
     let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
+    let answer = CaptchaAnswer::from_fields(captcha, captcha_picture, captcha_answer);
+    state.captcha.check(&state.store, state.clock.now(), &answer).await?;
     password_reset::request(&state, email, request::client_info()?);
     if request::is_plain_form_post() {
         leptos_axum::redirect("/forgot?sent=1");

@@ -23,6 +23,13 @@ struct RawConfig {
     smtp_url: String,
     mail_from: String,
     captcha: String,
+    captcha_key: Option<String>,
+    captcha_key_file: String,
+    captcha_cost: u32,
+    captcha_difficulty: u8,
+    captcha_lifetime_secs: u64,
+    client_address_header: Option<String>,
+    trusted_proxies: String,
     cookie_secure: Option<bool>,
     site_root: String,
     session_idle_secs: u64,
@@ -58,6 +65,13 @@ impl Default for RawConfig {
             smtp_url: "file://./data/mail".into(),
             mail_from: "Account Portal <no-reply@portal.invalid>".into(),
             captcha: "pow".into(),
+            captcha_key: None,
+            captcha_key_file: "data/captcha.key".into(),
+            captcha_cost: 1_000,
+            captcha_difficulty: 2,
+            captcha_lifetime_secs: 5 * 60,
+            client_address_header: None,
+            trusted_proxies: "127.0.0.1,::1".into(),
             cookie_secure: None,
             site_root: "target/site".into(),
             session_idle_secs: 60 * 60,
@@ -100,6 +114,36 @@ pub enum CaptchaMode {
     Off,
 }
 
+/// Where the key that signs captcha challenges comes from. Every node of one deployment
+/// must use the same key.
+#[derive(Debug, Clone)]
+pub enum CaptchaKeySource {
+    /// `PORTAL_CAPTCHA_KEY`.
+    Given(secrecy::SecretString),
+    /// A key the portal generates on first start and keeps in this file.
+    File(PathBuf),
+}
+
+/// The proof-of-work the browser does and how long its answer is good for.
+#[derive(Debug, Clone)]
+pub struct CaptchaSettings {
+    pub mode: CaptchaMode,
+    pub key: CaptchaKeySource,
+    /// PBKDF2-SHA-256 iterations per try (what the server pays to check an answer).
+    pub cost: u32,
+    /// Leading zero hex digits the derived key must have: 16^difficulty tries on average.
+    pub difficulty: u8,
+    pub lifetime: Duration,
+}
+
+/// Where a request comes from: the socket peer, or, when that peer is one of the trusted
+/// proxies, the last address the proxy wrote into `header`.
+#[derive(Debug, Clone, Default)]
+pub struct ClientAddressSource {
+    pub header: Option<http::HeaderName>,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Argon2Settings {
     pub memory_kib: u32,
@@ -116,7 +160,8 @@ pub struct Config {
     pub public_url: Url,
     pub mail_transport: MailTransport,
     pub mail_from: String,
-    pub captcha: CaptchaMode,
+    pub captcha: CaptchaSettings,
+    pub client_address: ClientAddressSource,
     pub cookie_secure: bool,
     pub site_root: PathBuf,
     pub session_idle: Duration,
@@ -183,11 +228,8 @@ impl Config {
         if !raw.mail_from.contains('@') || raw.mail_from.contains(['\r', '\n']) {
             return Err(bad("PORTAL_MAIL_FROM", "expected an address such as 'Account Portal <no-reply@example.com>'"));
         }
-        let captcha = match raw.captcha.as_str() {
-            "pow" => CaptchaMode::Pow,
-            "off" => CaptchaMode::Off,
-            other => return Err(bad("PORTAL_CAPTCHA", format!("'{other}' is not one of: pow, off"))),
-        };
+        let captcha = parse_captcha(&raw)?;
+        let client_address = parse_client_address(&raw)?;
         let cookie_secure = raw.cookie_secure.unwrap_or(public_url.scheme() == "https");
         if public_url.scheme() == "https" && !cookie_secure {
             tracing::warn!(
@@ -237,6 +279,7 @@ impl Config {
             mail_transport,
             mail_from: raw.mail_from,
             captcha,
+            client_address,
             cookie_secure,
             site_root: PathBuf::from(raw.site_root),
             session_idle: Duration::from_secs(raw.session_idle_secs),
@@ -259,6 +302,54 @@ impl Config {
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.public_url.as_str().trim_end_matches('/'), path)
     }
+}
+
+fn parse_captcha(raw: &RawConfig) -> Result<CaptchaSettings, ConfigError> {
+    let mode = match raw.captcha.as_str() {
+        "pow" => CaptchaMode::Pow,
+        "off" => CaptchaMode::Off,
+        other => return Err(bad("PORTAL_CAPTCHA", format!("'{other}' is not one of: pow, off"))),
+    };
+    let key = match raw.captcha_key.as_deref() {
+        Some(key) if key.len() < 32 => {
+            return Err(bad("PORTAL_CAPTCHA_KEY", "must be at least 32 characters (for example: openssl rand -hex 32)"))
+        }
+        Some(key) => CaptchaKeySource::Given(key.to_owned().into()),
+        None => CaptchaKeySource::File(PathBuf::from(&raw.captcha_key_file)),
+    };
+    if !(1..=10_000_000).contains(&raw.captcha_cost) {
+        return Err(bad("PORTAL_CAPTCHA_COST", "must be between 1 and 10000000 iterations"));
+    }
+    if !(1..=8).contains(&raw.captcha_difficulty) {
+        return Err(bad("PORTAL_CAPTCHA_DIFFICULTY", "must be between 1 and 8 (leading zero hex digits)"));
+    }
+    if !(30..=24 * 60 * 60).contains(&raw.captcha_lifetime_secs) {
+        return Err(bad("PORTAL_CAPTCHA_LIFETIME_SECS", "must be between 30 and 86400 seconds"));
+    }
+    Ok(CaptchaSettings {
+        mode,
+        key,
+        cost: raw.captcha_cost,
+        difficulty: raw.captcha_difficulty,
+        lifetime: Duration::from_secs(raw.captcha_lifetime_secs),
+    })
+}
+
+fn parse_client_address(raw: &RawConfig) -> Result<ClientAddressSource, ConfigError> {
+    let header = match raw.client_address_header.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
+        Some(name) => Some(http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            bad("PORTAL_CLIENT_ADDRESS_HEADER", format!("'{name}' is not a header name such as X-Forwarded-For"))
+        })?),
+        None => None,
+    };
+    let trusted_proxies = raw
+        .trusted_proxies
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().map_err(|_| bad("PORTAL_TRUSTED_PROXIES", format!("'{p}' is not an IP address"))))
+        .collect::<Result<_, _>>()?;
+    Ok(ClientAddressSource { header, trusted_proxies })
 }
 
 /// One hash per core, and never more than 256 MiB of argon2 memory in flight.
@@ -353,7 +444,13 @@ mod tests {
         assert_eq!(config.public_url.as_str(), "http://127.0.0.1:3000/");
         assert!(!config.cookie_secure);
         assert_eq!(config.mail_transport, MailTransport::Files("./data/mail".into()));
-        assert_eq!(config.captcha, CaptchaMode::Pow);
+        assert_eq!(config.captcha.mode, CaptchaMode::Pow);
+        assert!(matches!(&config.captcha.key, CaptchaKeySource::File(path) if path.starts_with("data")));
+        assert_eq!(
+            (config.captcha.cost, config.captcha.difficulty, config.captcha.lifetime.as_secs()),
+            (1_000, 2, 300)
+        );
+        assert!(config.client_address.header.is_none());
         assert!(config.hash_concurrency >= 1);
         assert_eq!(
             (config.login_lockout_after, config.login_lockout.as_secs(), config.login_attempts_per_address),
@@ -378,6 +475,12 @@ mod tests {
             (RawConfig { database_url: "mysql://x".into(), ..raw() }, "PORTAL_DATABASE_URL"),
             (RawConfig { smtp_url: "http://mail".into(), ..raw() }, "PORTAL_SMTP_URL"),
             (RawConfig { captcha: "maybe".into(), ..raw() }, "PORTAL_CAPTCHA"),
+            (RawConfig { captcha_key: Some("short".into()), ..raw() }, "PORTAL_CAPTCHA_KEY"),
+            (RawConfig { captcha_cost: 0, ..raw() }, "PORTAL_CAPTCHA_COST"),
+            (RawConfig { captcha_difficulty: 9, ..raw() }, "PORTAL_CAPTCHA_DIFFICULTY"),
+            (RawConfig { captcha_lifetime_secs: 5, ..raw() }, "PORTAL_CAPTCHA_LIFETIME_SECS"),
+            (RawConfig { client_address_header: Some("bad header".into()), ..raw() }, "PORTAL_CLIENT_ADDRESS_HEADER"),
+            (RawConfig { trusted_proxies: "10.0.0.1, proxy".into(), ..raw() }, "PORTAL_TRUSTED_PROXIES"),
             (RawConfig { argon2_memory_kib: 1, ..raw() }, "PORTAL_ARGON2_MEMORY_KIB"),
             (RawConfig { password_policy: "weak".into(), ..raw() }, "PORTAL_PASSWORD_POLICY"),
             (RawConfig { password_min_length: Some(4), ..raw() }, "PORTAL_PASSWORD_MIN_LENGTH"),
@@ -401,6 +504,18 @@ mod tests {
         assert_eq!(config.password_policy.min_length, 16);
         assert!(!config.password_policy.require_symbol);
         assert_eq!(Config::from_raw(raw()).unwrap().password_policy, PasswordPolicy::default());
+    }
+
+    #[test]
+    fn a_proxy_header_is_read_only_from_the_listed_proxies() {
+        let config = Config::from_raw(RawConfig {
+            client_address_header: Some("X-Forwarded-For".into()),
+            trusted_proxies: "10.0.0.5, ::1".into(),
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(config.client_address.header.unwrap().as_str(), "x-forwarded-for");
+        assert_eq!(config.client_address.trusted_proxies.len(), 2);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The server side of the portal: configuration, storage, hashing and sessions.
 //! Compiled only with the `ssr` feature; none of it reaches the WASM client.
 
+pub mod captcha;
+pub mod client_address;
 pub mod clock;
 pub mod config;
 pub mod cookies;

@@ -42,10 +42,10 @@ pub fn require_session() -> Result<CurrentSession, AppError> {
 
 pub fn client_info() -> Result<ClientInfo, AppError> {
     let parts = parts()?;
-    let ip = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+    let state = app_state()?;
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+    let ip = super::client_address::resolve(peer, &parts.headers, &state.config.client_address)
+        .map(|ip| ip.to_string())
         .unwrap_or_default();
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     Ok(ClientInfo { ip, user_agent })

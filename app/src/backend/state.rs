@@ -5,6 +5,7 @@ use leptos::config::LeptosOptions;
 use tokio_util::task::TaskTracker;
 
 use super::{
+    captcha::Captcha,
     clock::Clock,
     config::Config,
     mail::{MailQueue, Mailer},
@@ -19,6 +20,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub store: Store,
     pub hasher: PasswordHasher,
+    pub captcha: Captcha,
     pub clock: Clock,
     /// Where requests queue mail; the worker started by the server sends it.
     pub mail: MailQueue,

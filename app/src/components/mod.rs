@@ -1,9 +1,11 @@
+mod captcha;
 mod field;
 mod form_alert;
 mod form_errors;
 mod nav_bar;
 mod new_password_fields;
 
+pub use captcha::{Captcha, CaptchaGate};
 pub use field::Field;
 pub use form_alert::FormAlert;
 pub use form_errors::{field_error, form_error, last_error};

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::RequestPasswordReset,
-    components::{field_error, form_error, last_error, Field, FormAlert},
+    components::{field_error, form_error, last_error, Captcha, CaptchaGate, Field, FormAlert},
 };
 
 /// The one answer every request gets, whether or not the address has an account.
@@ -17,6 +17,8 @@ pub fn ForgotPage() -> impl IntoView {
     let request = ServerAction::<RequestPasswordReset>::new();
     let query = use_query_map();
     let error = last_error(request);
+    let form = NodeRef::new();
+    let gate = CaptchaGate::new();
     let sent = Memo::new(move |_| {
         matches!(request.value().get(), Some(Ok(())))
             || (request.value().with(Option::is_none) && query.read().get("sent").is_some())
@@ -31,7 +33,7 @@ pub fn ForgotPage() -> impl IntoView {
                 fallback=move || view! {
                     <p class="muted">"Enter the email address of your account and we will send you a link to choose a new password."</p>
                     <FormAlert message=form_error(error)/>
-                    <ActionForm action=request attr:novalidate=true attr:class="stack">
+                    <ActionForm action=request node_ref=form attr:novalidate=true attr:class="stack">
                         <Field
                             label="Email address"
                             name="email"
@@ -40,9 +42,15 @@ pub fn ForgotPage() -> impl IntoView {
                             autofocus=true
                             error=field_error(error, "email")
                         />
-                        <div class="captcha-slot" data-captcha="off"></div>
+                        <Captcha gate form submitted=request.version() error=field_error(error, "captcha")/>
                         <div class="form-actions">
-                            <button type="submit" class="button button-primary" disabled=move || request.pending().get()>
+                            <button
+                                type="submit"
+                                class="button button-primary"
+                                disabled=move || request.pending().get()
+                                aria-busy=move || gate.is_waiting().then_some("true")
+                                on:click=move |ev| gate.hold_until_solved(ev)
+                            >
                                 "Send reset link"
                             </button>
                             <a href="/login">"Back to login"</a>

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::Login,
-    components::{field_error, form_error, last_error, Field, FormAlert},
+    components::{field_error, form_error, last_error, Captcha, CaptchaGate, Field, FormAlert},
 };
 
 /// Email address + password. Works as a plain form post without JavaScript.
@@ -15,6 +15,8 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let error = last_error(login);
     let pending = login.pending();
+    let form = NodeRef::new();
+    let gate = CaptchaGate::new();
 
     view! {
         <Title text="Log in · Account Portal"/>
@@ -24,7 +26,7 @@ pub fn LoginPage() -> impl IntoView {
             </Show>
             <h1>"Log in"</h1>
             <FormAlert message=form_error(error)/>
-            <ActionForm action=login attr:novalidate=true attr:class="stack">
+            <ActionForm action=login node_ref=form attr:novalidate=true attr:class="stack">
                 <input type="hidden" name="next" value=next/>
                 <Field
                     label="Email address"
@@ -41,9 +43,15 @@ pub fn LoginPage() -> impl IntoView {
                     autocomplete="current-password"
                     error=field_error(error, "password")
                 />
-                <div class="captcha-slot" data-captcha="off"></div>
+                <Captcha gate form submitted=login.version() error=field_error(error, "captcha")/>
                 <div class="form-actions">
-                    <button type="submit" class="button button-primary" disabled=pending>
+                    <button
+                        type="submit"
+                        class="button button-primary"
+                        disabled=pending
+                        aria-busy=move || gate.is_waiting().then_some("true")
+                        on:click=move |ev| gate.hold_until_solved(ev)
+                    >
                         "Login"
                     </button>
                     <a href="/forgot">"Forgot?"</a>

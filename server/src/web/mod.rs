@@ -1,5 +1,6 @@
 //! The router and the layers every request passes through.
 
+mod captcha;
 mod request_log;
 mod reset_link;
 mod same_origin;
@@ -8,7 +9,7 @@ mod server_fns;
 mod session;
 
 use app::{backend::AppState, shell, App};
-use axum::{middleware, Router};
+use axum::{middleware, routing::get, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use tower_http::{
@@ -31,7 +32,10 @@ pub fn router(state: AppState) -> Router {
     let site_root = &state.config.site_root;
     let assets = Router::new()
         .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
-        .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")));
+        .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
+        .route("/captcha/picture", get(captcha::picture))
+        .route("/captcha/audio", get(captcha::audio))
+        .with_state(state.clone());
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

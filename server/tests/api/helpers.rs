@@ -5,7 +5,7 @@ use std::{net::SocketAddr, str::FromStr};
 
 use app::backend::{
     clock::Clock,
-    config::{Config, MailTransport},
+    config::{CaptchaKeySource, CaptchaMode, Config, MailTransport},
     password_hasher::PasswordHasher,
     store::Store,
     AppState,
@@ -35,6 +35,9 @@ macro_rules! on_both_databases {
 pub(crate) use on_both_databases;
 
 pub const PASSWORD: &str = "Correct-Horse-Battery-9!";
+
+/// Every test portal signs its captchas with this (a second node of one test shares it).
+pub const CAPTCHA_KEY: &str = "test-captcha-key-0123456789abcdef0123456789abcdef";
 
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -66,8 +69,12 @@ impl TestApp {
         config.public_url = format!("http://{addr}").parse().unwrap();
         config.listen = addr;
         config.mail_transport = MailTransport::Files(mail_dir.path().to_owned());
+        // Most stories are not about the captcha; the captcha's own switch it back on.
+        config.captcha.mode = CaptchaMode::Off;
+        config.captcha.key = CaptchaKeySource::Given(CAPTCHA_KEY.to_owned().into());
         adjust(&mut config);
-        let clock = Clock::manual(1_800_000_000);
+        // Now, so that the system clock (which the ALTCHA crate also consults) agrees with it.
+        let clock = Clock::manual(Clock::system().now());
         let state = portal::startup::build_state_with_store(config, store, clock.clone()).unwrap();
         portal::serve(listener, state.clone(), std::future::pending()).await.unwrap();
         Self { addr, state, clock, mail_dir, _dir: dir }

@@ -4,6 +4,7 @@ mod helpers;
 
 mod bad_input;
 mod brute_force;
+mod captcha;
 mod change_password;
 mod login;
 mod mail;

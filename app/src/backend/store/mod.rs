@@ -8,6 +8,7 @@ mod outbox;
 mod password_resets;
 mod rate_limits;
 mod sessions;
+mod spent_captchas;
 mod users;
 
 use std::{path::Path, str::FromStr, time::Duration};

@@ -1,0 +1,84 @@
+//! The key that signs captcha challenges: `PORTAL_CAPTCHA_KEY`, or one the portal generates on
+//! first start and keeps in a file only its user can read.
+
+use std::{
+    fs,
+    io::{self, Write as _},
+    path::Path,
+};
+
+use rand::{rngs::SysRng, TryRng as _};
+use secrecy::{ExposeSecret as _, SecretString};
+
+use crate::backend::config::CaptchaKeySource;
+
+pub fn load(source: &CaptchaKeySource) -> io::Result<SecretString> {
+    match source {
+        CaptchaKeySource::Given(key) => Ok(key.clone()),
+        CaptchaKeySource::File(path) => load_or_create(path),
+    }
+}
+
+fn load_or_create(path: &Path) -> io::Result<SecretString> {
+    match fs::read_to_string(path) {
+        Ok(text) if text.trim().len() >= 32 => return Ok(text.trim().to_owned().into()),
+        Ok(_) => {
+            return Err(io::Error::other(format!(
+                "{} holds no usable key (delete it to get a new one)",
+                path.display()
+            )))
+        }
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        Err(_) => {}
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)?;
+    }
+    let mut bytes = [0u8; 32];
+    SysRng.try_fill_bytes(&mut bytes).map_err(io::Error::other)?;
+    let key: SecretString = hex::encode(bytes).into();
+
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(mut file) => {
+            file.write_all(key.expose_secret().as_bytes())?;
+            file.sync_all()?;
+            tracing::info!(path = %path.display(), "generated the captcha signing key");
+            Ok(key)
+        }
+        // Another process started at the same moment and wrote it first: use theirs.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => load_or_create(path),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generated_key_is_kept_and_read_back_by_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/captcha.key");
+        let first = load(&CaptchaKeySource::File(path.clone())).unwrap();
+        let second = load(&CaptchaKeySource::File(path.clone())).unwrap();
+        assert_eq!(first.expose_secret(), second.expose_secret());
+        assert_eq!(first.expose_secret().len(), 64);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn an_empty_key_file_is_an_error_not_a_weak_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("captcha.key");
+        fs::write(&path, "short\n").unwrap();
+        assert!(load(&CaptchaKeySource::File(path)).is_err());
+    }
+}

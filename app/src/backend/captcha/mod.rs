@@ -1,0 +1,175 @@
+//! The captcha on login and Forgot?: a proof of work the page solves by itself, and, for
+//! browsers without JavaScript, a picture (with its sound) to type from.
+//!
+//! Challenges are signed with the deployment's key, expire after `PORTAL_CAPTCHA_LIFETIME_SECS`,
+//! and are accepted once: answered ones are recorded in the database until they expire, so
+//! every node refuses a second use.
+
+mod key;
+mod picture;
+mod proof_of_work;
+
+use std::sync::Arc;
+
+use secrecy::SecretString;
+
+pub use picture::Token as PictureToken;
+
+use super::{
+    config::{CaptchaMode, CaptchaSettings},
+    store::{Store, StoreError},
+};
+use crate::{captcha::CaptchaChallenge, error::AppError};
+
+/// Why an answer was refused. Each has a message a person can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("Please wait until the check below says “Verified”, or type the characters from the picture.")]
+    Missing,
+    #[error("The check has expired. Please try again.")]
+    Expired,
+    #[error("The check could not be verified. Please try again.")]
+    Invalid,
+    #[error("The characters did not match the picture. Please type the ones in the new picture.")]
+    WrongPicture,
+    #[error("This check has already been used. Please try again.")]
+    AlreadyUsed,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaptchaError {
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<CaptchaError> for AppError {
+    fn from(err: CaptchaError) -> Self {
+        match err {
+            CaptchaError::Refused(refusal) => AppError::field(crate::captcha::PROOF_FIELD, refusal.to_string()),
+            CaptchaError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// What a form sent for its captcha, as read from its fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaptchaAnswer {
+    /// The page's solved proof of work (ALTCHA payload JSON).
+    ProofOfWork(String),
+    /// The picture's token and the characters typed.
+    Picture {
+        token: String,
+        text: String,
+    },
+    Missing,
+}
+
+impl CaptchaAnswer {
+    /// The proof of work wins when both are present (the page solved it; the picture was hidden).
+    pub fn from_fields(proof: Option<String>, picture: Option<String>, typed: Option<String>) -> Self {
+        let present = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+        match (present(proof), present(picture), present(typed)) {
+            (Some(proof), _, _) => Self::ProofOfWork(proof),
+            (None, Some(token), Some(text)) => Self::Picture { token, text },
+            _ => Self::Missing,
+        }
+    }
+}
+
+/// Issues and checks challenges with the deployment's key. Cheap to clone.
+#[derive(Clone)]
+pub struct Captcha(Arc<Inner>);
+
+struct Inner {
+    settings: CaptchaSettings,
+    key: SecretString,
+}
+
+impl Captcha {
+    /// Reads the key (generating and keeping it when none is configured).
+    pub fn load(settings: &CaptchaSettings) -> std::io::Result<Self> {
+        let key = key::load(&settings.key)?;
+        Ok(Self(Arc::new(Inner { settings: settings.clone(), key })))
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.0.settings.mode == CaptchaMode::Pow
+    }
+
+    /// A fresh challenge, good until `now` plus the configured lifetime.
+    pub fn issue(&self, now: i64) -> CaptchaChallenge {
+        let expires_at = now + self.0.settings.lifetime.as_secs() as i64;
+        CaptchaChallenge {
+            proof_of_work: proof_of_work::issue(&self.0.key, &self.0.settings, expires_at),
+            picture: PictureToken::issue(&self.0.key, expires_at),
+            expires_at,
+        }
+    }
+
+    /// Accepts `answer` once, or says why not. Always passes when the captcha is off.
+    pub async fn check(&self, store: &Store, now: i64, answer: &CaptchaAnswer) -> Result<(), CaptchaError> {
+        if !self.is_on() {
+            return Ok(());
+        }
+        let key = &self.0.key;
+        match answer {
+            CaptchaAnswer::Missing => Err(Refusal::Missing.into()),
+            CaptchaAnswer::ProofOfWork(payload) => {
+                let verified = proof_of_work::verify(key, payload, now)?;
+                spend(store, verified.id, verified.expires_at).await
+            }
+            CaptchaAnswer::Picture { token, text } => {
+                let token = PictureToken::parse(key, token).ok_or(Refusal::Invalid)?;
+                if token.expires_at < now {
+                    return Err(Refusal::Expired.into());
+                }
+                // Spent before the comparison, so each picture gets one guess.
+                spend(store, token.id(), token.expires_at).await?;
+                Ok(token.check(key, text)?)
+            }
+        }
+    }
+
+    /// The picture named by `token` as PNG, while the token is good.
+    pub fn picture_png(&self, token: &str, now: i64) -> Option<Vec<u8>> {
+        self.live_picture(token, now)?.png(&self.0.key)
+    }
+
+    /// The picture's characters read aloud, as WAV, while the token is good.
+    pub fn picture_wav(&self, token: &str, now: i64) -> Option<Vec<u8>> {
+        self.live_picture(token, now)?.wav(&self.0.key)
+    }
+
+    /// What a person reads in the picture named by `token` (for tests and operators' checks).
+    pub fn picture_text(&self, token: &str) -> Option<String> {
+        Some(PictureToken::parse(&self.0.key, token)?.text(&self.0.key))
+    }
+
+    fn live_picture(&self, token: &str, now: i64) -> Option<PictureToken> {
+        PictureToken::parse(&self.0.key, token).filter(|t| t.expires_at >= now)
+    }
+}
+
+async fn spend(store: &Store, id: [u8; 32], expires_at: i64) -> Result<(), CaptchaError> {
+    if store.spend_captcha(&id, expires_at).await? {
+        Ok(())
+    } else {
+        Err(Refusal::AlreadyUsed.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_s_proof_wins_over_an_untouched_picture() {
+        let answer = CaptchaAnswer::from_fields(Some("{..}".into()), Some("token".into()), Some(String::new()));
+        assert_eq!(answer, CaptchaAnswer::ProofOfWork("{..}".into()));
+        let answer = CaptchaAnswer::from_fields(Some(" ".into()), Some("token".into()), Some("ab3".into()));
+        assert_eq!(answer, CaptchaAnswer::Picture { token: "token".into(), text: "ab3".into() });
+        assert_eq!(CaptchaAnswer::from_fields(None, Some("token".into()), None), CaptchaAnswer::Missing);
+    }
+}

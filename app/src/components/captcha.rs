@@ -1,0 +1,229 @@
+//! The captcha on a form: the page proves some work by itself while the person types; without
+//! JavaScript, a picture (and its sound) to type from.
+
+use leptos::{html, prelude::*};
+
+use crate::{
+    api::new_captcha,
+    captcha::{CaptchaChallenge, PICTURE_ANSWER_FIELD, PICTURE_FIELD, PROOF_FIELD},
+};
+
+/// Holds a form's submission until its captcha is solved, then sends it.
+#[derive(Clone, Copy)]
+pub struct CaptchaGate {
+    /// The form has a captcha to solve (false when the captcha is off or not loaded yet).
+    active: RwSignal<bool>,
+    solved: RwSignal<bool>,
+    /// The person pressed submit before the page finished: send as soon as it does.
+    waiting: RwSignal<bool>,
+}
+
+impl CaptchaGate {
+    pub fn new() -> Self {
+        Self { active: RwSignal::new(false), solved: RwSignal::new(false), waiting: RwSignal::new(false) }
+    }
+
+    /// For the submit button's `on:click` (Enter in a field clicks it too).
+    pub fn hold_until_solved(&self, event: leptos::ev::MouseEvent) {
+        if self.active.get_untracked() && !self.solved.get_untracked() {
+            event.prevent_default();
+            self.waiting.set(true);
+        }
+    }
+
+    pub fn is_waiting(&self) -> bool {
+        self.waiting.get()
+    }
+}
+
+impl Default for CaptchaGate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum Progress {
+    Working,
+    Verified,
+    Failed,
+}
+
+/// The captcha of one form. `submitted` changes after each submission: the challenge it
+/// answered is spent, so a new one is fetched and solved.
+#[component]
+pub fn Captcha(
+    gate: CaptchaGate,
+    form: NodeRef<html::Form>,
+    #[prop(into)] submitted: Signal<usize>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    // Renewed when a challenge is about to expire before it was used.
+    let renewals = RwSignal::new(0usize);
+    let challenge = Resource::new(move || (submitted.get(), renewals.get()), |_| new_captcha());
+    let answer = RwSignal::new(String::new());
+    let progress = RwSignal::new(Progress::Working);
+    // Hidden until the page is interactive: without JavaScript only the picture shows.
+    let interactive = RwSignal::new(false);
+    Effect::new(move |_| interactive.set(true));
+    // Each challenge gets its own solver; an older one stops when it sees a newer run.
+    let runs = RwSignal::new(0u64);
+
+    Effect::new(move |_| {
+        let current = challenge.get().and_then(Result::ok).flatten();
+        gate.active.set(current.is_some());
+        gate.solved.set(false);
+        answer.set(String::new());
+        runs.update(|n| *n += 1);
+        if let Some(current) = current {
+            progress.set(Progress::Working);
+            let solver = Solver { run: runs.get_untracked(), runs, answer, progress, gate, renewals };
+            solver.start(current);
+        }
+    });
+
+    // Sends a submission that waited for the work.
+    Effect::new(move |_| {
+        if gate.solved.get() && gate.waiting.get_untracked() {
+            gate.waiting.set(false);
+            if let Some(form) = form.get_untracked() {
+                let _ = form.request_submit();
+            }
+        }
+    });
+
+    let status = move || match (progress.get(), gate.waiting.get()) {
+        (Progress::Working, true) => "Verifying you are human… your request will be sent when this is done.",
+        (Progress::Working, false) => "Verifying you are human…",
+        (Progress::Verified, _) => "Verified",
+        (Progress::Failed, _) => "The check could not run. Reload the page to try again.",
+    };
+    let described_by = move || error.get().map(|_| "captcha-error");
+
+    view! {
+        <Transition fallback=|| ()>
+            {move || challenge.get().and_then(Result::ok).flatten().map(|current| view! {
+                <div class="captcha" role="group" aria-label="Human check" aria-describedby=described_by>
+                    <input type="hidden" name=PROOF_FIELD prop:value=move || answer.get()/>
+                    <p
+                        class="captcha-status"
+                        data-state=move || match progress.get() {
+                            Progress::Working => "working",
+                            Progress::Verified => "verified",
+                            Progress::Failed => "failed",
+                        }
+                        role="status"
+                        hidden=move || !interactive.get()
+                    >
+                        <span class="captcha-mark" aria-hidden="true"></span>
+                        {status}
+                    </p>
+                    <noscript inner_html=picture_fallback(&current)></noscript>
+                    <Show when=move || error.get().is_some()>
+                        <p class="field-error" id="captcha-error">{move || error.get()}</p>
+                    </Show>
+                </div>
+            })}
+        </Transition>
+    }
+}
+
+/// The picture, its sound and the answer field, for browsers without JavaScript.
+fn picture_fallback(challenge: &CaptchaChallenge) -> String {
+    // The token is digits, hex and dots; escaped all the same.
+    let token: String = challenge.picture.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
+    format!(
+        r#"<div class="captcha-picture">
+<img src="/captcha/picture?c={token}" width="220" height="100" alt="Five distorted letters and digits. Use the link to hear them.">
+<a href="/captcha/audio?c={token}">Listen to the characters</a>
+<input type="hidden" name="{PICTURE_FIELD}" value="{token}">
+<div class="field"><label for="captcha-answer">Type the characters in the picture</label>
+<input id="captcha-answer" name="{PICTURE_ANSWER_FIELD}" autocomplete="off" autocapitalize="none" spellcheck="false" aria-describedby="captcha-error"></div>
+</div>"#
+    )
+}
+
+/// Where a solver puts its result, and how it knows it has been replaced.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+struct Solver {
+    run: u64,
+    runs: RwSignal<u64>,
+    answer: RwSignal<String>,
+    progress: RwSignal<Progress>,
+    gate: CaptchaGate,
+    renewals: RwSignal<usize>,
+}
+
+impl Solver {
+    /// Solves `challenge` in short slices between which the browser draws and handles input.
+    #[cfg(feature = "hydrate")]
+    fn start(self, challenge: CaptchaChallenge) {
+        leptos::task::spawn_local(async move {
+            let started = js_sys::Date::now();
+            for index in 0.. {
+                if self.runs.get_untracked() != self.run {
+                    return;
+                }
+                match crate::captcha::solve_slice(&challenge.proof_of_work, index, SLICE_MS) {
+                    Ok(Some(solution)) => {
+                        self.answer.set(solution);
+                        self.progress.set(Progress::Verified);
+                        self.gate.solved.set(true);
+                        record_solve_time(js_sys::Date::now() - started);
+                        renew_before_expiry(challenge.expires_at, self.renewals, self.runs, self.run);
+                        return;
+                    }
+                    Ok(None) => next_turn().await,
+                    Err(_) => {
+                        self.progress.set(Progress::Failed);
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    /// On the server the page is only drawn; solving happens once it is interactive.
+    #[cfg(not(feature = "hydrate"))]
+    fn start(self, _: CaptchaChallenge) {}
+}
+
+/// About one frame of work per slice.
+#[cfg(feature = "hydrate")]
+const SLICE_MS: u64 = 12;
+
+/// Yields to the browser (a macrotask, so it can paint and handle input) before the next slice.
+#[cfg(feature = "hydrate")]
+async fn next_turn() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Fetches a new challenge shortly before this one expires, so a slow typist is not refused.
+#[cfg(feature = "hydrate")]
+fn renew_before_expiry(expires_at: i64, renewals: RwSignal<usize>, runs: RwSignal<u64>, run: u64) {
+    let now = js_sys::Date::now() / 1000.0;
+    let left = (expires_at as f64 - now - 20.0).max(5.0);
+    set_timeout(
+        move || {
+            // Still the answer in the form: it has not been sent, so it would expire unused.
+            if runs.get_untracked() == run {
+                renewals.update(|n| *n += 1);
+            }
+        },
+        std::time::Duration::from_secs_f64(left),
+    );
+}
+
+/// Leaves the solve time on the page for the benchmark and tests (`data-captcha-ms`).
+#[cfg(feature = "hydrate")]
+fn record_solve_time(ms: f64) {
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("data-captcha-ms", &format!("{ms:.0}"));
+    }
+}
