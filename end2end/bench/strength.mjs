@@ -15,40 +15,11 @@
  * Variables: PORTAL_BIN, PORTAL_SITE_ROOT (the binary and the site it serves; paths relative to
  * the current folder), PORTAL_E2E_URL, CHROMIUM_PATH, BENCH_SAMPLES (default 30).
  */
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import Module, { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-
-// portal.ts, users.ts, global-setup.ts and playwright.config.ts are TypeScript, which this Node
-// cannot load by itself: compile them on require with the project's own TypeScript (no types
-// checked, as Playwright does).
-const ts = require('typescript');
-Module._extensions['.ts'] = (module, filename) => {
-  const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-    fileName: filename,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  });
-  module._compile(outputText, filename);
-};
-
-// Before portal.ts reads them: our own port and a fresh run folder.
-process.env.PORTAL_E2E_URL ||= 'http://127.0.0.1:3198';
-delete process.env.PORTAL_E2E_TMPDIR;
-const { baseURL, portalBin, portalEnv, tmpDir } = require('../portal.ts');
-const { alice } = require('../users.ts');
-const globalSetup = require('../global-setup.ts').default;
-const config = require('../playwright.config.ts').default;
-const { chromium } = require('@playwright/test');
-
-if (process.env.PORTAL_SITE_ROOT) portalEnv.PORTAL_SITE_ROOT = path.resolve(process.env.PORTAL_SITE_ROOT);
-const siteRoot = portalEnv.PORTAL_SITE_ROOT;
+import { alice, baseURL, build, siteRoot, stats, withPortal } from './harness.mjs';
 
 const LENGTHS = [12, 32, 64, 128];
 const SAMPLES = Number(process.env.BENCH_SAMPLES || 30);
@@ -61,28 +32,8 @@ function randomPassword(length) {
   return out;
 }
 
-function stats(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  return { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
-}
-
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ms = (value) => value.toFixed(2).padStart(7);
-
-async function waitForServer(server, url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`${portalBin} serve exited with ${server.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** What the portal serves for a file under /pkg, and what gzip would make of it. */
 async function assetSize(name) {
@@ -148,21 +99,9 @@ function keystroke(input, { prefix, full }) {
 }
 
 async function main() {
-  const build = `${path.relative(process.cwd(), portalBin)} serving ${path.relative(process.cwd(), siteRoot)}`;
-  const server = spawn(portalBin, ['serve'], {
-    cwd: tmpDir,
-    env: { ...process.env, ...portalEnv },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  let teardown = () => fs.rmSync(tmpDir, { recursive: true, force: true });
-  let browser;
-  try {
-    await waitForServer(server, `${baseURL}/login`, 120_000);
-    teardown = globalSetup();
-
+  await withPortal(async (browser) => {
     const assets = [await assetSize('portal.wasm'), await assetSize('portal.js')];
 
-    browser = await chromium.launch({ headless: true, ...config.use.launchOptions });
     const page = await browser.newPage({ baseURL });
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -228,12 +167,7 @@ async function main() {
       );
     }
     if (errors.length) console.log(`\nThe page threw: ${errors.join('; ')}`);
-  } finally {
-    await browser?.close();
-    server.kill('SIGTERM');
-    await new Promise((resolve) => (server.exitCode !== null ? resolve() : server.once('exit', resolve)));
-    teardown();
-  }
+  });
 }
 
 await main();

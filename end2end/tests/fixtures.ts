@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { portalBin, portalEnv, tmpDir } from '../portal';
 import type { TestUser } from '../users';
 
 /** The portal as a user sees it; locators follow the UI contract (roles and labels only). */
@@ -50,7 +52,40 @@ export class Portal {
   async submitLogin({ email, password }: TestUser): Promise<void> {
     await this.emailField.fill(email);
     await this.passwordField.fill(password);
+    await this.answerCaptcha();
     await this.loginButton.click();
+  }
+
+  // The captcha. With JavaScript the page solves it by itself (the submit waits for it).
+  get captchaStatus() {
+    return this.page.getByRole('group', { name: 'Human check' }).getByRole('status');
+  }
+  get captchaPicture() {
+    return this.page.getByRole('img', { name: /distorted letters and digits/ });
+  }
+  get captchaAnswerField() {
+    return this.page.getByLabel('Type the characters in the picture', { exact: true });
+  }
+
+  /** Without JavaScript: reads the picture as a person would (the operator's CLI tells us what it shows). */
+  async answerCaptcha(typed?: string): Promise<void> {
+    if (this.javaScriptEnabled) return;
+    await this.captchaAnswerField.fill(typed ?? this.pictureText(await this.pictureToken()));
+  }
+
+  async pictureToken(): Promise<string> {
+    const src = await this.captchaPicture.getAttribute('src');
+    return new URL(src!, 'http://portal').searchParams.get('c')!;
+  }
+
+  pictureText(token: string): string {
+    return execFileSync(portalBin, ['captcha', 'read', token], {
+      cwd: tmpDir,
+      env: { ...process.env, ...portalEnv },
+      timeout: 30_000,
+    })
+      .toString()
+      .trim();
   }
 
   async logIn(user: TestUser): Promise<void> {

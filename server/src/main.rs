@@ -22,6 +22,9 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(cli::users::UserCommand),
+    /// Look into the captcha.
+    #[command(subcommand)]
+    Captcha(cli::captcha::CaptchaCommand),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
             Command::Serve => cli::serve::run(config).await,
             Command::Migrate => cli::migrate(config).await,
             Command::User(command) => cli::users::run(config, command).await,
+            Command::Captcha(command) => cli::captcha::run(config, command),
         }
     });
     match result {

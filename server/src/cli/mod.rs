@@ -1,3 +1,4 @@
+pub mod captcha;
 pub mod serve;
 pub mod users;
 

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * How long the page takes to solve the login captcha (ALTCHA proof of work in WASM, at the
+ * portal's default difficulty), and whether the page stays responsive meanwhile.
+ *
+ *   cargo leptos build && cd end2end && npm run bench:captcha
+ *   PORTAL_BIN=../target/release/portal PORTAL_SITE_ROOT=../target/site npm run bench:captcha   # after `cargo leptos build --release`
+ *
+ * Loads /login BENCH_SAMPLES times (default 40) in Debian's Chromium and reads the solve time
+ * the page records (`data-captcha-ms`, from the challenge's arrival to "Verified"), and the
+ * longest main-thread task meanwhile (a "long task" is 50 ms or more; 0 = none). Figures only;
+ * it asserts nothing. The number of tries a challenge takes is random (geometric, 256 on
+ * average at difficulty 2), so the spread is wide by design.
+ */
+import { baseURL, build, stats, withPortal } from './harness.mjs';
+
+const SAMPLES = Number(process.env.BENCH_SAMPLES || 40);
+const WARM_UP = 3;
+
+const ms = (value) => value.toFixed(0).padStart(6);
+
+await withPortal(async (browser) => {
+  const context = await browser.newContext({ baseURL });
+  await context.addInitScript(() => {
+    window.__longestTask = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longestTask = Math.max(window.__longestTask, entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const page = await context.newPage();
+  const solve = [];
+  const longest = [];
+  for (let i = 0; i < WARM_UP + SAMPLES; i++) {
+    await page.goto('/login');
+    await page.locator('html[data-captcha-ms]').waitFor({ timeout: 60_000 });
+    const solved = Number(await page.locator('html').getAttribute('data-captcha-ms'));
+    const task = await page.evaluate(() => window.__longestTask);
+    if (i >= WARM_UP) {
+      solve.push(solved);
+      longest.push(task);
+    }
+  }
+  const userAgent = await page.evaluate(() => navigator.userAgent);
+  const s = stats(solve);
+  const t = stats(longest);
+  console.log(`\nCaptcha solved by the login page (default difficulty)`);
+  console.log(`build: ${build}`);
+  console.log(`browser: ${userAgent}`);
+  console.log(`${SAMPLES} page loads after ${WARM_UP} warm-up loads; times in ms\n`);
+  console.log(`| measure | median | p95 | max |`);
+  console.log(`| --- | ---: | ---: | ---: |`);
+  console.log(`| solve time | ${ms(s.median)} | ${ms(s.p95)} | ${ms(s.max)} |`);
+  console.log(`| longest main-thread task during the page's life | ${ms(t.median)} | ${ms(t.p95)} | ${ms(t.max)} |`);
+});
