@@ -70,7 +70,7 @@ export class Portal {
   /** Without JavaScript: reads the picture as a person would (the operator's CLI tells us what it shows). */
   async answerCaptcha(typed?: string): Promise<void> {
     if (this.javaScriptEnabled) return;
-    await this.captchaAnswerField.fill(typed ?? this.pictureText(await this.pictureToken()));
+    await this.captchaAnswerField.fill(typed ?? pictureText(await this.pictureToken()));
   }
 
   async pictureToken(): Promise<string> {
@@ -78,15 +78,6 @@ export class Portal {
     return new URL(src!, 'http://portal').searchParams.get('c')!;
   }
 
-  pictureText(token: string): string {
-    return execFileSync(portalBin, ['captcha', 'read', token], {
-      cwd: tmpDir,
-      env: { ...process.env, ...portalEnv },
-      timeout: 30_000,
-    })
-      .toString()
-      .trim();
-  }
 
   async logIn(user: TestUser): Promise<void> {
     await this.open('/login');
@@ -127,6 +118,17 @@ export class Portal {
   }
 }
 
+/** The characters in a captcha picture, as the operator's CLI reads them (a person would look). */
+export function pictureText(token: string): string {
+  return execFileSync(portalBin, ['captcha', 'read', token], {
+    cwd: tmpDir,
+    env: { ...process.env, ...portalEnv },
+    timeout: 30_000,
+  })
+    .toString()
+    .trim();
+}
+
 /**
  * The console error Chromium logs by itself when a request answers with an HTTP error status, as
  * the portal's server functions do on purpose (400 for a missing field, 401 for a refused login).
@@ -161,7 +163,10 @@ export const test = base.extend<Options & Fixtures>({
     await use(async ({ email, password }) => {
       const context = await playwright.request.newContext({ baseURL });
       contexts.push(context);
-      const response = await context.post('/api/login', { form: { email, password } });
+      // A client without JavaScript answers the captcha's picture.
+      const challenge = await (await context.post('/api/new_captcha', { form: {} })).json();
+      const captcha = challenge ? { captcha_picture: challenge.picture, captcha_answer: pictureText(challenge.picture) } : {};
+      const response = await context.post('/api/login', { form: { email, password, ...captcha } });
       await expect(response, `POST /api/login as ${email}`).toBeOK();
       return context;
     });

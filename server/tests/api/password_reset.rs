@@ -212,8 +212,8 @@ async fn a_reset_ends_every_session_and_a_password_change_ends_every_link(db: Db
             "/api/change_password",
             &[
                 ("current_password", NEW_PASSWORD),
-                ("new_password", "Vn4$hQw8!zLt6#pD"),
-                ("confirm_password", "Vn4$hQw8!zLt6#pD"),
+                ("new_password", "Vq7$kQw8!zXt6#pD"),
+                ("confirm_password", "Vq7$kQw8!zXt6#pD"),
             ],
         )
         .await;
