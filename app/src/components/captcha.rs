@@ -11,7 +11,7 @@ use crate::{
 /// Holds a form's submission until its captcha is solved, then sends it.
 #[derive(Clone, Copy)]
 pub struct CaptchaGate {
-    /// The form has a captcha to solve (false when the captcha is off or not loaded yet).
+    /// The form has a captcha to solve: until the server says it has none, assume it does.
     active: RwSignal<bool>,
     solved: RwSignal<bool>,
     /// The person pressed submit before the page finished: send as soon as it does.
@@ -20,7 +20,7 @@ pub struct CaptchaGate {
 
 impl CaptchaGate {
     pub fn new() -> Self {
-        Self { active: RwSignal::new(false), solved: RwSignal::new(false), waiting: RwSignal::new(false) }
+        Self { active: RwSignal::new(true), solved: RwSignal::new(false), waiting: RwSignal::new(false) }
     }
 
     /// For the submit button's `on:click` (Enter in a field clicks it too).
@@ -70,24 +70,40 @@ pub fn Captcha(
     // Each challenge gets its own solver; an older one stops when it sees a newer run.
     let runs = RwSignal::new(0u64);
 
-    Effect::new(move |_| {
-        let current = challenge.get().and_then(Result::ok).flatten();
-        gate.active.set(current.is_some());
+    // A sent answer is spent: forget it at once, not when the next challenge arrives.
+    let forget_answer = move || {
         gate.solved.set(false);
         answer.set(String::new());
+        progress.set(Progress::Working);
         runs.update(|n| *n += 1);
+    };
+    Effect::new(move |previous: Option<usize>| {
+        let now = submitted.get();
+        if previous.is_some_and(|p| p != now) {
+            forget_answer();
+        }
+        now
+    });
+
+    Effect::new(move |_| {
+        let Some(result) = challenge.get() else { return };
+        let current = result.ok().flatten();
+        gate.active.set(current.is_some());
+        forget_answer();
         if let Some(current) = current {
-            progress.set(Progress::Working);
             let solver = Solver { run: runs.get_untracked(), runs, answer, progress, gate, renewals };
             solver.start(current);
         }
     });
 
-    // Sends a submission that waited for the work.
+    // Sends a submission that waited for the work. The answer goes into its field here: the
+    // field's own update may not have run yet.
+    let answer_field = NodeRef::<html::Input>::new();
     Effect::new(move |_| {
         if gate.solved.get() && gate.waiting.get_untracked() {
             gate.waiting.set(false);
-            if let Some(form) = form.get_untracked() {
+            if let (Some(form), Some(field)) = (form.get_untracked(), answer_field.get_untracked()) {
+                field.set_value(&answer.get_untracked());
                 let _ = form.request_submit();
             }
         }
@@ -105,7 +121,7 @@ pub fn Captcha(
         <Transition fallback=|| ()>
             {move || challenge.get().and_then(Result::ok).flatten().map(|current| view! {
                 <div class="captcha" role="group" aria-label="Human check" aria-describedby=described_by>
-                    <input type="hidden" name=PROOF_FIELD prop:value=move || answer.get()/>
+                    <input type="hidden" name=PROOF_FIELD node_ref=answer_field prop:value=move || answer.get()/>
                     <p
                         class="captcha-status"
                         data-state=move || match progress.get() {
@@ -162,21 +178,22 @@ impl Solver {
         leptos::task::spawn_local(async move {
             let started = js_sys::Date::now();
             for index in 0.. {
-                if self.runs.get_untracked() != self.run {
+                // Replaced by a newer challenge, or the form is gone (the page changed).
+                if self.runs.try_get_untracked() != Some(self.run) {
                     return;
                 }
                 match crate::captcha::solve_slice(&challenge.proof_of_work, index, SLICE_MS) {
                     Ok(Some(solution)) => {
-                        self.answer.set(solution);
-                        self.progress.set(Progress::Verified);
-                        self.gate.solved.set(true);
+                        self.answer.try_set(solution);
+                        self.progress.try_set(Progress::Verified);
+                        self.gate.solved.try_set(true);
                         record_solve_time(js_sys::Date::now() - started);
                         renew_before_expiry(challenge.expires_at, self.renewals, self.runs, self.run);
                         return;
                     }
                     Ok(None) => next_turn().await,
                     Err(_) => {
-                        self.progress.set(Progress::Failed);
+                        self.progress.try_set(Progress::Failed);
                         return;
                     }
                 }
@@ -212,8 +229,8 @@ fn renew_before_expiry(expires_at: i64, renewals: RwSignal<usize>, runs: RwSigna
     set_timeout(
         move || {
             // Still the answer in the form: it has not been sent, so it would expire unused.
-            if runs.get_untracked() == run {
-                renewals.update(|n| *n += 1);
+            if runs.try_get_untracked() == Some(run) {
+                renewals.try_update(|n| *n += 1);
             }
         },
         std::time::Duration::from_secs_f64(left),
