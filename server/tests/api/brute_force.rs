@@ -16,6 +16,7 @@ on_both_databases!(
     a_password_reset_works_while_locked_and_unlocks_the_account,
     wrong_current_passwords_on_change_password_lock_the_logins_too,
     one_address_gets_its_budget_of_attempts_then_429,
+    behind_a_trusted_proxy_each_client_address_has_its_own_budget,
     two_nodes_on_one_database_share_the_count,
     twenty_guesses_at_once_get_no_more_checks_than_guesses_one_by_one,
 );
@@ -141,6 +142,32 @@ async fn one_address_gets_its_budget_of_attempts_then_429(db: Db) {
     assert!(over.text().await.unwrap().contains("TooManyRequests"));
     app.clock.advance(15 * 60);
     assert_eq!(app.browser().login("alice@example.com", PASSWORD).await.status(), 200, "a new window");
+}
+
+/// The portal behind a reverse proxy on 127.0.0.1 that writes X-Forwarded-For.
+async fn behind_a_trusted_proxy_each_client_address_has_its_own_budget(db: Db) {
+    let app = TestApp::spawn_with(db, |config| {
+        config.login_attempts_per_address = 2;
+        config.client_address.header = Some(http::HeaderName::from_static("x-forwarded-for"));
+        config.client_address.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let from = |client: &str| {
+        let browser = app.browser();
+        let form = [("email", "nobody@example.com"), ("password", WRONG)];
+        // What a client wrote itself comes first; the proxy appends the address it saw.
+        let forwarded = format!("6.6.6.6, {client}");
+        async move {
+            let request = browser.client.post(format!("{}/api/login", browser.base)).form(&form);
+            request.header("x-forwarded-for", forwarded).send().await.unwrap().status().as_u16()
+        }
+    };
+
+    let first = [from("203.0.113.1").await, from("203.0.113.1").await, from("203.0.113.1").await];
+    let second = from("203.0.113.2").await;
+
+    assert_eq!(first, [401, 401, 429], "the first client used up its own budget");
+    assert_eq!(second, 401, "another client behind the same proxy still has its budget");
 }
 
 async fn two_nodes_on_one_database_share_the_count(db: Db) {
