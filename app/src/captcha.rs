@@ -12,6 +12,63 @@ pub const PROOF_FIELD: &str = "captcha";
 pub const PICTURE_FIELD: &str = "captcha_picture";
 pub const PICTURE_ANSWER_FIELD: &str = "captcha_answer";
 
+/// What a form shows for its captcha.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FormCaptcha {
+    /// The built-in one: a challenge the page solves (or, without JavaScript, a picture).
+    ProofOfWork(CaptchaChallenge),
+    /// A third party's widget, which puts its token into the form's `captcha` field.
+    Provider { provider: Provider, site_key: String },
+}
+
+/// The third-party captchas the portal can use instead of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Provider {
+    Turnstile,
+    Hcaptcha,
+}
+
+impl Provider {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Turnstile => "Cloudflare Turnstile",
+            Self::Hcaptcha => "hCaptcha",
+        }
+    }
+
+    /// The script that draws the widget.
+    pub fn script_url(self) -> &'static str {
+        match self {
+            Self::Turnstile => "https://challenges.cloudflare.com/turnstile/v0/api.js",
+            Self::Hcaptcha => "https://js.hcaptcha.com/1/api.js",
+        }
+    }
+
+    /// The class the script looks for on the widget's element.
+    pub fn widget_class(self) -> &'static str {
+        match self {
+            Self::Turnstile => "cf-turnstile",
+            Self::Hcaptcha => "h-captcha",
+        }
+    }
+
+    /// Where the server checks a token (`PORTAL_CAPTCHA_VERIFY_URL` overrides it).
+    pub fn verify_url(self) -> &'static str {
+        match self {
+            Self::Turnstile => "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+            Self::Hcaptcha => "https://api.hcaptcha.com/siteverify",
+        }
+    }
+
+    /// The origins its script, frames and requests come from, for the Content-Security-Policy.
+    pub fn origins(self) -> &'static str {
+        match self {
+            Self::Turnstile => "https://challenges.cloudflare.com",
+            Self::Hcaptcha => "https://hcaptcha.com https://*.hcaptcha.com",
+        }
+    }
+}
+
 /// A fresh challenge for one form. Each is accepted once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaptchaChallenge {

@@ -82,10 +82,14 @@ pub fn App() -> impl IntoView {
 #[cfg(feature = "ssr")]
 fn content_security_policy() {
     if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        // A third-party captcha loads its script, styles and frames from its own origins.
+        let provider = use_context::<backend::AppState>().and_then(|state| state.captcha.provider());
+        let third = provider.map(|p| format!(" {}", p.origins())).unwrap_or_default();
         let policy = format!(
-            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-             img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-             form-action 'self'; frame-ancestors 'none'"
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'{third}; style-src 'self'{third}; \
+             img-src 'self' data:; media-src 'self'; connect-src 'self'{third}; frame-src{frames}; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            frames = if third.is_empty() { " 'none'".to_owned() } else { third.clone() },
         );
         if let Ok(value) = http::HeaderValue::from_str(&policy) {
             response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);

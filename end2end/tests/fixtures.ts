@@ -164,7 +164,7 @@ export const test = base.extend<Options & Fixtures>({
       const context = await playwright.request.newContext({ baseURL });
       contexts.push(context);
       // A client without JavaScript answers the captcha's picture.
-      const challenge = await (await context.post('/api/new_captcha', { form: {} })).json();
+      const challenge = (await (await context.post('/api/new_captcha', { form: {} })).json())?.ProofOfWork;
       const form: Record<string, string> = { email, password };
       if (challenge) Object.assign(form, { captcha_picture: challenge.picture, captcha_answer: pictureText(challenge.picture) });
       const response = await context.post('/api/login', { form });

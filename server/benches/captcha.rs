@@ -50,9 +50,9 @@ async fn main() {
 
     let mut check = Vec::new();
     for answer in answers {
-        let answer = CaptchaAnswer::ProofOfWork(answer);
+        let answer = CaptchaAnswer::Solved(answer);
         let started = Instant::now();
-        captcha.check(&store, now, &answer).await.unwrap();
+        captcha.check(&store, now, &answer, "127.0.0.1").await.unwrap();
         check.push(started.elapsed());
     }
 

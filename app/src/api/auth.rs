@@ -20,9 +20,9 @@ pub async fn login(
 
     let state = request::app_state()?;
     let (email, password) = parse_credentials(&email, &password)?;
-    let answer = CaptchaAnswer::from_fields(captcha, captcha_picture, captcha_answer);
-    state.captcha.check(&state.store, state.clock.now(), &answer).await?;
     let client = request::client_info()?;
+    let answer = CaptchaAnswer::from_fields(captcha, captcha_picture, captcha_answer);
+    state.captcha.check(&state.store, state.clock.now(), &answer, &client.ip).await?;
     let user_id = login::authenticate(&state, &email, &password, &client).await.inspect_err(|e| {
         tracing::info!(reason = %e, "login refused");
     })?;

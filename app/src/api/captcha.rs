@@ -1,12 +1,13 @@
 use leptos::prelude::*;
 
-use crate::{captcha::CaptchaChallenge, error::AppError};
+use crate::{captcha::FormCaptcha, error::AppError};
 
-/// A fresh captcha challenge for a form, or none when the captcha is switched off.
+/// What a form shows for its captcha: a fresh challenge, a third party's widget, or nothing
+/// when the captcha is switched off.
 #[server(prefix = "/api", endpoint = "new_captcha")]
-pub async fn new_captcha() -> Result<Option<CaptchaChallenge>, AppError> {
+pub async fn new_captcha() -> Result<Option<FormCaptcha>, AppError> {
     use crate::backend::request;
 
     let state = request::app_state()?;
-    Ok(state.captcha.is_on().then(|| state.captcha.issue(state.clock.now())))
+    Ok(state.captcha.for_form(state.clock.now()))
 }

@@ -17,9 +17,10 @@ pub async fn request_password_reset(
 
     let state = request::app_state()?;
     let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
+    let client = request::client_info()?;
     let answer = CaptchaAnswer::from_fields(captcha, captcha_picture, captcha_answer);
-    state.captcha.check(&state.store, state.clock.now(), &answer).await?;
-    password_reset::request(&state, email, request::client_info()?);
+    state.captcha.check(&state.store, state.clock.now(), &answer, &client.ip).await?;
+    password_reset::request(&state, email, client);
     if request::is_plain_form_post() {
         leptos_axum::redirect("/forgot?sent=1");
     }

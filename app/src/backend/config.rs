@@ -28,6 +28,9 @@ struct RawConfig {
     captcha_cost: u32,
     captcha_difficulty: u8,
     captcha_lifetime_secs: u64,
+    captcha_site_key: Option<String>,
+    captcha_secret: Option<String>,
+    captcha_verify_url: Option<String>,
     client_address_header: Option<String>,
     trusted_proxies: String,
     cookie_secure: Option<bool>,
@@ -70,6 +73,9 @@ impl Default for RawConfig {
             captcha_cost: 1_000,
             captcha_difficulty: 2,
             captcha_lifetime_secs: 5 * 60,
+            captcha_site_key: None,
+            captcha_secret: None,
+            captcha_verify_url: None,
             client_address_header: None,
             trusted_proxies: "127.0.0.1,::1".into(),
             cookie_secure: None,
@@ -110,8 +116,19 @@ pub enum MailTransport {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaptchaMode {
+    /// The built-in proof of work (with the picture for browsers without JavaScript).
     Pow,
+    /// A third party's widget, checked with its verify endpoint.
+    Provider(crate::captcha::Provider),
     Off,
+}
+
+/// A third-party captcha: the site key the page shows, the secret the server checks with.
+#[derive(Debug, Clone)]
+pub struct ProviderSettings {
+    pub site_key: String,
+    pub secret: secrecy::SecretString,
+    pub verify_url: Url,
 }
 
 /// Where the key that signs captcha challenges comes from. Every node of one deployment
@@ -134,6 +151,8 @@ pub struct CaptchaSettings {
     /// Leading zero hex digits the derived key must have: 16^difficulty tries on average.
     pub difficulty: u8,
     pub lifetime: Duration,
+    /// Set when `mode` is a provider.
+    pub provider: Option<ProviderSettings>,
 }
 
 /// Where a request comes from: the socket peer, or, when that peer is one of the trusted
@@ -305,10 +324,17 @@ impl Config {
 }
 
 fn parse_captcha(raw: &RawConfig) -> Result<CaptchaSettings, ConfigError> {
+    use crate::captcha::Provider;
     let mode = match raw.captcha.as_str() {
         "pow" => CaptchaMode::Pow,
         "off" => CaptchaMode::Off,
-        other => return Err(bad("PORTAL_CAPTCHA", format!("'{other}' is not one of: pow, off"))),
+        "turnstile" => CaptchaMode::Provider(Provider::Turnstile),
+        "hcaptcha" => CaptchaMode::Provider(Provider::Hcaptcha),
+        other => return Err(bad("PORTAL_CAPTCHA", format!("'{other}' is not one of: pow, off, turnstile, hcaptcha"))),
+    };
+    let provider = match mode {
+        CaptchaMode::Provider(provider) => Some(parse_provider(raw, provider)?),
+        _ => None,
     };
     let key = match raw.captcha_key.as_deref() {
         Some(key) if key.len() < 32 => {
@@ -332,7 +358,23 @@ fn parse_captcha(raw: &RawConfig) -> Result<CaptchaSettings, ConfigError> {
         cost: raw.captcha_cost,
         difficulty: raw.captcha_difficulty,
         lifetime: Duration::from_secs(raw.captcha_lifetime_secs),
+        provider,
     })
+}
+
+fn parse_provider(raw: &RawConfig, provider: crate::captcha::Provider) -> Result<ProviderSettings, ConfigError> {
+    let given = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let site_key = given(&raw.captcha_site_key)
+        .ok_or_else(|| bad("PORTAL_CAPTCHA_SITE_KEY", format!("{} needs the site key it gave you", provider.name())))?;
+    let secret = given(&raw.captcha_secret)
+        .ok_or_else(|| bad("PORTAL_CAPTCHA_SECRET", format!("{} needs the secret key it gave you", provider.name())))?;
+    let text = given(&raw.captcha_verify_url).unwrap_or_else(|| provider.verify_url().to_owned());
+    let verify_url =
+        Url::parse(&text).map_err(|e| bad("PORTAL_CAPTCHA_VERIFY_URL", format!("'{text}' is not a URL: {e}")))?;
+    if !matches!(verify_url.scheme(), "https" | "http") {
+        return Err(bad("PORTAL_CAPTCHA_VERIFY_URL", "expected an https:// URL"));
+    }
+    Ok(ProviderSettings { site_key, secret: secret.into(), verify_url })
 }
 
 fn parse_client_address(raw: &RawConfig) -> Result<ClientAddressSource, ConfigError> {
@@ -451,6 +493,7 @@ mod tests {
             (1_000, 2, 300)
         );
         assert!(config.client_address.header.is_none());
+        assert!(config.captcha.provider.is_none());
         assert!(config.hash_concurrency >= 1);
         assert_eq!(
             (config.login_lockout_after, config.login_lockout.as_secs(), config.login_attempts_per_address),
@@ -479,6 +522,11 @@ mod tests {
             (RawConfig { captcha_cost: 0, ..raw() }, "PORTAL_CAPTCHA_COST"),
             (RawConfig { captcha_difficulty: 9, ..raw() }, "PORTAL_CAPTCHA_DIFFICULTY"),
             (RawConfig { captcha_lifetime_secs: 5, ..raw() }, "PORTAL_CAPTCHA_LIFETIME_SECS"),
+            (RawConfig { captcha: "turnstile".into(), ..raw() }, "PORTAL_CAPTCHA_SITE_KEY"),
+            (
+                RawConfig { captcha: "hcaptcha".into(), captcha_site_key: Some("site".into()), ..raw() },
+                "PORTAL_CAPTCHA_SECRET",
+            ),
             (RawConfig { client_address_header: Some("bad header".into()), ..raw() }, "PORTAL_CLIENT_ADDRESS_HEADER"),
             (RawConfig { trusted_proxies: "10.0.0.1, proxy".into(), ..raw() }, "PORTAL_TRUSTED_PROXIES"),
             (RawConfig { argon2_memory_kib: 1, ..raw() }, "PORTAL_ARGON2_MEMORY_KIB"),
@@ -516,6 +564,20 @@ mod tests {
         .unwrap();
         assert_eq!(config.client_address.header.unwrap().as_str(), "x-forwarded-for");
         assert_eq!(config.client_address.trusted_proxies.len(), 2);
+    }
+
+    #[test]
+    fn a_third_party_captcha_defaults_to_its_own_verify_url() {
+        let config = Config::from_raw(RawConfig {
+            captcha: "turnstile".into(),
+            captcha_site_key: Some("0x4AAA".into()),
+            captcha_secret: Some("0x4BBB".into()),
+            ..raw()
+        })
+        .unwrap();
+        let provider = config.captcha.provider.unwrap();
+        assert_eq!(provider.verify_url.as_str(), "https://challenges.cloudflare.com/turnstile/v0/siteverify");
+        assert_eq!(provider.site_key, "0x4AAA");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use leptos::{html, prelude::*};
 
 use crate::{
     api::new_captcha,
-    captcha::{CaptchaChallenge, PICTURE_ANSWER_FIELD, PICTURE_FIELD, PROOF_FIELD},
+    captcha::{CaptchaChallenge, FormCaptcha, Provider, PICTURE_ANSWER_FIELD, PICTURE_FIELD, PROOF_FIELD},
 };
 
 /// Holds a form's submission until its captcha is solved, then sends it.
@@ -81,13 +81,18 @@ pub fn Captcha(
         let now = submitted.get();
         if previous.is_some_and(|p| p != now) {
             forget_answer();
+            reset_provider_widget();
         }
         now
     });
 
     Effect::new(move |_| {
         let Some(result) = challenge.get() else { return };
-        let current = result.ok().flatten();
+        // A third party's widget is the person's to complete; only our own work holds the submit.
+        let current = match result {
+            Ok(Some(FormCaptcha::ProofOfWork(current))) => Some(current),
+            _ => None,
+        };
         gate.active.set(current.is_some());
         forget_answer();
         if let Some(current) = current {
@@ -117,9 +122,22 @@ pub fn Captcha(
     };
     let described_by = move || error.get().map(|_| "captcha-error");
 
+    let error_view = move || {
+        view! {
+            <Show when=move || error.get().is_some()>
+                <p class="field-error" id="captcha-error">{move || error.get()}</p>
+            </Show>
+        }
+    };
+
     view! {
         <Transition fallback=|| ()>
-            {move || challenge.get().and_then(Result::ok).flatten().map(|current| view! {
+            {move || challenge.get().and_then(Result::ok).flatten().map(|form_captcha| match form_captcha {
+                FormCaptcha::Provider { provider, site_key } => view! {
+                    <ProviderWidget provider site_key described_by/>
+                    {error_view()}
+                }.into_any(),
+                FormCaptcha::ProofOfWork(current) => view! {
                 <div class="captcha" role="group" aria-label="Human check" aria-describedby=described_by>
                     <input type="hidden" name=PROOF_FIELD node_ref=answer_field prop:value=move || answer.get()/>
                     <p
@@ -136,12 +154,48 @@ pub fn Captcha(
                         {status}
                     </p>
                     <noscript inner_html=picture_fallback(&current)></noscript>
-                    <Show when=move || error.get().is_some()>
-                        <p class="field-error" id="captcha-error">{move || error.get()}</p>
-                    </Show>
+                    {error_view()}
                 </div>
+                }.into_any(),
             })}
         </Transition>
+    }
+}
+
+/// A third party's widget. Its script calls `portalCaptchaSolved(token)` (from
+/// `/captcha-provider.js`, on our own origin), which puts the token into the `captcha` field.
+#[component]
+fn ProviderWidget(
+    provider: Provider,
+    site_key: String,
+    described_by: impl Fn() -> Option<&'static str> + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="captcha" role="group" aria-label="Human check" aria-describedby=described_by>
+            <input type="hidden" name=PROOF_FIELD/>
+            <div
+                class=provider.widget_class()
+                data-sitekey=site_key
+                data-callback="portalCaptchaSolved"
+                data-expired-callback="portalCaptchaExpired"
+            ></div>
+            <script src="/captcha-provider.js"></script>
+            <script src=provider.script_url() async defer></script>
+        </div>
+    }
+}
+
+/// A sent token is spent: the widget must be completed again.
+fn reset_provider_widget() {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast as _;
+        let reset = web_sys::window()
+            .and_then(|window| js_sys::Reflect::get(&window, &"portalCaptchaReset".into()).ok())
+            .and_then(|reset| reset.dyn_into::<js_sys::Function>().ok());
+        if let Some(reset) = reset {
+            let _ = reset.call0(&wasm_bindgen::JsValue::NULL);
+        }
     }
 }
 

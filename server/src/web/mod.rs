@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
     let assets = Router::new()
         .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
         .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
+        .route_service("/captcha-provider.js", ServeFile::new(site_root.join("captcha-provider.js")))
         .route("/captcha/picture", get(captcha::picture))
         .route("/captcha/audio", get(captcha::audio))
         .with_state(state.clone());

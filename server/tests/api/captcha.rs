@@ -2,7 +2,7 @@
 //! an expired, forged or wrongly solved one is refused with a message a person understands;
 //! without JavaScript the picture (or its sound) does the same job.
 
-use app::captcha::{solve_slice, CaptchaChallenge};
+use app::captcha::{solve_slice, CaptchaChallenge, FormCaptcha};
 
 use crate::helpers::{location, on_both_databases, Browser, Db, TestApp, CAPTCHA_KEY, PASSWORD};
 
@@ -28,8 +28,10 @@ async fn app_with_captcha(db: Db) -> TestApp {
 async fn challenge(browser: &Browser) -> CaptchaChallenge {
     let response = browser.post_form("/api/new_captcha", &[]).await;
     assert_eq!(response.status(), 200);
-    let challenge: Option<CaptchaChallenge> = response.json().await.unwrap();
-    challenge.expect("the captcha is on")
+    match response.json().await.unwrap() {
+        Some(FormCaptcha::ProofOfWork(challenge)) => challenge,
+        other => panic!("the proof of work is on, but the form got {other:?}"),
+    }
 }
 
 /// What the page does: slices of work until one finds the answer.

@@ -5,6 +5,7 @@ mod helpers;
 mod bad_input;
 mod brute_force;
 mod captcha;
+mod captcha_provider;
 mod change_password;
 mod login;
 mod mail;

@@ -1,5 +1,6 @@
 //! The captcha on login and Forgot?: a proof of work the page solves by itself, and, for
-//! browsers without JavaScript, a picture (with its sound) to type from.
+//! browsers without JavaScript, a picture (with its sound) to type from. Or, when the operator
+//! chooses one, a third party's widget (see [`provider`]).
 //!
 //! Challenges are signed with the deployment's key, expire after `PORTAL_CAPTCHA_LIFETIME_SECS`,
 //! and are accepted once: answered ones are recorded in the database until they expire, so
@@ -8,6 +9,7 @@
 mod key;
 mod picture;
 mod proof_of_work;
+mod provider;
 
 use std::sync::Arc;
 
@@ -19,13 +21,19 @@ use super::{
     config::{CaptchaMode, CaptchaSettings},
     store::{Store, StoreError},
 };
-use crate::{captcha::CaptchaChallenge, error::AppError};
+use crate::{
+    captcha::{CaptchaChallenge, FormCaptcha, Provider},
+    error::AppError,
+};
 
 /// Why an answer was refused. Each has a message a person can act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     #[error("Please wait until the check below says “Verified”, or type the characters from the picture.")]
     Missing,
+    /// With a third-party widget: the person has not completed it.
+    #[error("Please complete the human check.")]
+    Incomplete,
     #[error("The check has expired. Please try again.")]
     Expired,
     #[error("The check could not be verified. Please try again.")]
@@ -34,6 +42,9 @@ pub enum Refusal {
     WrongPicture,
     #[error("This check has already been used. Please try again.")]
     AlreadyUsed,
+    /// The third-party provider could not be asked (answered with 503, not 400).
+    #[error("The check could not be completed right now. Please try again in a moment.")]
+    ProviderUnavailable,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +58,7 @@ pub enum CaptchaError {
 impl From<CaptchaError> for AppError {
     fn from(err: CaptchaError) -> Self {
         match err {
+            CaptchaError::Refused(Refusal::ProviderUnavailable) => AppError::Unavailable,
             CaptchaError::Refused(refusal) => AppError::field(crate::captcha::PROOF_FIELD, refusal.to_string()),
             CaptchaError::Store(e) => e.into(),
         }
@@ -56,8 +68,9 @@ impl From<CaptchaError> for AppError {
 /// What a form sent for its captcha, as read from its fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaptchaAnswer {
-    /// The page's solved proof of work (ALTCHA payload JSON).
-    ProofOfWork(String),
+    /// What the page put in the `captcha` field: its solved proof of work (ALTCHA payload
+    /// JSON), or a third-party widget's token.
+    Solved(String),
     /// The picture's token and the characters typed.
     Picture {
         token: String,
@@ -71,7 +84,7 @@ impl CaptchaAnswer {
     pub fn from_fields(proof: Option<String>, picture: Option<String>, typed: Option<String>) -> Self {
         let present = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
         match (present(proof), present(picture), present(typed)) {
-            (Some(proof), _, _) => Self::ProofOfWork(proof),
+            (Some(proof), _, _) => Self::Solved(proof),
             (None, Some(token), Some(text)) => Self::Picture { token, text },
             _ => Self::Missing,
         }
@@ -85,17 +98,35 @@ pub struct Captcha(Arc<Inner>);
 struct Inner {
     settings: CaptchaSettings,
     key: SecretString,
+    /// For a third-party provider's verify endpoint.
+    http: Option<reqwest::Client>,
 }
 
 impl Captcha {
     /// Reads the key (generating and keeping it when none is configured).
     pub fn load(settings: &CaptchaSettings) -> std::io::Result<Self> {
         let key = key::load(&settings.key)?;
-        Ok(Self(Arc::new(Inner { settings: settings.clone(), key })))
+        let http = settings.provider.is_some().then(provider::client);
+        Ok(Self(Arc::new(Inner { settings: settings.clone(), key, http })))
     }
 
-    pub fn is_on(&self) -> bool {
-        self.0.settings.mode == CaptchaMode::Pow
+    /// What a form shows: a fresh challenge, a provider's widget, or nothing when it is off.
+    pub fn for_form(&self, now: i64) -> Option<FormCaptcha> {
+        match (self.0.settings.mode, &self.0.settings.provider) {
+            (CaptchaMode::Pow, _) => Some(FormCaptcha::ProofOfWork(self.issue(now))),
+            (CaptchaMode::Provider(provider), Some(settings)) => {
+                Some(FormCaptcha::Provider { provider, site_key: settings.site_key.clone() })
+            }
+            _ => None,
+        }
+    }
+
+    /// The third party whose widget the pages show, if any.
+    pub fn provider(&self) -> Option<Provider> {
+        match self.0.settings.mode {
+            CaptchaMode::Provider(provider) => Some(provider),
+            _ => None,
+        }
     }
 
     /// A fresh challenge, good until `now` plus the configured lifetime.
@@ -109,18 +140,30 @@ impl Captcha {
     }
 
     /// Accepts `answer` once, or says why not. Always passes when the captcha is off.
-    pub async fn check(&self, store: &Store, now: i64, answer: &CaptchaAnswer) -> Result<(), CaptchaError> {
-        if !self.is_on() {
-            return Ok(());
-        }
+    /// `client_ip` goes to a third-party provider, which weighs it.
+    pub async fn check(
+        &self,
+        store: &Store,
+        now: i64,
+        answer: &CaptchaAnswer,
+        client_ip: &str,
+    ) -> Result<(), CaptchaError> {
         let key = &self.0.key;
-        match answer {
-            CaptchaAnswer::Missing => Err(Refusal::Missing.into()),
-            CaptchaAnswer::ProofOfWork(payload) => {
+        match (self.0.settings.mode, answer) {
+            (CaptchaMode::Off, _) => Ok(()),
+            (CaptchaMode::Provider(_), CaptchaAnswer::Solved(token)) => {
+                let (Some(http), Some(settings)) = (&self.0.http, &self.0.settings.provider) else {
+                    return Err(Refusal::ProviderUnavailable.into());
+                };
+                Ok(provider::verify(http, settings, token, client_ip).await?)
+            }
+            (CaptchaMode::Provider(_), _) => Err(Refusal::Incomplete.into()),
+            (CaptchaMode::Pow, CaptchaAnswer::Missing) => Err(Refusal::Missing.into()),
+            (CaptchaMode::Pow, CaptchaAnswer::Solved(payload)) => {
                 let verified = proof_of_work::verify(key, payload, now)?;
                 spend(store, verified.id, verified.expires_at).await
             }
-            CaptchaAnswer::Picture { token, text } => {
+            (CaptchaMode::Pow, CaptchaAnswer::Picture { token, text }) => {
                 let token = PictureToken::parse(key, token).ok_or(Refusal::Invalid)?;
                 if token.expires_at < now {
                     return Err(Refusal::Expired.into());
@@ -167,7 +210,7 @@ mod tests {
     #[test]
     fn the_page_s_proof_wins_over_an_untouched_picture() {
         let answer = CaptchaAnswer::from_fields(Some("{..}".into()), Some("token".into()), Some(String::new()));
-        assert_eq!(answer, CaptchaAnswer::ProofOfWork("{..}".into()));
+        assert_eq!(answer, CaptchaAnswer::Solved("{..}".into()));
         let answer = CaptchaAnswer::from_fields(Some(" ".into()), Some("token".into()), Some("ab3".into()));
         assert_eq!(answer, CaptchaAnswer::Picture { token: "token".into(), text: "ab3".into() });
         assert_eq!(CaptchaAnswer::from_fields(None, Some("token".into()), None), CaptchaAnswer::Missing);
