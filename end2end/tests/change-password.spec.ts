@@ -1,4 +1,4 @@
-import { carol, dave } from '../users';
+import { alice, carol, dave } from '../users';
 import { expect, failedRequest, test } from './fixtures';
 
 const CONFIRMATION = 'Your password has been changed.';
@@ -56,6 +56,23 @@ test.describe('changing the password', () => {
     await portal.open('/login');
     await portal.submitLogin({ email: carol.email, password: generated });
     await portal.expectPath('/account');
+  });
+
+  test('a long password is checked off the page, by the same rules, once typing pauses', async ({ page, portal }) => {
+    const workers: string[] = [];
+    page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));
+    await portal.logIn(alice);
+    await portal.open('/account/password');
+    const rules = page.getByRole('list', { name: 'Password requirements' }).getByRole('listitem');
+    const words = rules.filter({ hasText: 'dictionary words' });
+
+    // Over 20 characters: zxcvbn can take tens of milliseconds, so a worker runs it.
+    await page.getByLabel('New password', { exact: true }).fill('Qx7#Lm2!Vz9@Kp4$Rt6%Summer-Winter');
+    await expect(words).toContainText("contains the words 'summer', 'winter'");
+    await expect(words).toContainText('(not met yet)');
+    await page.getByLabel('New password', { exact: true }).fill('Qx7#Lm2!Vz9@Kp4$Rt6%Bw3^Hn8&Jc5*');
+    await expect(rules.filter({ hasText: '(not met yet)' })).toHaveCount(0);
+    expect(workers).toContain('/strength-worker.js');
   });
 });
 

@@ -4,6 +4,7 @@ mod form_alert;
 mod form_errors;
 mod nav_bar;
 mod new_password_fields;
+mod strength_check;
 
 pub use captcha::{Captcha, CaptchaGate};
 pub use field::Field;
@@ -11,3 +12,4 @@ pub use form_alert::FormAlert;
 pub use form_errors::{field_error, form_error, last_error};
 pub use nav_bar::NavBar;
 pub use new_password_fields::NewPasswordFields;
+pub use strength_check::{assess_request, StrengthCheck};

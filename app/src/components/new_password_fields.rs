@@ -2,18 +2,13 @@
 //! browser by the same policy code the server applies, and a generator.
 
 use leptos::{ev, prelude::*, tachys::html::attribute::custom::custom_attribute};
-use unicode_normalization::UnicodeNormalization;
 
+use super::StrengthCheck;
 use crate::{
     api::NewPasswordContext,
     password_generator::{self, GeneratorOptions},
     password_policy::{self, StrengthReport},
 };
-
-/// Inputs up to this long are scored on every keystroke (well under a millisecond natively).
-const IMMEDIATE_SCORE_CHARS: usize = 20;
-/// Longer ones once typing pauses for this long.
-const SCORE_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
 
 #[component]
 pub fn NewPasswordFields(
@@ -28,22 +23,8 @@ pub fn NewPasswordFields(
 ) -> impl IntoView {
     let NewPasswordContext { policy, context_words } = context;
     let new_password = RwSignal::new(String::new());
-    // What the strength report is computed from: the typed value, at once while it is short
-    // and cheap to score, otherwise once typing pauses (zxcvbn can take tens of milliseconds
-    // on long inputs, which must not land on every keystroke).
-    let scored = RwSignal::new(String::new());
-    let pending_score = StoredValue::new(None::<TimeoutHandle>);
-    let score_soon = move |value: String| {
-        if let Some(handle) = pending_score.get_value() {
-            handle.clear();
-        }
-        if value.chars().count() <= IMMEDIATE_SCORE_CHARS {
-            scored.set(value);
-        } else {
-            let handle = set_timeout_with_handle(move || scored.set(value), SCORE_DELAY).ok();
-            pending_score.set_value(handle);
-        }
-    };
+    // Scored at once while short, otherwise off the main thread once typing pauses.
+    let strength = StrengthCheck::new(policy.clone(), context_words);
     let confirm = RwSignal::new(String::new());
     let revealed = RwSignal::new(false);
     let generated = RwSignal::new(None::<String>);
@@ -52,27 +33,21 @@ pub fn NewPasswordFields(
         move || clear.get(),
         move |_, _, _| {
             new_password.set(String::new());
-            scored.set(String::new());
+            strength.check("");
             confirm.set(String::new());
             generated.set(None);
         },
         false,
     );
 
-    let report = {
-        let policy = policy.clone();
-        Memo::new(move |_| {
-            let normalized: String = scored.with(|p| p.nfkc().collect());
-            password_policy::assess(&normalized, &policy, &context_words)
-        })
-    };
+    let report = strength.report();
     let typed = move || new_password.with(|p| !p.is_empty());
     let generate = {
         let policy = policy.clone();
         move |_: ev::MouseEvent| {
             let password = password_generator::generate(options.get(), &policy);
             new_password.set(password.clone());
-            scored.set(password.clone());
+            strength.check(&password);
             confirm.set(password.clone());
             generated.set(Some(password));
             revealed.set(true);
@@ -104,8 +79,8 @@ pub fn NewPasswordFields(
                     prop:value=move || new_password.get()
                     on:input=move |ev| {
                         let value = event_target_value(&ev);
-                        new_password.set(value.clone());
-                        score_soon(value);
+                        strength.check(&value);
+                        new_password.set(value);
                         generated.set(None);
                     }
                 />
@@ -179,7 +154,7 @@ pub fn NewPasswordFields(
 
 /// The meter, the checklist and zxcvbn's advice, announced politely to screen readers.
 #[component]
-fn StrengthFeedback(report: Memo<StrengthReport>, typed: Signal<bool>) -> impl IntoView {
+fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>) -> impl IntoView {
     let met = move || report.with(|r| r.checks.iter().filter(|c| c.passed).count());
     let total = move || report.with(|r| r.checks.len());
     let summary = move || {

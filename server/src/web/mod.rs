@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
         .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
         .route_service("/captcha-provider.js", ServeFile::new(site_root.join("captcha-provider.js")))
+        .route_service("/strength-worker.js", ServeFile::new(site_root.join("strength-worker.js")))
         .route("/captcha/picture", get(captcha::picture))
         .route("/captcha/audio", get(captcha::audio))
         .with_state(state.clone());

@@ -64,7 +64,7 @@ async fn a_login_without_the_captcha_is_refused_with_a_clear_message(db: Db) {
 
     assert_eq!(response.status(), 400);
     let body = response.text().await.unwrap();
-    assert!(body.contains("Please wait until the check below says “Verified”"), "{body}");
+    assert!(body.contains("Please wait until the human check says “Verified”"), "{body}");
     assert!(body.contains(r#""field":"captcha""#), "the message belongs to the captcha: {body}");
 }
 

@@ -29,7 +29,7 @@ use crate::{
 /// Why an answer was refused. Each has a message a person can act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
-    #[error("Please wait until the check below says “Verified”, or type the characters from the picture.")]
+    #[error("Please wait until the human check says “Verified”, or type the characters from the picture.")]
     Missing,
     /// With a third-party widget: the person has not completed it.
     #[error("Please complete the human check.")]
