@@ -62,7 +62,8 @@ async function assetSize(name) {
  *            (includes waiting for the frame, up to ~16.7 ms at 60 Hz);
  *   longest: the longest main-thread task of 50 ms or more (the browser's "long task") in the
  *            400 ms after the keystroke, which covers the strength check that runs once typing
- *            pauses (250 ms) on inputs over 20 characters; 0 when there was none.
+ *            pauses (250 ms) on inputs over 20 characters, in a Web Worker (so it should not show
+ *            here); 0 when there was none.
  */
 function keystroke(input, { prefix, full }) {
   const nextTask = () =>
@@ -153,7 +154,8 @@ async function main() {
     console.log(`\nhandler: dispatchEvent returns; settled: next task (Leptos's render effects, which`);
     console.log(`recompute the policy, run as microtasks after the handler); frame: next frame painted;`);
     console.log(`long task: the longest main-thread task of 50 ms or more within 400 ms (0 = none), which`);
-    console.log(`includes the check that runs once typing pauses on inputs over 20 characters.`);
+    console.log(`would include the check that runs once typing pauses on inputs over 20 characters, were it`);
+    console.log(`not in a Web Worker (/strength-worker.js).`);
     console.log(`The cost depends on the characters as well as the length (the same input costs about the`);
     console.log(`same again), so the slowest input per length is shown to time again:`);
     for (const { length, slowest } of results)
