@@ -50,8 +50,9 @@ export const portalEnv: Record<string, string> = {
   PORTAL_CAPTCHA: 'pow',
   // Every test comes from 127.0.0.1: the per-address reset limit would soon stop the mail.
   PORTAL_RESET_LIMIT_PER_ADDRESS: '1000',
-  // The same for the per-address login budget.
+  // The same for the per-address login budget, and for captcha pictures.
   PORTAL_LOGIN_ATTEMPTS_PER_ADDRESS: '1000',
+  PORTAL_CAPTCHA_PICTURES_PER_ADDRESS: '1000',
   PORTAL_SITE_ROOT: path.join(repoRoot, 'target', 'site'),
   RUST_LOG: process.env.RUST_LOG || 'warn',
 };

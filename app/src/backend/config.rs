@@ -28,6 +28,7 @@ struct RawConfig {
     captcha_cost: u32,
     captcha_difficulty: u8,
     captcha_lifetime_secs: u64,
+    captcha_pictures_per_address: i64,
     captcha_site_key: Option<String>,
     captcha_secret: Option<String>,
     captcha_verify_url: Option<String>,
@@ -73,6 +74,7 @@ impl Default for RawConfig {
             captcha_cost: 1_000,
             captcha_difficulty: 2,
             captcha_lifetime_secs: 5 * 60,
+            captcha_pictures_per_address: 60,
             captcha_site_key: None,
             captcha_secret: None,
             captcha_verify_url: None,
@@ -151,6 +153,8 @@ pub struct CaptchaSettings {
     /// Leading zero hex digits the derived key must have: 16^difficulty tries on average.
     pub difficulty: u8,
     pub lifetime: Duration,
+    /// Pictures and sounds one client address may fetch per 10 minutes.
+    pub pictures_per_address: i64,
     /// Set when `mode` is a provider.
     pub provider: Option<ProviderSettings>,
 }
@@ -279,6 +283,7 @@ impl Config {
             ("PORTAL_RESET_LIMIT_PER_ADDRESS", raw.reset_limit_per_address),
             ("PORTAL_RESET_LINK_CHECKS_PER_ADDRESS", raw.reset_link_checks_per_address),
             ("PORTAL_LOGIN_ATTEMPTS_PER_ADDRESS", raw.login_attempts_per_address),
+            ("PORTAL_CAPTCHA_PICTURES_PER_ADDRESS", raw.captcha_pictures_per_address),
         ] {
             if value < 1 {
                 return Err(bad(setting, "must be at least 1"));
@@ -358,6 +363,7 @@ fn parse_captcha(raw: &RawConfig) -> Result<CaptchaSettings, ConfigError> {
         cost: raw.captcha_cost,
         difficulty: raw.captcha_difficulty,
         lifetime: Duration::from_secs(raw.captcha_lifetime_secs),
+        pictures_per_address: raw.captcha_pictures_per_address,
         provider,
     })
 }

@@ -1,35 +1,79 @@
 //! The picture and the sound of the captcha for browsers without JavaScript. The token rides
-//! in the query string, which the request log leaves out.
+//! in the query string, which the request log leaves out. Drawing costs a few milliseconds of
+//! CPU and the sound is ~0.5 MB, so each client address gets a ration.
 
-use app::backend::AppState;
+use std::net::SocketAddr;
+
+use app::backend::{client_address, AppState};
 use axum::{
-    extract::{Query, State},
-    http::{header, HeaderValue, StatusCode},
+    extract::{ConnectInfo, Query, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
+
+/// The window of `PORTAL_CAPTCHA_PICTURES_PER_ADDRESS`: a person needs a handful per window.
+const WINDOW_SECS: i64 = 10 * 60;
 
 #[derive(Deserialize)]
 pub struct Challenge {
     c: String,
 }
 
-pub async fn picture(State(state): State<AppState>, Query(challenge): Query<Challenge>) -> Response {
-    render(state, challenge.c, "image/png", |state, token, now| state.captcha.picture_png(&token, now)).await
+/// Who is asking, for the ration.
+pub struct Requester {
+    peer: SocketAddr,
+    headers: HeaderMap,
 }
 
-pub async fn audio(State(state): State<AppState>, Query(challenge): Query<Challenge>) -> Response {
-    render(state, challenge.c, "audio/wav", |state, token, now| state.captcha.picture_wav(&token, now)).await
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Requester {
+    type Rejection = StatusCode;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+        Ok(Self { peer, headers: parts.headers.clone() })
+    }
 }
 
-/// Draws off the async runtime; a token that is forged or past its time gets 404.
+pub async fn picture(State(state): State<AppState>, from: Requester, Query(challenge): Query<Challenge>) -> Response {
+    render(state, from, challenge.c, "image/png", |state, token, now| state.captcha.picture_png(&token, now)).await
+}
+
+pub async fn audio(State(state): State<AppState>, from: Requester, Query(challenge): Query<Challenge>) -> Response {
+    render(state, from, challenge.c, "audio/wav", |state, token, now| state.captcha.picture_wav(&token, now)).await
+}
+
+/// Counts the request against its address, then draws off the async runtime; a token that is
+/// forged or past its time gets 404.
 async fn render(
     state: AppState,
+    from: Requester,
     token: String,
     content_type: &'static str,
     draw: fn(&AppState, String, i64) -> Option<Vec<u8>>,
 ) -> Response {
     let now = state.clock.now();
+    let address = client_address::resolve(Some(from.peer.ip()), &from.headers, &state.config.client_address)
+        .map(|ip| ip.to_string())
+        .unwrap_or_default();
+    match state.store.hit_rate_limit("captcha-drawing", &address, now, WINDOW_SECS).await {
+        Ok(hits) if hits > state.config.captcha.pictures_per_address => {
+            let wait = HeaderValue::from_static("600");
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, wait)],
+                "Too many pictures. Please wait a few minutes.",
+            )
+                .into_response();
+        }
+        Ok(_) => {}
+        Err(e) => {
+            tracing::error!(error = ?e, "could not count a captcha drawing");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    }
     let drawn = tokio::task::spawn_blocking(move || draw(&state, token, now)).await.ok().flatten();
     match drawn {
         Some(bytes) => (

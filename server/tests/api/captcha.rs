@@ -17,6 +17,7 @@ on_both_databases!(
     forgot_needs_the_captcha_too,
     without_javascript_the_picture_is_typed_and_used_once,
     the_picture_and_its_sound_are_served_while_the_challenge_lives,
+    each_address_gets_a_ration_of_pictures,
 );
 
 async fn app_with_captcha(db: Db) -> TestApp {
@@ -212,4 +213,22 @@ async fn the_picture_and_its_sound_are_served_while_the_challenge_lives(db: Db) 
     assert_eq!(forged.status(), 404);
     app.clock.advance(5 * 60 + 1);
     assert_eq!(browser.get(&format!("/captcha/picture?c={token}")).await.status(), 404);
+}
+
+async fn each_address_gets_a_ration_of_pictures(db: Db) {
+    let app = app_with_captcha(db).await;
+    let browser = app.browser();
+    let token = challenge(&browser).await.picture;
+
+    // Made-up tokens count too: asking is what costs.
+    for _ in 0..60 {
+        assert_eq!(browser.get("/captcha/picture?c=made-up").await.status(), 404);
+    }
+    let refused = browser.get(&format!("/captcha/picture?c={token}")).await;
+
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers()["retry-after"], "600");
+    app.clock.advance(10 * 60);
+    let fresh = challenge(&browser).await.picture;
+    assert_eq!(browser.get(&format!("/captcha/picture?c={fresh}")).await.status(), 200, "a new window");
 }
