@@ -4,7 +4,7 @@ use anyhow::Context as _;
 use app::backend::{
     captcha::Captcha,
     clock::Clock,
-    config::Config,
+    config::{CaptchaKeySource, CaptchaMode, Config},
     mail::{self, MailQueue, Mailer},
     password_hasher::PasswordHasher,
     sessions,
@@ -30,6 +30,13 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         .context("cannot set up password hashing")?;
     let mailer = Mailer::from_config(&config).context("cannot set up mail")?;
     let captcha = Captcha::load(&config.captcha).context("cannot read or create the captcha key")?;
+    if config.captcha.mode == CaptchaMode::Pow
+        && matches!(config.captcha.key, CaptchaKeySource::File(_))
+        && config.database_url.starts_with("postgres")
+    {
+        // PostgreSQL means several nodes; each would otherwise sign with a key of its own.
+        tracing::warn!("PORTAL_CAPTCHA_KEY is not set: give every node the same key, or captchas fail across nodes");
+    }
     let leptos_options = LeptosOptions::builder()
         .output_name("portal")
         .site_root(config.site_root.to_string_lossy().into_owned())
