@@ -24,14 +24,14 @@ impl CaptchaGate {
     }
 
     /// For the submit button's `on:click` (Enter in a field clicks it too).
-    pub fn hold_until_solved(&self, event: leptos::ev::MouseEvent) {
+    fn hold_until_solved(&self, event: leptos::ev::MouseEvent) {
         if self.active.get_untracked() && !self.solved.get_untracked() {
             event.prevent_default();
             self.waiting.set(true);
         }
     }
 
-    pub fn is_waiting(&self) -> bool {
+    fn is_waiting(&self) -> bool {
         self.waiting.get()
     }
 }
@@ -39,6 +39,23 @@ impl CaptchaGate {
 impl Default for CaptchaGate {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// A form's submit button that waits for the captcha: pressed early, it is held (and says so
+/// to screen readers with `aria-busy`) and the form is sent once the work is done.
+#[component]
+pub fn GatedSubmit(gate: CaptchaGate, #[prop(into)] pending: Signal<bool>, children: Children) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="button button-primary"
+            disabled=move || pending.get()
+            aria-busy=move || gate.is_waiting().then_some("true")
+            on:click=move |ev| gate.hold_until_solved(ev)
+        >
+            {children()}
+        </button>
     }
 }
 

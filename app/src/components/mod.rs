@@ -6,7 +6,7 @@ mod nav_bar;
 mod new_password_fields;
 mod strength_check;
 
-pub use captcha::{Captcha, CaptchaGate};
+pub use captcha::{Captcha, CaptchaGate, GatedSubmit};
 pub use field::Field;
 pub use form_alert::FormAlert;
 pub use form_errors::{field_error, form_error, last_error};

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::RequestPasswordReset,
-    components::{field_error, form_error, last_error, Captcha, CaptchaGate, Field, FormAlert},
+    components::{field_error, form_error, last_error, Captcha, CaptchaGate, Field, FormAlert, GatedSubmit},
 };
 
 /// The one answer every request gets, whether or not the address has an account.
@@ -44,15 +44,7 @@ pub fn ForgotPage() -> impl IntoView {
                         />
                         <Captcha gate form submitted=request.version() error=field_error(error, "captcha")/>
                         <div class="form-actions">
-                            <button
-                                type="submit"
-                                class="button button-primary"
-                                disabled=move || request.pending().get()
-                                aria-busy=move || gate.is_waiting().then_some("true")
-                                on:click=move |ev| gate.hold_until_solved(ev)
-                            >
-                                "Send reset link"
-                            </button>
+                            <GatedSubmit gate pending=request.pending()>"Send reset link"</GatedSubmit>
                             <a href="/login">"Back to login"</a>
                         </div>
                     </ActionForm>

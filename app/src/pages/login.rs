@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::Login,
-    components::{field_error, form_error, last_error, Captcha, CaptchaGate, Field, FormAlert},
+    components::{field_error, form_error, last_error, Captcha, CaptchaGate, Field, FormAlert, GatedSubmit},
 };
 
 /// Email address + password. Works as a plain form post without JavaScript.
@@ -45,15 +45,7 @@ pub fn LoginPage() -> impl IntoView {
                 />
                 <Captcha gate form submitted=login.version() error=field_error(error, "captcha")/>
                 <div class="form-actions">
-                    <button
-                        type="submit"
-                        class="button button-primary"
-                        disabled=pending
-                        aria-busy=move || gate.is_waiting().then_some("true")
-                        on:click=move |ev| gate.hold_until_solved(ev)
-                    >
-                        "Login"
-                    </button>
+                    <GatedSubmit gate pending>"Login"</GatedSubmit>
                     <a href="/forgot">"Forgot?"</a>
                 </div>
             </ActionForm>
