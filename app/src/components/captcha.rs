@@ -13,19 +13,24 @@ use crate::{
 pub struct CaptchaGate {
     /// The form has a captcha to solve: until the server says it has none, assume it does.
     active: RwSignal<bool>,
-    solved: RwSignal<bool>,
+    /// How far the page's own work is; solved when [`Progress::Verified`].
+    progress: RwSignal<Progress>,
     /// The person pressed submit before the page finished: send as soon as it does.
     waiting: RwSignal<bool>,
 }
 
 impl CaptchaGate {
     pub fn new() -> Self {
-        Self { active: RwSignal::new(true), solved: RwSignal::new(false), waiting: RwSignal::new(false) }
+        Self { active: RwSignal::new(true), progress: RwSignal::new(Progress::Working), waiting: RwSignal::new(false) }
+    }
+
+    fn is_solved(&self) -> bool {
+        self.progress.get() == Progress::Verified
     }
 
     /// For the submit button's `on:click` (Enter in a field clicks it too).
     fn hold_until_solved(&self, event: leptos::ev::MouseEvent) {
-        if self.active.get_untracked() && !self.solved.get_untracked() {
+        if self.active.get_untracked() && self.progress.get_untracked() != Progress::Verified {
             event.prevent_default();
             self.waiting.set(true);
         }
@@ -80,7 +85,7 @@ pub fn Captcha(
     let renewals = RwSignal::new(0usize);
     let challenge = Resource::new(move || (submitted.get(), renewals.get()), |_| new_captcha());
     let answer = RwSignal::new(String::new());
-    let progress = RwSignal::new(Progress::Working);
+    let progress = gate.progress;
     // Hidden until the page is interactive: without JavaScript only the picture shows.
     let interactive = RwSignal::new(false);
     Effect::new(move |_| interactive.set(true));
@@ -89,7 +94,6 @@ pub fn Captcha(
 
     // A sent answer is spent: forget it at once, not when the next challenge arrives.
     let forget_answer = move || {
-        gate.solved.set(false);
         answer.set(String::new());
         progress.set(Progress::Working);
         runs.update(|n| *n += 1);
@@ -113,7 +117,7 @@ pub fn Captcha(
         gate.active.set(current.is_some());
         forget_answer();
         if let Some(current) = current {
-            let solver = Solver { run: runs.get_untracked(), runs, answer, progress, gate, renewals };
+            let solver = Solver { run: runs.get_untracked(), runs, answer, gate, renewals };
             solver.start(current);
         }
     });
@@ -122,7 +126,7 @@ pub fn Captcha(
     // field's own update may not have run yet.
     let answer_field = NodeRef::<html::Input>::new();
     Effect::new(move |_| {
-        if gate.solved.get() && gate.waiting.get_untracked() {
+        if gate.is_solved() && gate.waiting.get_untracked() {
             gate.waiting.set(false);
             if let (Some(form), Some(field)) = (form.get_untracked(), answer_field.get_untracked()) {
                 field.set_value(&answer.get_untracked());
@@ -237,7 +241,6 @@ struct Solver {
     run: u64,
     runs: RwSignal<u64>,
     answer: RwSignal<String>,
-    progress: RwSignal<Progress>,
     gate: CaptchaGate,
     renewals: RwSignal<usize>,
 }
@@ -256,15 +259,14 @@ impl Solver {
                 match crate::captcha::solve_slice(&challenge.proof_of_work, index, SLICE_MS) {
                     Ok(Some(solution)) => {
                         self.answer.try_set(solution);
-                        self.progress.try_set(Progress::Verified);
-                        self.gate.solved.try_set(true);
+                        self.gate.progress.try_set(Progress::Verified);
                         record_solve_time(js_sys::Date::now() - started);
                         renew_before_expiry(challenge.expires_at, self.renewals, self.runs, self.run);
                         return;
                     }
                     Ok(None) => next_turn().await,
                     Err(_) => {
-                        self.progress.try_set(Progress::Failed);
+                        self.gate.progress.try_set(Progress::Failed);
                         return;
                     }
                 }

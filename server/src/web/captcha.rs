@@ -20,22 +20,8 @@ pub struct Challenge {
     c: String,
 }
 
-/// Who is asking, for the ration.
-pub struct Requester {
-    peer: SocketAddr,
-    headers: HeaderMap,
-}
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Requester {
-    type Rejection = StatusCode;
-
-    async fn from_request_parts(parts: &mut http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
-        Ok(Self { peer, headers: parts.headers.clone() })
-    }
-}
+/// Who is asking, for the ration: the socket peer and the headers a trusted proxy may have set.
+type Requester = (ConnectInfo<SocketAddr>, HeaderMap);
 
 pub async fn picture(State(state): State<AppState>, from: Requester, Query(challenge): Query<Challenge>) -> Response {
     render(state, from, challenge.c, "image/png", |state, token, now| state.captcha.picture_png(&token, now)).await
@@ -49,13 +35,13 @@ pub async fn audio(State(state): State<AppState>, from: Requester, Query(challen
 /// forged or past its time gets 404.
 async fn render(
     state: AppState,
-    from: Requester,
+    (ConnectInfo(peer), headers): Requester,
     token: String,
     content_type: &'static str,
     draw: fn(&AppState, String, i64) -> Option<Vec<u8>>,
 ) -> Response {
     let now = state.clock.now();
-    let address = client_address::resolve(Some(from.peer.ip()), &from.headers, &state.config.client_address)
+    let address = client_address::resolve(Some(peer.ip()), &headers, &state.config.client_address)
         .map(|ip| ip.to_string())
         .unwrap_or_default();
     match state.store.hit_rate_limit("captcha-drawing", &address, now, WINDOW_SECS).await {

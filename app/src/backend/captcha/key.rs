@@ -38,18 +38,25 @@ fn load_or_create(path: &Path) -> io::Result<SecretString> {
     SysRng.try_fill_bytes(&mut bytes).map_err(io::Error::other)?;
     let key: SecretString = hex::encode(bytes).into();
 
+    // Written whole under a name of its own, then linked into place: a process starting at the
+    // same moment either finds no key or a complete one, never a half-written file.
+    let draft = path.with_extension(format!("{}.tmp", std::process::id()));
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(mut file) => {
-            file.write_all(key.expose_secret().as_bytes())?;
-            file.sync_all()?;
+    let written = options.open(&draft).and_then(|mut file| {
+        file.write_all(key.expose_secret().as_bytes())?;
+        file.sync_all()
+    });
+    let linked = written.and_then(|()| fs::hard_link(&draft, path));
+    let _ = fs::remove_file(&draft);
+    match linked {
+        Ok(()) => {
             tracing::info!(path = %path.display(), "generated the captcha signing key");
             Ok(key)
         }
-        // Another process started at the same moment and wrote it first: use theirs.
+        // Another process got there first: use its key.
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => load_or_create(path),
         Err(e) => Err(e),
     }
