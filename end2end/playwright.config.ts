@@ -9,7 +9,10 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: 'list',
+  // Every wait is bounded: a test fails after 30 s, one step (a click, a navigation, an expect)
+  // well before that with a message naming it, and the whole run after 15 minutes.
   timeout: 30_000,
+  globalTimeout: 15 * 60_000,
   // Debug builds hash passwords slowly; give a login a little more than the default 5 s.
   expect: { timeout: 10_000 },
   // Runs after the webServer below is up (Playwright starts webServer first).
@@ -18,6 +21,8 @@ export default defineConfig({
     baseURL,
     headless: true,
     trace: 'retain-on-failure',
+    actionTimeout: 15_000,
+    navigationTimeout: 20_000,
     launchOptions: {
       // Debian's Chromium; never `npx playwright install` here.
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',

@@ -38,6 +38,11 @@ npm_ci() { # DIR: install its locked npm packages unless they are installed and 
 npm_ci frontend
 
 if [ "${1:-}" = "--test" ]; then
+  # Runs each Rust test in a process of its own and ends one that overruns (.config/nextest.toml).
+  if ! cargo nextest --version >/dev/null 2>&1; then
+    step "installing cargo-nextest (a few minutes, once)"
+    cargo install --locked cargo-nextest
+  fi
   if [ ! -x /usr/bin/chromium ]; then
     step "installing Debian's Chromium for the browser tests"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null

@@ -1,11 +1,27 @@
 #!/usr/bin/env bash
-# Runs every test: unit and integration tests against SQLite and PostgreSQL, then the browser
-# tests in Chromium. Installs what is missing and starts PostgreSQL when it is not running.
+# Runs every test: the habits (format, lints), unit and integration tests against SQLite and
+# PostgreSQL, then the browser tests in Chromium. Installs what is missing and starts
+# PostgreSQL when it is not running. Every step has a time limit: one that overruns is
+# stopped and named, so the command never hangs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --test
 
 step() { printf '==> %s\n' "$*" >&2; }
+
+# limit MINUTES NAME COMMAND...: runs COMMAND, stopping it after MINUTES and saying so.
+limit() {
+  local minutes=$1 name=$2 status=0 started=$SECONDS
+  shift 2
+  timeout --kill-after=30s "${minutes}m" "$@" || status=$?
+  if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+    step "TIMEOUT: ${name} ran past its limit of ${minutes} minutes and was stopped"
+  fi
+  step "${name}: $((SECONDS - started)) s"
+  return "$status"
+}
+
+# One-time installs take ~35 minutes on a fresh machine, seconds afterwards.
+limit 60 "set-up" scripts/setup.sh --test
 
 export PORTAL_TEST_POSTGRES_URL="${PORTAL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
@@ -16,6 +32,7 @@ fi
 
 # The same flags cargo-leptos uses for debug builds, so both share one build of the dependencies.
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
+export PATH="$PWD/frontend/node_modules/.bin:$PATH"
 
 # Every runner's output also goes to a log, for the summary line at the end.
 log=$(mktemp)
@@ -23,16 +40,16 @@ trap 'rm -f "$log"' EXIT
 run() { "$@" 2>&1 | tee -a "$log"; }
 
 step "unit tests"
-run cargo test --locked -p app --features ssr --lib
+run limit 30 "unit tests" cargo nextest run --locked -p app --features ssr --lib
 step "integration tests (SQLite, PostgreSQL, SMTP)"
-run cargo test --locked -p portal
+run limit 30 "integration tests" cargo nextest run --locked -p portal
 
 step "browser tests (Chromium)"
-cargo leptos build
-(cd end2end && run npx playwright test)
+limit 30 "browser build" cargo leptos build
+(cd end2end && run limit 20 "browser tests" npx playwright test)
 
-# One line for all three runners: cargo's "test result: ok. N passed; M failed" and
-# Playwright's "N passed" / "N failed".
+# One line for all runners: nextest's "N tests run: N passed, M failed" and Playwright's
+# "N passed" / "N failed".
 total() { grep -oE "[0-9]+ $1" "$log" | awk '{ n += $1 } END { print n + 0 }'; }
 passed=$(total passed)
 failed=$(total failed)

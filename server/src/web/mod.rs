@@ -11,7 +11,7 @@ mod session;
 use app::{backend::AppState, shell, App};
 use axum::{middleware, routing::get, Router};
 use leptos::prelude::provide_context;
-use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
@@ -22,7 +22,7 @@ use tower_http::{
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
@@ -56,6 +56,18 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new().compress_when(is_static_asset))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::from_fn(request_log::log))
+}
+
+/// The page routes, found by running the app once, once per process.
+///
+/// Not for speed: while Leptos generates a route list it raises a process-wide flag
+/// (`SuppressResourceLoad`), and a resource that first runs while the flag is up, in any render
+/// on any thread, waits forever (leptos-rs/leptos#4773). Generating the list once, before any
+/// router exists, means no render can ever overlap it: not a second node started by a test, not
+/// a test on another thread of the test binary (where this hung `scripts/test.sh`).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Only the WASM, JS and CSS bundles are compressed. Pages are not: a compressed response that

@@ -9,5 +9,6 @@ mod captcha_provider;
 mod change_password;
 mod login;
 mod mail;
+mod page_renders;
 mod password_reset;
 mod sessions;
