@@ -39,6 +39,12 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 run() { "$@" 2>&1 | tee -a "$log"; }
 
+# The habits first: they are quick to fix and cheap to check.
+step "format and lints"
+limit 5 "cargo fmt" cargo fmt --all --check
+limit 30 "clippy (server)" cargo clippy --locked -p portal -p app --features app/ssr --all-targets -- -D warnings
+limit 30 "clippy (WASM client)" cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
+
 step "unit tests"
 run limit 30 "unit tests" cargo nextest run --locked -p app --features ssr --lib
 step "integration tests (SQLite, PostgreSQL, SMTP)"
