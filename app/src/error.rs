@@ -42,8 +42,9 @@ pub enum AppError {
     /// A password-reset link that is unknown, used, or past its time.
     #[error("This link has expired or has already been used.")]
     LinkExpired,
+    /// A per-client budget is used up; it renews after `retry_after_secs`.
     #[error("Too many attempts. Please wait a moment and try again.")]
-    TooManyRequests,
+    TooManyRequests { retry_after_secs: u64 },
     /// A bounded resource (password hashing, the database) is saturated.
     #[error("The service is busy right now. Please try again in a moment.")]
     Unavailable,
@@ -70,7 +71,7 @@ impl AppError {
             Self::InvalidCredentials | Self::Unauthenticated => 401,
             Self::NotFound => 404,
             Self::LinkExpired => 410,
-            Self::TooManyRequests => 429,
+            Self::TooManyRequests { .. } => 429,
             Self::Unavailable => 503,
             Self::Network => 502,
             Self::Internal => 500,

@@ -25,7 +25,7 @@ const ROUNDS: usize = 200;
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await.unwrap();
+    let store = Store::connect_sqlite(&dir.path().join("bench.db")).await.unwrap();
     store.migrate().await.unwrap();
     let mut settings = Config::for_database("sqlite://unused").unwrap().captcha;
     settings.mode = CaptchaMode::Pow;

@@ -7,19 +7,19 @@ use app::backend::{
     config::{CaptchaKeySource, CaptchaMode, Config},
     mail::{self, MailQueue, Mailer},
     password_hasher::PasswordHasher,
+    rate_limits::Limit,
     sessions,
     store::Store,
     AppState,
 };
-use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 use tokio_util::task::TaskTracker;
 
 /// Connects to the database, applies migrations and prepares the hasher.
 pub async fn build_state(config: Config, clock: Clock) -> anyhow::Result<AppState> {
-    let store = Store::connect(&config.database_url)
+    let store = Store::connect(&config.database)
         .await
-        .with_context(|| format!("cannot open the {} database", scheme(&config.database_url)))?;
+        .with_context(|| format!("cannot open the {} database", config.database.kind()))?;
     store.migrate().await.context("cannot migrate the database")?;
     build_state_with_store(config, store, clock)
 }
@@ -30,19 +30,13 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         .context("cannot set up password hashing")?;
     let mailer = Mailer::from_config(&config).context("cannot set up mail")?;
     let captcha = Captcha::load(&config.captcha).context("cannot read or create the captcha key")?;
-    if config.captcha.mode == CaptchaMode::Pow
+    if matches!(config.captcha.mode, CaptchaMode::Pow)
         && matches!(config.captcha.key, CaptchaKeySource::File(_))
-        && config.database_url.starts_with("postgres")
+        && config.database.is_shared()
     {
         // PostgreSQL means several nodes; each would otherwise sign with a key of its own.
         tracing::warn!("PORTAL_CAPTCHA_KEY is not set: give every node the same key, or captchas fail across nodes");
     }
-    let leptos_options = LeptosOptions::builder()
-        .output_name("portal")
-        .site_root(config.site_root.to_string_lossy().into_owned())
-        .site_pkg_dir("pkg")
-        .site_addr(config.listen)
-        .build();
     Ok(AppState {
         config: Arc::new(config),
         store,
@@ -52,12 +46,7 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         mail: MailQueue::new(),
         mailer,
         background: TaskTracker::new(),
-        leptos_options,
     })
-}
-
-fn scheme(url: &str) -> &str {
-    url.split(':').next().unwrap_or("configured")
 }
 
 /// A running portal: its address, and the task serving it.
@@ -105,8 +94,11 @@ fn spawn_session_purge(state: AppState) {
             if let Err(e) = state.store.purge_password_resets(now).await {
                 tracing::warn!(error = ?e, "could not purge used and expired reset links");
             }
-            if let Err(e) = state.store.purge_rate_limits(now - 24 * 60 * 60).await {
-                tracing::warn!(error = ?e, "could not purge old rate-limit counters");
+            for limit in Limit::ALL {
+                let before = now - limit.window().as_secs() as i64;
+                if let Err(e) = state.store.purge_rate_limits(limit.scope(), before).await {
+                    tracing::warn!(error = ?e, scope = limit.scope(), "could not purge old rate-limit counters");
+                }
             }
             if let Err(e) = state.store.purge_spent_captchas(now).await {
                 tracing::warn!(error = ?e, "could not purge expired captcha records");

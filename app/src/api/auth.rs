@@ -13,26 +13,26 @@ pub async fn login(
     captcha_picture: Option<String>,
     captcha_answer: Option<String>,
 ) -> Result<(), AppError> {
+    use super::request;
     use crate::{
-        backend::{captcha::CaptchaAnswer, cookies, login, request, sessions},
+        backend::{captcha::CaptchaAnswer, cookies, login},
         domain::LocalPath,
     };
 
     let state = request::app_state()?;
     let (email, password) = parse_credentials(&email, &password)?;
-    let client = request::client_info()?;
-    let answer = CaptchaAnswer::from_fields(captcha, captcha_picture, captcha_answer);
-    state.captcha.check(&state.store, state.clock.now(), &answer, &client.ip).await?;
-    let user_id = login::authenticate(&state, &email, &password, &client).await.inspect_err(|e| {
+    let request = login::LoginRequest {
+        email,
+        password,
+        captcha: CaptchaAnswer::from_fields(captcha, captcha_picture, captcha_answer),
+        client: request::client_info()?,
+        previous: request::current_session(),
+    };
+    let token = login::log_in(&state, request).await.map_err(|e| {
         tracing::info!(reason = %e, "login refused");
+        AppError::from(e)
     })?;
-    // Rotation: a session the browser already had is ended, never reused.
-    if let Some(old) = request::current_session() {
-        state.store.delete_session(old.user_id, old.id).await?;
-    }
-    let token = sessions::start(&state, user_id, &client).await?;
     request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
-    tracing::info!(user_id, "login succeeded");
     leptos_axum::redirect(LocalPath::parse_or_default(next.as_deref()).as_str());
     Ok(())
 }
@@ -54,14 +54,12 @@ fn parse_credentials(email: &str, password: &str) -> Result<(crate::domain::Emai
 /// Ends the browser's session and forgets its cookie.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::backend::{cookies, request, secret_token::SecretToken, sessions};
+    use super::request;
+    use crate::backend::{cookies, login, secret_token::SecretToken};
 
     let state = request::app_state()?;
-    if let Some(token) =
-        request::cookie_value(cookies::Jar::Session, &state.config).as_deref().and_then(SecretToken::parse)
-    {
-        sessions::end(&state, &token).await?;
-    }
+    let token = request::cookie_value(cookies::Jar::Session, &state.config);
+    login::log_out(&state, token.as_deref().and_then(SecretToken::parse).as_ref()).await?;
     request::set_cookie(&cookies::clear_session_cookie(&state.config))?;
     leptos_axum::redirect("/login");
     Ok(())

@@ -6,8 +6,6 @@ use crate::{captcha::FormCaptcha, error::AppError};
 /// when the captcha is switched off.
 #[server(prefix = "/api", endpoint = "new_captcha")]
 pub async fn new_captcha() -> Result<Option<FormCaptcha>, AppError> {
-    use crate::backend::request;
-
-    let state = request::app_state()?;
+    let state = super::request::app_state()?;
     Ok(state.captcha.for_form(state.clock.now()))
 }

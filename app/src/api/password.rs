@@ -14,13 +14,14 @@ pub struct NewPasswordContext {
 /// The policy and context words for the signed-in account's Change Password form.
 #[server(prefix = "/api", endpoint = "password_form_context")]
 pub async fn password_form_context() -> Result<NewPasswordContext, AppError> {
-    use crate::backend::request;
+    use super::request;
+    use crate::backend::accounts;
 
     let state = request::app_state()?;
     let session = request::require_session()?;
     Ok(NewPasswordContext {
         policy: state.config.password_policy.clone(),
-        context_words: crate::password_policy::context_words(&session.email, crate::SITE_NAME),
+        context_words: accounts::strength_context(&session.email),
     })
 }
 
@@ -32,19 +33,22 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use crate::backend::{password_change, request};
+    use super::{errors, request};
+    use crate::{
+        backend::{cookies, new_password::TypedTwice, password_change},
+        domain::Password,
+    };
 
     let state = request::app_state()?;
     let session = request::require_session()?;
-    let client = request::client_info()?;
-    let token = password_change::change(
-        &state,
-        &session,
-        &client,
-        password_change::Request { current: &current_password, new: &new_password, confirm: &confirm_password },
-    )
-    .await?;
-    request::set_cookie(&crate::backend::cookies::session_cookie(&state.config, &token))?;
+    let change = password_change::ChangeRequest {
+        current: Password::parse(&current_password).ok(),
+        new: TypedTwice { new: &new_password, confirm: &confirm_password },
+    };
+    let token = password_change::change(&state, &session, &request::client_info()?, change)
+        .await
+        .map_err(|e| errors::change_password(e, request::words()))?;
+    request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
     if request::is_plain_form_post() {
         // Without JavaScript the page is rendered again; the query tells it to confirm.
         leptos_axum::redirect("/account/password?changed=1");

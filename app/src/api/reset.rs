@@ -10,47 +10,60 @@ pub async fn request_password_reset(
     captcha_picture: Option<String>,
     captcha_answer: Option<String>,
 ) -> Result<(), AppError> {
+    use super::{errors, request};
     use crate::{
-        backend::{captcha::CaptchaAnswer, password_reset, request},
+        backend::{captcha::CaptchaAnswer, password_reset},
         domain::Email,
     };
 
     let state = request::app_state()?;
     let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
-    let client = request::client_info()?;
     let answer = CaptchaAnswer::from_fields(captcha, captcha_picture, captcha_answer);
-    state.captcha.check(&state.store, state.clock.now(), &answer, &client.ip).await?;
-    password_reset::request(&state, email, client);
+    password_reset::request(&state, email, &answer, request::client_info()?)
+        .await
+        .map_err(|e| errors::reset(e, request::words()))?;
     if request::is_plain_form_post() {
         leptos_axum::redirect("/forgot?sent=1");
     }
     Ok(())
 }
 
+/// How long a reset link works, in words ("2 hours"), for the Forgot? page to promise.
+#[server(prefix = "/api", endpoint = "reset_link_lifetime")]
+pub async fn reset_link_lifetime() -> Result<String, AppError> {
+    let state = super::request::app_state()?;
+    Ok(state.config.reset_link_lifetime_words())
+}
+
 /// The policy and context words for the reset page, if its link still works.
 #[server(prefix = "/api", endpoint = "reset_form_context")]
 pub async fn reset_form_context() -> Result<NewPasswordContext, AppError> {
-    use crate::backend::{cookies::Jar, password_reset, request};
+    use super::{errors, request};
+    use crate::backend::{accounts, cookies::Jar, password_reset};
 
     let state = request::app_state()?;
     let token = request::cookie_value(Jar::ResetLink, &state.config);
-    let (_, link) = password_reset::live_link(&state, token.as_deref(), &request::client_info()?).await?;
+    let (_, link) = password_reset::live_link(&state, token.as_deref(), &request::client_info()?)
+        .await
+        .map_err(|e| errors::reset(e, request::words()))?;
     Ok(NewPasswordContext {
         policy: state.config.password_policy.clone(),
-        context_words: crate::password_policy::context_words(&link.email, crate::SITE_NAME),
+        context_words: accounts::strength_context(&link.email),
     })
 }
 
 /// Sets a new password with the link the browser opened. The user then logs in.
 #[server(prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(new_password: String, confirm_password: String) -> Result<(), AppError> {
-    use crate::backend::{cookies::Jar, password_reset, request};
+    use super::{errors, request};
+    use crate::backend::{cookies::Jar, new_password::TypedTwice, password_reset};
 
     let state = request::app_state()?;
     let token = request::cookie_value(Jar::ResetLink, &state.config);
-    let input =
-        password_reset::NewPasswordInput { token: token.as_deref(), new: &new_password, confirm: &confirm_password };
-    password_reset::complete(&state, &request::client_info()?, input).await?;
+    let typed = TypedTwice { new: &new_password, confirm: &confirm_password };
+    password_reset::complete(&state, &request::client_info()?, token.as_deref(), typed)
+        .await
+        .map_err(|e| errors::reset(e, request::words()))?;
     request::set_cookie(&Jar::ResetLink.clear(&state.config))?;
     request::set_cookie(&Jar::Session.clear(&state.config))?;
     leptos_axum::redirect("/login?reset=1");

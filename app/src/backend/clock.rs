@@ -11,6 +11,16 @@ pub fn utc_minutes(unix: i64) -> Option<String> {
     t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok()
 }
 
+/// "2 hours", "90 minutes", "1 hour", "45 seconds": how pages and mail say a length of time.
+pub fn duration_words(duration: std::time::Duration) -> String {
+    let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match duration.as_secs() {
+        s if s >= 3600 && s % 3600 == 0 => plural(s / 3600, "hour"),
+        s if s >= 60 && s % 60 == 0 => plural(s / 60, "minute"),
+        s => plural(s, "second"),
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Clock(Option<Arc<AtomicI64>>);
 
@@ -37,5 +47,21 @@ impl Clock {
     pub fn advance(&self, secs: i64) {
         let t = self.0.as_ref().expect("only a manual clock can be advanced");
         t.fetch_add(secs, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::duration_words;
+
+    #[test]
+    fn durations_read_as_words() {
+        assert_eq!(duration_words(Duration::from_secs(7200)), "2 hours");
+        assert_eq!(duration_words(Duration::from_secs(3600)), "1 hour");
+        assert_eq!(duration_words(Duration::from_secs(5400)), "90 minutes");
+        assert_eq!(duration_words(Duration::from_secs(60)), "1 minute");
+        assert_eq!(duration_words(Duration::from_secs(61)), "61 seconds");
     }
 }

@@ -1,14 +1,27 @@
-//! Checking an email address and password. Unknown address, wrong password, disabled account
-//! and an account held back after failed logins take the same work and give the same answer.
+//! Logging in: the captcha, then the email address and password. Unknown address, wrong
+//! password, disabled account and an account held back after failed logins take the same work
+//! and give the same answer. Success starts a new session; one the browser brought is ended.
 
 use super::{
+    captcha::{CaptchaAnswer, CaptchaError},
     login_throttle,
     password_hasher::{HashError, Verification},
-    sessions::ClientInfo,
+    secret_token::SecretToken,
+    sessions::{self, ClientInfo, CurrentSession},
     state::AppState,
     store::StoreError,
 };
 use crate::domain::{Email, Password};
+
+/// A login form, parsed.
+pub struct LoginRequest {
+    pub email: Email,
+    pub password: Password,
+    pub captcha: CaptchaAnswer,
+    pub client: ClientInfo,
+    /// The session the browser already has, if any: rotated away on success.
+    pub previous: Option<CurrentSession>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
@@ -18,13 +31,28 @@ pub enum LoginError {
     #[error("too many login attempts from this address")]
     TooManyAttempts,
     #[error(transparent)]
+    Captcha(#[from] CaptchaError),
+    #[error(transparent)]
     Hash(#[from] HashError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
+/// Checks the request and starts a session; returns its token for the cookie.
+pub async fn log_in(state: &AppState, request: LoginRequest) -> Result<SecretToken, LoginError> {
+    state.captcha.check(&state.store, state.clock.now(), &request.captcha, &request.client.ip).await?;
+    let user_id = authenticate(state, &request.email, &request.password, &request.client).await?;
+    // Rotation: a session the browser already had is ended, never reused.
+    if let Some(old) = request.previous {
+        state.store.delete_session(old.user_id, old.id).await?;
+    }
+    let token = sessions::start(state, user_id, &request.client).await?;
+    tracing::info!(user_id, "login succeeded");
+    Ok(token)
+}
+
 /// The account id when the password is right and the account may log in.
-pub async fn authenticate(
+async fn authenticate(
     state: &AppState,
     email: &Email,
     password: &Password,
@@ -33,13 +61,13 @@ pub async fn authenticate(
     if !login_throttle::address_within_budget(state, client).await? {
         return Err(LoginError::TooManyAttempts);
     }
-    let user = state.store.find_user_by_email_key(&email.key()).await?;
+    let user = state.store.find_user_by_email(email).await?;
     let attempt = match &user {
         Some(user) => login_throttle::begin(state, user).await?,
         None => None,
     };
     // One verification whatever the account and its failures, so every refusal costs the same.
-    let verdict = state.hasher.verify(password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
+    let verdict = state.hasher.verify(password, user.as_ref().map(|u| &u.password_hash)).await?;
     let (Some(user), Some(attempt)) = (user, attempt) else {
         return Err(LoginError::InvalidCredentials);
     };
@@ -62,4 +90,12 @@ pub async fn authenticate(
         }
     }
     Ok(user.id)
+}
+
+/// Ends the session `token` names, if any.
+pub async fn log_out(state: &AppState, token: Option<&SecretToken>) -> Result<(), StoreError> {
+    match token {
+        Some(token) => sessions::end(state, token).await,
+        None => Ok(()),
+    }
 }

@@ -8,29 +8,27 @@
 //! after the same hashing work. A success or a new password (changed or reset) clears the count;
 //! a reset never looks at it.
 //!
-//! Per client address: a budget of login attempts per window; over it, 429. That says nothing
-//! about any account. The address is the socket's peer: behind a reverse proxy every client
-//! shares the proxy's budget (trusting a forwarded-for header is not supported yet).
+//! Per client address: a budget of login attempts per window ([`Limit::LoginAttemptsPerAddress`]);
+//! over it, 429. That says nothing about any account. The address is the socket's peer, or
+//! behind a trusted proxy the client it names ([`super::client_address`]).
 
 use super::{
+    rate_limits::Limit,
     sessions::ClientInfo,
     state::AppState,
     store::{StoreError, UserRecord},
 };
 
-const ADDRESS_WINDOW_SECS: i64 = 15 * 60;
 /// Failures that cost nothing: typos happen.
 const FREE_FAILURES: i64 = 3;
 
 /// Counts this attempt against the client address's budget; false when it is over.
 pub async fn address_within_budget(state: &AppState, client: &ClientInfo) -> Result<bool, StoreError> {
-    let now = state.clock.now();
-    let attempts = state.store.hit_rate_limit("login-address", &client.ip, now, ADDRESS_WINDOW_SECS).await?;
-    if attempts > state.config.login_attempts_per_address {
+    let within = Limit::LoginAttemptsPerAddress.hit(state, &client.ip).await?;
+    if !within {
         tracing::warn!("login attempts over budget for a client address");
-        return Ok(false);
     }
-    Ok(true)
+    Ok(within)
 }
 
 /// The right to check the account's password once. It counts as a failure from the start, so

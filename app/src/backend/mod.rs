@@ -1,6 +1,12 @@
-//! The server side of the portal: configuration, storage, hashing and sessions.
-//! Compiled only with the `ssr` feature; none of it reaches the WASM client.
+//! The server side of the portal: the use cases and what they stand on (configuration,
+//! storage, hashing, mail). Compiled only with the `ssr` feature; none of it reaches the WASM
+//! client, and none of it knows about Leptos, the pages or the wire types in `crate::api`.
+//!
+//! A use case is a module with one public entry (`login::log_in`, `password_change::change`,
+//! `password_reset::{request, complete}`, …) that takes `&AppState` and parsed input and
+//! returns its own error type; `crate::api` maps those errors to what a person reads.
 
+pub mod accounts;
 pub mod captcha;
 pub mod client_address;
 pub mod clock;
@@ -13,8 +19,9 @@ pub mod new_password;
 pub mod password_change;
 pub mod password_hasher;
 pub mod password_reset;
-pub mod request;
+pub mod rate_limits;
 pub mod secret_token;
+pub mod session_list;
 pub mod session_view;
 pub mod sessions;
 pub mod state;

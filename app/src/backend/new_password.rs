@@ -1,45 +1,60 @@
-//! The server's check of "New password" and "Confirm new password", shared by Change Password
-//! and the reset page: the policy (off the runtime, under the hashing bound) and the match.
+//! The server's check of a new password typed twice, shared by Change Password, the reset
+//! page and `portal user add`: the policy (off the runtime, under the hashing bound) and the
+//! match.
 
-use super::{password_hasher::HashError, state::AppState};
-use crate::{
-    domain::{NewPassword, NewPasswordError},
-    error::FieldError,
-    password_policy,
-};
+use super::{accounts, password_hasher::HashError, state::AppState};
+use crate::domain::{NewPassword, NewPasswordError};
 
-/// The parsed new password when it passes, and a message for every field that needs one.
+/// A new password as a form sends it: typed twice, not yet checked.
+#[derive(Clone, Copy)]
+pub struct TypedTwice<'a> {
+    pub new: &'a str,
+    pub confirm: &'a str,
+}
+
+/// What is wrong with a new password typed twice, field by field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problems {
+    /// The first typing, against the policy.
+    pub new: Option<NewPasswordError>,
+    /// The second typing.
+    pub confirm: Option<Confirmation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmation {
+    Missing,
+    Differs,
+}
+
+impl Problems {
+    pub fn is_empty(&self) -> bool {
+        self.new.is_none() && self.confirm.is_none()
+    }
+}
+
+/// The new password when both typings agree and it meets the policy for the account `email`;
+/// otherwise every problem found.
 pub async fn check(
     state: &AppState,
     email: &str,
-    new: &str,
-    confirm: &str,
-) -> Result<(Option<NewPassword>, Vec<FieldError>), HashError> {
+    typed: TypedTwice<'_>,
+) -> Result<Result<NewPassword, Problems>, HashError> {
     let policy = state.config.password_policy.clone();
-    let context = password_policy::context_words(email, crate::SITE_NAME);
-    let candidate = new.to_owned();
+    let context = accounts::strength_context(email);
+    let candidate = typed.new.to_owned();
     // zxcvbn is CPU-heavy on long inputs: a denial-of-service vector on the async runtime.
     let parsed = state.hasher.bounded(move || NewPassword::parse(&candidate, &policy, &context)).await?;
-    let mut errors = Vec::new();
-    let parsed = match parsed {
-        Ok(parsed) => Some(parsed),
-        Err(NewPasswordError::Weak(report)) => {
-            // Without JavaScript the error travels in the redirect URL: leave out the words
-            // found, which are pieces of the password.
-            let problems =
-                if super::request::is_plain_form_post() { report.problems_without_words() } else { report.problems() };
-            errors.extend(problems.into_iter().map(|p| FieldError::new("new_password", p)));
-            None
-        }
-        Err(other) => {
-            errors.push(FieldError::new("new_password", other.to_string()));
-            None
-        }
+    let confirm = if typed.confirm.is_empty() {
+        Some(Confirmation::Missing)
+    } else if typed.confirm != typed.new {
+        Some(Confirmation::Differs)
+    } else {
+        None
     };
-    if confirm.is_empty() {
-        errors.push(FieldError::new("confirm_password", "Type the new password again."));
-    } else if confirm != new {
-        errors.push(FieldError::new("confirm_password", "The two new passwords do not match."));
-    }
-    Ok((parsed, errors))
+    Ok(match parsed {
+        Ok(new) if confirm.is_none() => Ok(new),
+        Ok(_) => Err(Problems { new: None, confirm }),
+        Err(e) => Err(Problems { new: Some(e), confirm }),
+    })
 }

@@ -5,32 +5,58 @@
 use super::{
     login_throttle,
     mail::templates,
-    new_password,
-    password_hasher::Verification,
+    new_password::{self, Problems, TypedTwice},
+    password_hasher::{HashError, Verification},
     secret_token::SecretToken,
     session_view,
     sessions::{self, ClientInfo, CurrentSession},
     state::AppState,
+    store::StoreError,
 };
-use crate::{
-    domain::{NewPassword, Password},
-    error::{AppError, FieldError},
-};
+use crate::domain::Password;
 
-pub struct Request<'a> {
-    pub current: &'a str,
-    pub new: &'a str,
-    pub confirm: &'a str,
+/// The Change Password form: the current password as parsed (`None` when it was left empty)
+/// and the new one typed twice.
+pub struct ChangeRequest<'a> {
+    pub current: Option<Password>,
+    pub new: TypedTwice<'a>,
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum ChangePasswordError {
+    #[error("the form needs correcting")]
+    Refused { current_missing: bool, new: Problems },
+    /// Also the answer while the account is held back after failed password checks: guessing
+    /// the current password here is slowed down like guessing it at login, and counts towards
+    /// the lock.
+    #[error("the current password is wrong")]
+    WrongCurrentPassword,
+    #[error("the new password is the current one")]
+    Unchanged,
+    #[error("the session's account no longer exists")]
+    AccountGone,
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Changes the password; returns the token of the session that replaces the requesting one.
 pub async fn change(
     state: &AppState,
     session: &CurrentSession,
     client: &ClientInfo,
-    request: Request<'_>,
-) -> Result<SecretToken, AppError> {
-    let (current, new) = parse(state, session, &request).await?;
-    let user = state.store.find_user_by_id(session.user_id).await?.ok_or(AppError::Unauthenticated)?;
+    request: ChangeRequest<'_>,
+) -> Result<SecretToken, ChangePasswordError> {
+    let checked = new_password::check(state, &session.email, request.new).await?;
+    let (current, new) = match (request.current, checked) {
+        (Some(current), Ok(new)) => (current, new),
+        (current, checked) => {
+            let new = checked.err().unwrap_or_default();
+            return Err(ChangePasswordError::Refused { current_missing: current.is_none(), new });
+        }
+    };
+    let user = state.store.find_user_by_id(session.user_id).await?.ok_or(ChangePasswordError::AccountGone)?;
     let attempt = login_throttle::begin(state, &user).await?;
     let verdict = state.hasher.verify(&current, Some(&user.password_hash)).await?;
     match (attempt, verdict) {
@@ -38,48 +64,20 @@ pub async fn change(
         (Some(attempt), Verification::Mismatch) => {
             tracing::info!(user_id = user.id, "password change refused: wrong current password");
             attempt.failed(state);
-            return Err(wrong_current_password());
+            return Err(ChangePasswordError::WrongCurrentPassword);
         }
-        (None, _) => return Err(wrong_current_password()),
+        (None, _) => return Err(ChangePasswordError::WrongCurrentPassword),
     }
     if new.as_password().expose() == current.expose() {
-        return Err(AppError::field("new_password", "Choose a new password that differs from your current one."));
+        return Err(ChangePasswordError::Unchanged);
     }
     let hash = state.hasher.hash(new.as_password()).await?;
     let now = state.clock.now();
-    let notice = templates::password_changed(
-        &user.email,
-        now,
-        &client.ip,
-        &session_view::browser(&client.user_agent),
-        state.config.public_url.as_str(),
-    );
+    let browser = session_view::browser(&client.user_agent);
+    let notice = templates::password_changed(&state.config, &user.email, now, &client.ip, &browser);
     state.store.replace_password(user.id, &hash, now, &notice).await?;
     state.mail.wake();
     let token = sessions::start(state, user.id, client).await?;
     tracing::info!(user_id = user.id, "password changed; all sessions replaced");
     Ok(token)
-}
-
-/// Also the answer while the account is held back after failed password checks: guessing the
-/// current password here is slowed down like guessing it at login, and counts towards the lock.
-fn wrong_current_password() -> AppError {
-    AppError::field("current_password", "Your current password is incorrect.")
-}
-
-/// Checks the three inputs, collecting a message for every field that needs one.
-async fn parse(
-    state: &AppState,
-    session: &CurrentSession,
-    request: &Request<'_>,
-) -> Result<(Password, NewPassword), AppError> {
-    let current = Password::parse(request.current).ok();
-    let (new, mut errors) = new_password::check(state, &session.email, request.new, request.confirm).await?;
-    if current.is_none() {
-        errors.insert(0, FieldError::new("current_password", "Enter your current password."));
-    }
-    match (current, new) {
-        (Some(current), Some(new)) if errors.is_empty() => Ok((current, new)),
-        _ => Err(AppError::Invalid(errors)),
-    }
 }

@@ -7,7 +7,7 @@
 use std::{sync::Arc, time::Duration};
 
 use argon2::{
-    password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString},
+    password_hash::{PasswordHash as Phc, PasswordHasher as _, PasswordVerifier as _, SaltString},
     Algorithm, Argon2, Params, Version,
 };
 use tokio::sync::Semaphore;
@@ -26,7 +26,25 @@ struct Inner {
     queue_timeout: Duration,
     /// A hash of a random password, verified against when the account does not exist so that
     /// both paths cost the same.
-    dummy_hash: String,
+    dummy_hash: PasswordHash,
+}
+
+/// A stored password hash: the PHC string (`$argon2id$v=19$m=…`). Not a secret in the sense a
+/// password is, but an offline guessing target, so it never prints itself and is not `Serialize`.
+#[derive(Clone, PartialEq, Eq, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct PasswordHash(String);
+
+impl PasswordHash {
+    pub fn as_phc(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordHash(********)")
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,7 +78,7 @@ impl PasswordHasher {
     }
 
     /// The PHC string (`$argon2id$v=19$m=…`) for a new password.
-    pub async fn hash(&self, password: &Password) -> Result<String, HashError> {
+    pub async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError> {
         let params = self.inner.params.clone();
         let password = password.clone();
         self.run(move || hash_blocking(&params, &password)).await?
@@ -68,9 +86,9 @@ impl PasswordHasher {
 
     /// Checks `password` against `stored`, or against a dummy hash when there is no account,
     /// which always yields [`Verification::Mismatch`] after the same amount of work.
-    pub async fn verify(&self, password: &Password, stored: Option<&str>) -> Result<Verification, HashError> {
+    pub async fn verify(&self, password: &Password, stored: Option<&PasswordHash>) -> Result<Verification, HashError> {
         let known = stored.is_some();
-        let phc = stored.unwrap_or(&self.inner.dummy_hash).to_owned();
+        let phc = stored.unwrap_or(&self.inner.dummy_hash).clone();
         let params = self.inner.params.clone();
         let password = password.clone();
         let result = self.run(move || verify_blocking(&params, &password, &phc)).await??;
@@ -95,16 +113,16 @@ fn argon2(params: &Params) -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
 }
 
-fn hash_blocking(params: &Params, password: &Password) -> Result<String, HashError> {
+fn hash_blocking(params: &Params, password: &Password) -> Result<PasswordHash, HashError> {
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
     argon2(params)
         .hash_password(password.expose().as_bytes(), &salt)
-        .map(|h| h.to_string())
+        .map(|h| PasswordHash(h.to_string()))
         .map_err(|e| HashError::Failed(e.to_string()))
 }
 
-fn verify_blocking(params: &Params, password: &Password, phc: &str) -> Result<Verification, HashError> {
-    let parsed = PasswordHash::new(phc).map_err(|e| HashError::Failed(format!("stored hash unreadable: {e}")))?;
+fn verify_blocking(params: &Params, password: &Password, stored: &PasswordHash) -> Result<Verification, HashError> {
+    let parsed = Phc::new(stored.as_phc()).map_err(|e| HashError::Failed(format!("stored hash unreadable: {e}")))?;
     // Verification uses the parameters recorded in the hash itself.
     match Argon2::default().verify_password(password.expose().as_bytes(), &parsed) {
         Ok(()) => Ok(Verification::Match { needs_rehash: !uses_params(&parsed, params) }),
@@ -113,7 +131,7 @@ fn verify_blocking(params: &Params, password: &Password, phc: &str) -> Result<Ve
     }
 }
 
-fn uses_params(hash: &PasswordHash<'_>, params: &Params) -> bool {
+fn uses_params(hash: &Phc<'_>, params: &Params) -> bool {
     let Ok(stored) = Params::try_from(hash) else {
         return false;
     };
@@ -141,7 +159,8 @@ mod tests {
     async fn a_hash_verifies_its_password_and_no_other() {
         let hasher = hasher(1024);
         let hash = hasher.hash(&pw("correct horse")).await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
+        assert!(hash.as_phc().starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
+        assert_eq!(format!("{hash:?}"), "PasswordHash(********)");
         assert_eq!(
             hasher.verify(&pw("correct horse"), Some(&hash)).await.unwrap(),
             Verification::Match { needs_rehash: false }

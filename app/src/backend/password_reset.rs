@@ -5,18 +5,18 @@
 //! same time. The link's token is 256 random bits; only its SHA-256 is stored.
 
 use super::{
+    captcha::{CaptchaAnswer, CaptchaError},
     mail::{templates, OutgoingMail},
-    new_password,
+    new_password::{self, Problems, TypedTwice},
+    password_hasher::HashError,
+    rate_limits::Limit,
     secret_token::SecretToken,
     session_view,
     sessions::ClientInfo,
     state::AppState,
     store::{LiveReset, StoreError},
 };
-use crate::{domain::Email, error::AppError};
-
-const HOUR: i64 = 60 * 60;
-const LINK_CHECK_WINDOW: i64 = 10 * 60;
+use crate::domain::Email;
 
 /// What became of a request; only logs and tests see it, never the person asking.
 #[derive(Debug, PartialEq, Eq)]
@@ -28,8 +28,31 @@ pub enum Outcome {
     LimitedByAccount,
 }
 
-/// Starts handling a request in the background and returns at once.
-pub fn request(state: &AppState, email: Email, client: ClientInfo) {
+#[derive(Debug, thiserror::Error)]
+pub enum ResetError {
+    /// Unknown, used, replaced or past its time: all look the same.
+    #[error("the link no longer works")]
+    LinkEnded,
+    #[error("too many link checks from this address")]
+    TooManyChecks,
+    #[error("the new password was refused")]
+    Refused(Problems),
+    #[error(transparent)]
+    Captcha(#[from] CaptchaError),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Checks the captcha, then starts handling the request in the background and returns at once.
+pub async fn request(
+    state: &AppState,
+    email: Email,
+    captcha: &CaptchaAnswer,
+    client: ClientInfo,
+) -> Result<(), ResetError> {
+    state.captcha.check(&state.store, state.clock.now(), captcha, &client.ip).await?;
     let task_state = state.clone();
     state.background.spawn(async move {
         match request_now(&task_state, &email, &client).await {
@@ -37,30 +60,28 @@ pub fn request(state: &AppState, email: Email, client: ClientInfo) {
             Err(e) => tracing::error!(error = ?e, "password reset request failed"),
         }
     });
+    Ok(())
 }
 
 async fn request_now(state: &AppState, email: &Email, client: &ClientInfo) -> Result<Outcome, StoreError> {
     let now = state.clock.now();
-    let config = &state.config;
-    if state.store.hit_rate_limit("reset-address", &client.ip, now, HOUR).await? > config.reset_limit_per_address {
+    if !Limit::ResetRequestsPerAddress.hit(state, &client.ip).await? {
         return Ok(Outcome::LimitedByAddress);
     }
-    let Some(user) = state.store.find_user_by_email_key(&email.key()).await? else {
+    let Some(user) = state.store.find_user_by_email(email).await? else {
         return Ok(Outcome::NoAccount);
     };
     if user.disabled_at.is_some() {
         return Ok(Outcome::Disabled);
     }
-    if state.store.hit_rate_limit("reset-account", &user.id.to_string(), now, HOUR).await?
-        > config.reset_limit_per_account
-    {
+    if !Limit::ResetRequestsPerAccount.hit(state, &user.id.to_string()).await? {
         return Ok(Outcome::LimitedByAccount);
     }
     let token = SecretToken::generate();
-    let lifetime = config.reset_link_lifetime.as_secs() as i64;
-    let link = config.link(&format!("/reset?token={}", token.expose()));
-    let mail = templates::password_reset(&user.email, &link, lifetime / 60, config.public_url.as_str());
-    state.store.create_password_reset(user.id, &token.hash(), now, now + lifetime, &mail).await?;
+    let lifetime = state.config.reset_link_lifetime;
+    let link = state.config.link(&format!("/reset?token={}", token.expose()));
+    let mail = templates::password_reset(&state.config, &user.email, &link);
+    state.store.create_password_reset(user.id, &token.hash(), now, now + lifetime.as_secs() as i64, &mail).await?;
     state.mail.wake();
     Ok(Outcome::Sent)
 }
@@ -72,39 +93,32 @@ pub async fn live_link(
     state: &AppState,
     token: Option<&str>,
     client: &ClientInfo,
-) -> Result<(SecretToken, LiveReset), AppError> {
-    let now = state.clock.now();
-    let checks = state.store.hit_rate_limit("reset-link", &client.ip, now, LINK_CHECK_WINDOW).await?;
-    if checks > state.config.reset_link_checks_per_address {
+) -> Result<(SecretToken, LiveReset), ResetError> {
+    if !Limit::ResetLinkChecksPerAddress.hit(state, &client.ip).await? {
         tracing::warn!("reset-link checks over budget for a client address");
-        return Err(AppError::TooManyRequests);
+        return Err(ResetError::TooManyChecks);
     }
-    let token = token.and_then(SecretToken::parse).ok_or(AppError::LinkExpired)?;
-    let reset = state.store.find_live_reset(&token.hash(), now).await?.ok_or(AppError::LinkExpired)?;
+    let token = token.and_then(SecretToken::parse).ok_or(ResetError::LinkEnded)?;
+    let now = state.clock.now();
+    let reset = state.store.find_live_reset(&token.hash(), now).await?.ok_or(ResetError::LinkEnded)?;
     Ok((token, reset))
-}
-
-pub struct NewPasswordInput<'a> {
-    pub token: Option<&'a str>,
-    pub new: &'a str,
-    pub confirm: &'a str,
 }
 
 /// Sets the new password with a working link: uses the link up, ends every session and link of
 /// the account, and tells it by email. The user is not signed in.
-pub async fn complete(state: &AppState, client: &ClientInfo, input: NewPasswordInput<'_>) -> Result<(), AppError> {
-    let (token, link) = live_link(state, input.token, client).await?;
-    let (new, errors) = new_password::check(state, &link.email, input.new, input.confirm).await?;
-    let new = match new {
-        Some(new) if errors.is_empty() => new,
-        _ => return Err(AppError::Invalid(errors)),
-    };
+pub async fn complete(
+    state: &AppState,
+    client: &ClientInfo,
+    token: Option<&str>,
+    typed: TypedTwice<'_>,
+) -> Result<(), ResetError> {
+    let (token, link) = live_link(state, token, client).await?;
+    let new = new_password::check(state, &link.email, typed).await?.map_err(ResetError::Refused)?;
     let hash = state.hasher.hash(new.as_password()).await?;
     let now = state.clock.now();
     let browser = session_view::browser(&client.user_agent);
-    let public_url = state.config.public_url.as_str().to_owned();
     let notice =
-        |to: &str| -> OutgoingMail { templates::password_reset_done(to, now, &client.ip, &browser, &public_url) };
+        |to: &str| -> OutgoingMail { templates::password_reset_done(&state.config, to, now, &client.ip, &browser) };
     match state.store.complete_password_reset(&token.hash(), &hash, now, notice).await? {
         Some(user_id) => {
             state.mail.wake();
@@ -112,6 +126,6 @@ pub async fn complete(state: &AppState, client: &ClientInfo, input: NewPasswordI
             Ok(())
         }
         // Another request used the link between our check and our claim.
-        None => Err(AppError::LinkExpired),
+        None => Err(ResetError::LinkEnded),
     }
 }

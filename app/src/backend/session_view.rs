@@ -1,20 +1,4 @@
-//! How a stored session reads in the session list.
-
-use super::clock::utc_minutes;
-
-use super::store::SessionRow;
-use crate::api::SessionView;
-
-pub fn view(row: SessionRow, current_id: i64) -> SessionView {
-    SessionView {
-        id: row.id,
-        browser: browser(&row.user_agent),
-        ip: if row.ip.is_empty() { "unknown address".into() } else { row.ip },
-        created: timestamp(row.created_at),
-        last_seen: timestamp(row.last_seen_at),
-        current: row.id == current_id,
-    }
-}
+//! How a browser reads in the session list and in mail.
 
 /// "Chrome 120 on Linux", or the raw agent's first words when it is not a known browser.
 pub fn browser(user_agent: &str) -> String {
@@ -29,10 +13,6 @@ pub fn browser(user_agent: &str) -> String {
     }
 }
 
-fn timestamp(unix: i64) -> String {
-    utc_minutes(unix).unwrap_or_else(|| "unknown".into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,10 +25,5 @@ mod tests {
         assert_eq!(browser(""), "Unknown browser");
         assert!(browser("curl/8.5.0").contains("curl"));
         assert_eq!(browser("SomeTool"), "SomeTool");
-    }
-
-    #[test]
-    fn times_are_shown_in_utc() {
-        assert_eq!(timestamp(0), "1970-01-01 00:00 UTC");
     }
 }

@@ -1,7 +1,5 @@
 use std::sync::Arc;
 
-use axum::extract::FromRef;
-use leptos::config::LeptosOptions;
 use tokio_util::task::TaskTracker;
 
 use super::{
@@ -13,7 +11,7 @@ use super::{
     store::Store,
 };
 
-/// Everything a request needs, built once at start-up and handed to handlers and server
+/// Everything a use case needs, built once at start-up and handed to handlers and server
 /// functions (through Leptos context). There is no global state.
 #[derive(Clone)]
 pub struct AppState {
@@ -29,11 +27,4 @@ pub struct AppState {
     /// Work a request starts and does not wait for (a reset request's lookups and mail), so
     /// that its answer takes the same time whatever the account. Shutdown waits for it.
     pub background: TaskTracker,
-    pub leptos_options: LeptosOptions,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
 }

@@ -3,13 +3,18 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::RequestPasswordReset,
+    api::{reset_link_lifetime, RequestPasswordReset},
     components::{field_error, form_error, last_error, Captcha, CaptchaGate, Field, FormAlert, GatedSubmit},
 };
 
-/// The one answer every request gets, whether or not the address has an account.
-pub const SENT: &str = "If the email address you entered matched an existing account, please check your email for \
-                        instructions on what to do next. The link is valid for 2 hours.";
+/// The one answer every request gets, whether or not the address has an account; `lifetime`
+/// is how long links work, in words ("2 hours").
+pub fn sent_message(lifetime: &str) -> String {
+    format!(
+        "If the email address you entered matched an existing account, please check your email for instructions \
+         on what to do next. The link is valid for {lifetime}."
+    )
+}
 
 /// "Forgot?": an email address; the reply never says whether it has an account.
 #[component]
@@ -19,6 +24,7 @@ pub fn ForgotPage() -> impl IntoView {
     let error = last_error(request);
     let form = NodeRef::new();
     let gate = CaptchaGate::new();
+    let lifetime = Resource::new(|| (), |_| reset_link_lifetime());
     let sent = Memo::new(move |_| {
         matches!(request.value().get(), Some(Ok(())))
             || (request.value().with(Option::is_none) && query.read().get("sent").is_some())
@@ -50,7 +56,13 @@ pub fn ForgotPage() -> impl IntoView {
                     </ActionForm>
                 }
             >
-                <div class="alert alert-success" role="status">{SENT}</div>
+                <div class="alert alert-success" role="status">
+                    <Suspense fallback=|| sent_message("a limited time")>
+                        {move || Suspend::new(async move {
+                            sent_message(&lifetime.await.unwrap_or_else(|_| "a limited time".into()))
+                        })}
+                    </Suspense>
+                </div>
                 <p><a href="/login">"Back to login"</a></p>
             </Show>
         </main>

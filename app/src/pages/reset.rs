@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    api::{reset_form_context, ResetPassword},
+    api::{reset_form_context, reset_link_lifetime, ResetPassword},
     components::{field_error, form_error, last_error, FormAlert, NewPasswordFields},
     error::AppError,
 };
@@ -13,6 +13,7 @@ use crate::{
 pub fn ResetPage() -> impl IntoView {
     let reset = ServerAction::<ResetPassword>::new();
     let form_context = Resource::new(|| (), |_| reset_form_context());
+    let lifetime = Resource::new(|| (), |_| reset_link_lifetime());
     let error = last_error(reset);
     let expired = move || matches!(error.get(), Some(AppError::LinkExpired));
 
@@ -21,8 +22,9 @@ pub fn ResetPage() -> impl IntoView {
         <main id="main" tabindex="-1" class="card auth-card">
             <Suspense fallback=|| view! { <p>"Checking your link…"</p> }>
                 {move || Suspend::new(async move {
+                    let lifetime = lifetime.await.unwrap_or_else(|_| "a limited time".into());
                     match form_context.await {
-                        Ok(_) if expired() => link_expired().into_any(),
+                        Ok(_) if expired() => link_expired(lifetime).into_any(),
                         Ok(context) => view! {
                             <h1>"Set a new password"</h1>
                             <FormAlert message=form_error(error)/>
@@ -40,7 +42,7 @@ pub fn ResetPage() -> impl IntoView {
                                 </div>
                             </ActionForm>
                         }.into_any(),
-                        Err(AppError::LinkExpired) => link_expired().into_any(),
+                        Err(AppError::LinkExpired) => link_expired(lifetime).into_any(),
                         Err(e) => view! {
                             <h1>"Set a new password"</h1>
                             <p class="alert alert-error" role="alert">{e.to_string()}</p>
@@ -52,11 +54,11 @@ pub fn ResetPage() -> impl IntoView {
     }
 }
 
-fn link_expired() -> impl IntoView {
+fn link_expired(lifetime: String) -> impl IntoView {
     view! {
         <h1>"This link no longer works"</h1>
         <p class="alert alert-error" role="alert">"This link has expired or has already been used."</p>
-        <p>"Reset links work once and for 2 hours. Ask for a new one:"</p>
+        <p>{format!("Reset links work once and for {lifetime}. Ask for a new one:")}</p>
         <p><a class="button button-primary" href="/forgot">"Request a new link"</a></p>
     }
 }

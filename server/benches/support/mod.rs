@@ -9,12 +9,13 @@ use std::{
 
 use app::{
     backend::{
+        accounts,
         clock::Clock,
         config::{CaptchaKeySource, CaptchaMode, Config, MailTransport},
         password_hasher::PasswordHasher,
         store::Store,
     },
-    domain::{Email, Password},
+    domain::Email,
 };
 
 pub const EMAIL: &str = "alice@example.com";
@@ -29,7 +30,7 @@ pub struct Bench {
 /// Serves a portal with the production defaults, changed by `adjust`, and one account.
 pub async fn spawn_portal(adjust: impl FnOnce(&mut Config)) -> Bench {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await.unwrap();
+    let store = Store::connect_sqlite(&dir.path().join("bench.db")).await.unwrap();
     store.migrate().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -41,9 +42,9 @@ pub async fn spawn_portal(adjust: impl FnOnce(&mut Config)) -> Bench {
     config.captcha.key = CaptchaKeySource::Given("bench-captcha-key-0123456789abcdef0123456789".to_owned().into());
     adjust(&mut config);
     let hasher = PasswordHasher::new(config.argon2, 1, Duration::from_secs(5)).unwrap();
-    let hash = hasher.hash(&Password::parse(PASSWORD).unwrap()).await.unwrap();
     let email = Email::parse(EMAIL).unwrap();
-    store.insert_user(email.as_str(), &email.key(), &hash, 0).await.unwrap();
+    let password = accounts::parse_password(PASSWORD, &config.password_policy, &email).unwrap();
+    accounts::create(&store, &hasher, &email, &password, 0).await.unwrap();
     let state = portal::startup::build_state_with_store(config.clone(), store, Clock::system()).unwrap();
     portal::serve(listener, state, std::future::pending()).await.unwrap();
     Bench { addr, config, _dir: dir }

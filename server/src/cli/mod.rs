@@ -6,7 +6,9 @@ use app::backend::{config::Config, store::Store};
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     use anyhow::Context as _;
-    let store = Store::connect(&config.database_url).await.context("cannot open the database")?;
+    let store = Store::connect(&config.database)
+        .await
+        .with_context(|| format!("cannot open the {} database", config.database.kind()))?;
     store.migrate().await.context("cannot migrate the database")?;
     Ok(store)
 }

@@ -2,9 +2,13 @@ use std::io::{BufRead as _, IsTerminal as _};
 
 use anyhow::{bail, Context as _};
 use app::{
-    backend::{clock::Clock, config::Config, password_hasher::PasswordHasher, store::StoreError},
-    domain::{Email, NewPassword, NewPasswordError},
-    password_policy,
+    backend::{
+        accounts::{self, CreateAccountError},
+        clock::Clock,
+        config::Config,
+        password_hasher::PasswordHasher,
+    },
+    domain::{Email, NewPasswordError},
 };
 use clap::Subcommand;
 
@@ -32,16 +36,12 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
         UserCommand::Add { email, password_stdin } => {
             let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
             let typed = if password_stdin { password_from_stdin()? } else { password_from_terminal()? };
-            let context = password_policy::context_words(email.as_str(), app::SITE_NAME);
-            let password = NewPassword::parse(&typed, &config.password_policy, &context)
+            let password = accounts::parse_password(&typed, &config.password_policy, &email)
                 .map_err(|e| anyhow::anyhow!("{}", describe(e)))?;
             let hasher = PasswordHasher::new(config.argon2, 1, config.hash_queue_timeout)?;
-            let hash = hasher.hash(password.as_password()).await?;
-            match store.insert_user(email.as_str(), &email.key(), &hash, now).await {
+            match accounts::create(&store, &hasher, &email, &password, now).await {
                 Ok(_) => println!("Created the account {email}."),
-                Err(StoreError::DuplicateEmail) => {
-                    bail!("an account with the email address {email} already exists")
-                }
+                Err(e @ CreateAccountError::Exists(_)) => bail!("{e}"),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -57,15 +57,15 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::Disable { email } => {
             let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
-            let user = store.find_user_by_email_key(&email.key()).await?;
+            let user = store.find_user_by_email(&email).await?;
             let Some(user) = user else { bail!("no account has the email address {email}") };
-            store.set_user_disabled(&email.key(), Some(now), now).await?;
+            store.set_user_disabled(&email, Some(now), now).await?;
             let ended = store.delete_other_sessions(user.id, None).await?;
             println!("Disabled {email} and ended {ended} session(s).");
         }
         UserCommand::Enable { email } => {
             let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
-            if !store.set_user_disabled(&email.key(), None, now).await? {
+            if !store.set_user_disabled(&email, None, now).await? {
                 bail!("no account has the email address {email}");
             }
             println!("Enabled {email}.");

@@ -4,16 +4,13 @@
 
 use std::net::SocketAddr;
 
-use app::backend::{client_address, AppState};
+use app::backend::{client_address, rate_limits::Limit, AppState};
 use axum::{
     extract::{ConnectInfo, Query, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
-
-/// The window of `PORTAL_CAPTCHA_PICTURES_PER_ADDRESS`: a person needs a handful per window.
-const WINDOW_SECS: i64 = 10 * 60;
 
 #[derive(Deserialize)]
 pub struct Challenge {
@@ -44,9 +41,10 @@ async fn render(
     let address = client_address::resolve(Some(peer.ip()), &headers, &state.config.client_address)
         .map(|ip| ip.to_string())
         .unwrap_or_default();
-    match state.store.hit_rate_limit("captcha-drawing", &address, now, WINDOW_SECS).await {
-        Ok(hits) if hits > state.config.captcha.pictures_per_address => {
-            let wait = HeaderValue::from_static("600");
+    let limit = Limit::CaptchaDrawingsPerAddress;
+    match limit.hit(&state, &address).await {
+        Ok(false) => {
+            let wait = HeaderValue::from(limit.window().as_secs());
             return (
                 StatusCode::TOO_MANY_REQUESTS,
                 [(header::RETRY_AFTER, wait)],
@@ -54,7 +52,7 @@ async fn render(
             )
                 .into_response();
         }
-        Ok(_) => {}
+        Ok(true) => {}
         Err(e) => {
             tracing::error!(error = ?e, "could not count a captcha drawing");
             return StatusCode::SERVICE_UNAVAILABLE.into_response();

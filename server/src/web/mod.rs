@@ -9,8 +9,8 @@ mod server_fns;
 mod session;
 
 use app::{backend::AppState, shell, App};
-use axum::{middleware, routing::get, Router};
-use leptos::prelude::provide_context;
+use axum::{extract::FromRef, middleware, routing::get, Router};
+use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::{
     compression::CompressionLayer,
@@ -21,8 +21,35 @@ use tower_http::{
 /// No form of the portal comes close; anything larger is refused with 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// What the pages' routes are served with: the use cases' state, and what Leptos needs to
+/// render the HTML shell (the bundles' names and where they are).
+#[derive(Clone)]
+pub struct WebState {
+    pub app: AppState,
+    pub leptos: LeptosOptions,
+}
+
+impl FromRef<WebState> for AppState {
+    fn from_ref(state: &WebState) -> Self {
+        state.app.clone()
+    }
+}
+
+impl FromRef<WebState> for LeptosOptions {
+    fn from_ref(state: &WebState) -> Self {
+        state.leptos.clone()
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
+    let leptos = LeptosOptions::builder()
+        .output_name("portal")
+        .site_root(state.config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(state.config.listen)
+        .build();
+    let web = WebState { app: state.clone(), leptos: leptos.clone() };
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
@@ -39,17 +66,14 @@ pub fn router(state: AppState) -> Router {
         .route("/captcha/audio", get(captcha::audio))
         .with_state(state.clone());
     let pages = Router::new()
-        .leptos_routes_with_context(&state, routes, context.clone(), {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
-        })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .leptos_routes_with_context(&web, routes, context.clone(), move || shell(leptos.clone()))
+        .fallback(file_and_error_handler_with_context::<WebState, _>(context, shell))
         .layer(middleware::from_fn(server_fns::error_status))
         .layer(middleware::from_fn_with_state(state.clone(), reset_link::take_token_from_url))
         .layer(middleware::from_fn_with_state(state.clone(), session::guard_pages))
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin::refuse_cross_origin_writes))
-        .with_state(state);
+        .with_state(web);
     assets
         .merge(pages)
         .layer(middleware::from_fn(security_headers::add))

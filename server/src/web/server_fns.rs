@@ -14,8 +14,6 @@ use http::StatusCode;
 
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 const MAX_ERROR_BYTES: usize = 64 * 1024;
-/// The longest window a 429 can come from (logins per address: 15 minutes): then the budget is fresh.
-const RETRY_AFTER_SECS: &str = "900";
 
 /// Middleware over the server-function routes (which `leptos_routes` registers).
 pub async fn error_status(req: Request, next: Next) -> Response {
@@ -31,8 +29,8 @@ pub async fn error_status(req: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if parts.status == StatusCode::TOO_MANY_REQUESTS {
-            parts.headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from_static(RETRY_AFTER_SECS));
+        if let AppError::TooManyRequests { retry_after_secs } = error {
+            parts.headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from(retry_after_secs));
         }
     }
     Response::from_parts(parts, Body::from(bytes))

@@ -52,9 +52,12 @@ async fn stand_in() -> StandIn {
 async fn app_with_provider(db: Db, verify_url: &str) -> TestApp {
     let verify_url = verify_url.parse().unwrap();
     let app = TestApp::spawn_with(db, |config| {
-        config.captcha.mode = CaptchaMode::Provider(Provider::Turnstile);
-        config.captcha.provider =
-            Some(ProviderSettings { site_key: SITE_KEY.into(), secret: SECRET.to_owned().into(), verify_url });
+        config.captcha.mode = CaptchaMode::Provider(ProviderSettings {
+            provider: Provider::Turnstile,
+            site_key: SITE_KEY.into(),
+            secret: SECRET.to_owned().into(),
+            verify_url,
+        });
     })
     .await;
     app.add_user("alice@example.com").await;

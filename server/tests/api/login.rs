@@ -1,4 +1,4 @@
-use crate::helpers::{location, on_both_databases, set_cookie, Db, TestApp, PASSWORD};
+use crate::helpers::{email, location, on_both_databases, set_cookie, Db, TestApp, PASSWORD};
 
 on_both_databases!(
     a_user_with_the_right_password_gets_a_session_and_sees_the_account,
@@ -37,7 +37,7 @@ async fn unknown_email_wrong_password_and_disabled_account_look_the_same(db: Db)
     app.add_user("alice@example.com").await;
     app.add_user("dora@example.com").await;
     let now = app.clock.now();
-    app.state.store.set_user_disabled("dora@example.com", Some(now), now).await.unwrap();
+    app.state.store.set_user_disabled(&email("dora@example.com"), Some(now), now).await.unwrap();
 
     let mut answers = Vec::new();
     for (email, password) in

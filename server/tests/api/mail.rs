@@ -19,16 +19,16 @@ on_both_databases!(
 
 const FROM: &str = "Account Portal <no-reply@portal.example>";
 
-async fn spawn_with_smtp(db: Db, url: url::Url) -> TestApp {
+async fn spawn_with_smtp(db: Db, url: MailTransport) -> TestApp {
     TestApp::spawn_with(db, move |config| {
-        config.mail_transport = MailTransport::Smtp(url);
-        config.mail_from = FROM.into();
+        config.mail_transport = url;
+        config.mail_from = FROM.parse().unwrap();
     })
     .await
 }
 
 fn password_changed(app: &TestApp, to: &str) -> OutgoingMail {
-    templates::password_changed(to, app.clock.now(), "203.0.113.9", "Firefox 121 on Linux", &app.base())
+    templates::password_changed(&app.state.config, to, app.clock.now(), "203.0.113.9", "Firefox 121 on Linux")
 }
 
 /// Waits (up to ten seconds) until the outbox satisfies `done`, and returns its rows.
@@ -152,7 +152,7 @@ async fn the_file_transport_writes_an_eml_file_per_message() {
     let mail_dir = dir.path().join("not-yet").join("mail");
     let app = TestApp::spawn_with(Db::Sqlite, |config| {
         config.mail_transport = MailTransport::Files(mail_dir.clone());
-        config.mail_from = FROM.into();
+        config.mail_from = FROM.parse().unwrap();
     })
     .await;
 

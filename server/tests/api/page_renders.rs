@@ -23,7 +23,7 @@ async fn a_reset_page_renders_while_other_nodes_start() {
     let app = TestApp::spawn_with(Db::Sqlite, |config| config.reset_link_checks_per_address = 1000).await;
     let user_id = app.add_user("alice@example.com").await;
     let token = SecretToken::generate();
-    let (now, mail) = (app.clock.now(), templates::password_reset("alice@example.com", "-", 120, "-"));
+    let (now, mail) = (app.clock.now(), templates::password_reset(&app.state.config, "alice@example.com", "-"));
     app.state.store.create_password_reset(user_id, &token.hash(), now, now + 7200, &mail).await.unwrap();
     let browser = app.browser();
 

@@ -1,9 +1,10 @@
 //! "Forgot?": a link by email that works once and for two hours, and a reply that reveals nothing.
 
-use app::backend::config::MailTransport;
 use reqwest::header;
 
-use crate::helpers::{free_port, location, on_both_databases, set_cookie, Browser, Db, SmtpServer, TestApp, PASSWORD};
+use crate::helpers::{
+    email, free_port, location, on_both_databases, set_cookie, Browser, Db, SmtpServer, TestApp, PASSWORD,
+};
 
 const NEW_PASSWORD: &str = "Qm7#tVx2!pRz9@kW";
 const SENT: &str = "If the email address you entered matched an existing account";
@@ -24,7 +25,7 @@ on_both_databases!(
 
 async fn spawn_with_smtp(db: Db, smtp: &SmtpServer) -> TestApp {
     let url = smtp.url();
-    TestApp::spawn_with(db, move |config| config.mail_transport = MailTransport::Smtp(url)).await
+    TestApp::spawn_with(db, move |config| config.mail_transport = url).await
 }
 
 async fn forgot(app: &TestApp, email: &str) -> (u16, String) {
@@ -107,7 +108,7 @@ async fn the_reply_is_the_same_for_every_address(db: Db) {
     app.add_user("alice@example.com").await;
     app.add_user("dora@example.com").await;
     let now = app.clock.now();
-    app.state.store.set_user_disabled("dora@example.com", Some(now), now).await.unwrap();
+    app.state.store.set_user_disabled(&email("dora@example.com"), Some(now), now).await.unwrap();
 
     let mut replies = Vec::new();
     for email in ["alice@example.com", "nobody@example.com", "dora@example.com"] {
@@ -161,7 +162,7 @@ async fn fifty_concurrent_uses_of_one_link_give_exactly_one_success(db: Db) {
     let smtp = SmtpServer::start().await;
     let url = smtp.url();
     let app = TestApp::spawn_with(db, move |config| {
-        config.mail_transport = MailTransport::Smtp(url);
+        config.mail_transport = url;
         config.reset_link_checks_per_address = 1000;
     })
     .await;
@@ -266,7 +267,7 @@ async fn guessing_links_is_rate_limited(db: Db) {
 async fn a_request_during_an_smtp_outage_is_answered_and_the_mail_arrives_later(db: Db) {
     let port = free_port();
     let url = crate::helpers::smtp_url(port);
-    let app = TestApp::spawn_with(db, move |config| config.mail_transport = MailTransport::Smtp(url)).await;
+    let app = TestApp::spawn_with(db, move |config| config.mail_transport = url).await;
     app.add_user("alice@example.com").await;
 
     let (status, body) = forgot(&app, "alice@example.com").await;

@@ -1,4 +1,4 @@
-use crate::helpers::{location, on_both_databases, Db, TestApp};
+use crate::helpers::{email, location, on_both_databases, Db, TestApp};
 
 on_both_databases!(
     a_user_sees_every_session_with_browser_and_address,
@@ -119,7 +119,7 @@ async fn disabling_an_account_ends_its_sessions(db: Db) {
     let browser = app.logged_in("alice@example.com").await;
     let now = app.clock.now();
 
-    app.state.store.set_user_disabled("alice@example.com", Some(now), now).await.unwrap();
+    app.state.store.set_user_disabled(&email("alice@example.com"), Some(now), now).await.unwrap();
 
     assert_eq!(browser.get("/account").await.status(), 303);
 }

@@ -21,10 +21,7 @@ use super::{
     config::{CaptchaMode, CaptchaSettings},
     store::{Store, StoreError},
 };
-use crate::{
-    captcha::{CaptchaChallenge, FormCaptcha, Provider},
-    error::AppError,
-};
+use crate::captcha::{CaptchaChallenge, FormCaptcha, Provider};
 
 /// Why an answer was refused. Each has a message a person can act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -53,16 +50,6 @@ pub enum CaptchaError {
     Refused(#[from] Refusal),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<CaptchaError> for AppError {
-    fn from(err: CaptchaError) -> Self {
-        match err {
-            CaptchaError::Refused(Refusal::ProviderUnavailable) => AppError::Unavailable,
-            CaptchaError::Refused(refusal) => AppError::field(crate::captcha::PROOF_FIELD, refusal.to_string()),
-            CaptchaError::Store(e) => e.into(),
-        }
-    }
 }
 
 /// What a form sent for its captcha, as read from its fields.
@@ -106,27 +93,24 @@ impl Captcha {
     /// Reads the key (generating and keeping it when none is configured).
     pub fn load(settings: &CaptchaSettings) -> std::io::Result<Self> {
         let key = key::load(&settings.key)?;
-        let http = settings.provider.is_some().then(provider::client);
+        let http = settings.provider().is_some().then(provider::client);
         Ok(Self(Arc::new(Inner { settings: settings.clone(), key, http })))
     }
 
     /// What a form shows: a fresh challenge, a provider's widget, or nothing when it is off.
     pub fn for_form(&self, now: i64) -> Option<FormCaptcha> {
-        match (self.0.settings.mode, &self.0.settings.provider) {
-            (CaptchaMode::Pow, _) => Some(FormCaptcha::ProofOfWork(self.issue(now))),
-            (CaptchaMode::Provider(provider), Some(settings)) => {
-                Some(FormCaptcha::Provider { provider, site_key: settings.site_key.clone() })
+        match &self.0.settings.mode {
+            CaptchaMode::Pow => Some(FormCaptcha::ProofOfWork(self.issue(now))),
+            CaptchaMode::Provider(settings) => {
+                Some(FormCaptcha::Provider { provider: settings.provider, site_key: settings.site_key.clone() })
             }
-            _ => None,
+            CaptchaMode::Off => None,
         }
     }
 
     /// The third party whose widget the pages show, if any.
     pub fn provider(&self) -> Option<Provider> {
-        match self.0.settings.mode {
-            CaptchaMode::Provider(provider) => Some(provider),
-            _ => None,
-        }
+        self.0.settings.provider().map(|settings| settings.provider)
     }
 
     /// A fresh challenge, good until `now` plus the configured lifetime.
@@ -149,10 +133,10 @@ impl Captcha {
         client_ip: &str,
     ) -> Result<(), CaptchaError> {
         let key = &self.0.key;
-        match (self.0.settings.mode, answer) {
+        match (&self.0.settings.mode, answer) {
             (CaptchaMode::Off, _) => Ok(()),
-            (CaptchaMode::Provider(_), CaptchaAnswer::Solved(token)) => {
-                let (Some(http), Some(settings)) = (&self.0.http, &self.0.settings.provider) else {
+            (CaptchaMode::Provider(settings), CaptchaAnswer::Solved(token)) => {
+                let Some(http) = &self.0.http else {
                     return Err(Refusal::ProviderUnavailable.into());
                 };
                 Ok(provider::verify(http, settings, token, client_ip).await?)

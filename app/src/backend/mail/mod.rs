@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
+#[cfg(feature = "test-support")]
 use super::store::{Store, StoreResult};
 
 pub use transport::{MailError, Mailer};
@@ -46,7 +47,9 @@ impl MailQueue {
         Self::default()
     }
 
-    /// Stores the message for delivery and wakes the worker; returns its outbox id.
+    /// Stores the message for delivery and wakes the worker; returns its outbox id. Requests
+    /// queue their mail inside their own transaction ([`crate::backend::store::Tx::queue_mail`]).
+    #[cfg(feature = "test-support")]
     pub async fn enqueue(&self, store: &Store, mail: &OutgoingMail, now: i64) -> StoreResult<i64> {
         let id = store.enqueue_mail(mail, now).await?;
         self.wake();

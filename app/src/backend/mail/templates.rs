@@ -4,23 +4,23 @@
 //! name) is cleaned of control characters, shortened and, in HTML, escaped. No images, no
 //! tracking, no links but to the portal itself.
 
-use crate::backend::clock::utc_minutes;
-
 use super::OutgoingMail;
+use crate::{
+    backend::{clock::utc_minutes, config::Config},
+    SITE_NAME as SIGNATURE,
+};
 
-const SIGNATURE: &str = "Account Portal";
 /// Longest a request-supplied detail (browser, address) may appear in a message.
 const MAX_DETAIL_CHARS: usize = 100;
 
 /// "Your password was changed": when and from where, what happened to the other sessions, and
 /// what to do if it was not the account's owner. Never contains the password.
-pub fn password_changed(to: &str, when: i64, ip: &str, browser: &str, public_url: &str) -> OutgoingMail {
+pub fn password_changed(config: &Config, to: &str, when: i64, ip: &str, browser: &str) -> OutgoingMail {
     let when = utc(when);
     let ip = detail(ip, "an unknown address");
     let browser = detail(browser, "an unknown browser");
-    let origin = public_url.trim_end_matches('/');
-    let login = format!("{origin}/login");
-    let account = format!("{origin}/account");
+    let login = config.link("/login");
+    let account = config.link("/account");
 
     let text = format!(
         "Hello,\n\
@@ -65,9 +65,9 @@ pub fn password_changed(to: &str, when: i64, ip: &str, browser: &str, public_url
 }
 
 /// The reset link: where it leads, how long it works, and what to do if nobody asked for it.
-pub fn password_reset(to: &str, link: &str, valid_for_minutes: i64, public_url: &str) -> OutgoingMail {
-    let validity = duration_words(valid_for_minutes);
-    let login = format!("{}/login", public_url.trim_end_matches('/'));
+pub fn password_reset(config: &Config, to: &str, link: &str) -> OutgoingMail {
+    let validity = config.reset_link_lifetime_words();
+    let login = config.link("/login");
     let text = format!(
         "Hello,\n\
          \n\
@@ -102,11 +102,11 @@ pub fn password_reset(to: &str, link: &str, valid_for_minutes: i64, public_url: 
 }
 
 /// "Your password was reset": when and from where, and what to do if it was not the owner.
-pub fn password_reset_done(to: &str, when: i64, ip: &str, browser: &str, public_url: &str) -> OutgoingMail {
+pub fn password_reset_done(config: &Config, to: &str, when: i64, ip: &str, browser: &str) -> OutgoingMail {
     let when = utc(when);
     let ip = detail(ip, "an unknown address");
     let browser = detail(browser, "an unknown browser");
-    let login = format!("{}/login", public_url.trim_end_matches('/'));
+    let login = config.link("/login");
     let text = format!(
         "Hello,\n\
          \n\
@@ -135,14 +135,6 @@ pub fn password_reset_done(to: &str, when: i64, ip: &str, browser: &str, public_
         ),
     );
     OutgoingMail { to: to.to_owned(), subject: "Your password was reset".into(), text, html }
-}
-
-/// "2 hours", "90 minutes", "1 hour".
-fn duration_words(minutes: i64) -> String {
-    match minutes {
-        m if m % 60 == 0 && m >= 60 => format!("{} hour{}", m / 60, if m == 60 { "" } else { "s" }),
-        m => format!("{m} minute{}", if m == 1 { "" } else { "s" }),
-    }
 }
 
 /// A self-contained HTML document: inline styles only, nothing loaded from elsewhere.
@@ -194,37 +186,36 @@ fn utc(unix: i64) -> String {
 mod tests {
     use super::*;
 
+    fn config(public_url: &str) -> Config {
+        let mut config = Config::for_database("sqlite://unused").unwrap();
+        config.public_url = public_url.parse().unwrap();
+        config
+    }
+
     #[test]
     fn the_reset_message_carries_the_link_and_says_how_long_it_works() {
-        let mail = password_reset(
-            "alice@example.com",
-            "https://portal.example/reset?token=abc",
-            120,
-            "https://portal.example/",
-        );
+        let mut config = config("https://portal.example/");
+        let mail = password_reset(&config, "alice@example.com", "https://portal.example/reset?token=abc");
         assert_eq!(mail.subject, "Reset your password");
         assert!(mail.text.contains("https://portal.example/reset?token=abc"));
         assert!(mail.text.contains("valid for 2 hours"));
         assert!(mail.html.contains("href=\"https://portal.example/reset?token=abc\""));
         assert!(mail.text.contains("If you did not ask for this"));
-    }
 
-    #[test]
-    fn durations_read_as_words() {
-        assert_eq!(duration_words(120), "2 hours");
-        assert_eq!(duration_words(60), "1 hour");
-        assert_eq!(duration_words(90), "90 minutes");
+        config.reset_link_lifetime = std::time::Duration::from_secs(3600);
+        let mail = password_reset(&config, "alice@example.com", "https://portal.example/reset?token=abc");
+        assert!(mail.text.contains("valid for 1 hour and works once"), "{}", mail.text);
     }
 
     const WHEN: i64 = 1_800_000_000; // 2027-01-15 08:00 UTC
 
     fn changed() -> OutgoingMail {
         password_changed(
+            &config("https://account.example.com/"),
             "alice@example.com",
             WHEN,
             "203.0.113.9",
             "Firefox 121 on Linux",
-            "https://account.example.com/",
         )
     }
 
@@ -266,7 +257,7 @@ mod tests {
     #[test]
     fn what_a_request_supplied_is_escaped_and_bounded() {
         let agent = format!("<script>alert(1)</script>\r\nBcc: x{}", "a".repeat(500));
-        let mail = password_changed("a@example.com", WHEN, "", &agent, "http://x");
+        let mail = password_changed(&config("http://x"), "a@example.com", WHEN, "", &agent);
         assert!(!mail.html.contains("<script>"));
         assert!(mail.html.contains("&lt;script&gt;"));
         assert!(!mail.text.contains('\r'));

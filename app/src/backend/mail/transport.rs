@@ -2,7 +2,6 @@
 //! an SMTP server, or a folder of `.eml` files.
 
 use std::{
-    net::IpAddr,
     path::{Path, PathBuf},
     time::Duration,
 };
@@ -15,11 +14,10 @@ use lettre::{
     },
     AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor,
 };
-use secrecy::{ExposeSecret as _, SecretString};
-use url::{Host, Url};
+use secrecy::ExposeSecret as _;
 
 use super::OutgoingMail;
-use crate::backend::config::{Config, MailTransport};
+use crate::backend::config::{Config, MailTransport, Security, SmtpSettings};
 
 /// How long one SMTP command (or the connection) may take.
 const SMTP_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
@@ -28,11 +26,9 @@ pub const SEND_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
-    #[error("PORTAL_MAIL_FROM: '{0}' is not a mailbox such as 'Account Portal <no-reply@example.com>'")]
-    InvalidFrom(String),
-    /// Never carries the URL itself: it may hold the SMTP password.
-    #[error("PORTAL_SMTP_URL: {0}")]
-    InvalidSmtpUrl(String),
+    /// lettre could not prepare TLS for the configured host (at start-up).
+    #[error("cannot set up TLS for the SMTP server: {0}")]
+    TlsSetup(String),
     #[error("the recipient is not a valid email address")]
     InvalidRecipient,
     #[error("the message could not be built: {0}")]
@@ -79,14 +75,13 @@ impl std::fmt::Debug for Mailer {
 }
 
 impl Mailer {
-    /// Checks the sender and the transport settings; fails start-up when either is unusable.
+    /// Prepares the configured transport; fails start-up when TLS cannot be set up.
     pub fn from_config(config: &Config) -> Result<Self, MailError> {
-        let from: Mailbox = config.mail_from.parse().map_err(|_| MailError::InvalidFrom(config.mail_from.clone()))?;
         let transport = match &config.mail_transport {
-            MailTransport::Smtp(url) => Transport::Smtp(SmtpSettings::from_url(url)?.transport()?),
+            MailTransport::Smtp(settings) => Transport::Smtp(smtp_transport(settings)?),
             MailTransport::Files(dir) => Transport::Files(dir.clone()),
         };
-        Ok(Self { from, transport })
+        Ok(Self { from: config.mail_from.clone(), transport })
     }
 
     /// Sends one message; `Ok` means the server accepted it (or the file was written).
@@ -134,153 +129,32 @@ async fn write_eml(dir: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tokio::fs::rename(&partial, dir.join(format!("{name}.eml"))).await
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Security {
-    /// `smtps://`: TLS from the first byte.
-    ImplicitTls,
-    /// `smtp://`: the connection must be upgraded with STARTTLS before anything is sent.
-    StartTls,
-    /// `smtp://` to a loopback address: a local relay or a test server.
-    Plain,
-}
-
-/// What `PORTAL_SMTP_URL` says, checked.
-#[derive(Debug)]
-struct SmtpSettings {
-    host: String,
-    port: u16,
-    security: Security,
-    credentials: Option<(String, SecretString)>,
-}
-
-impl SmtpSettings {
-    fn from_url(url: &Url) -> Result<Self, MailError> {
-        let bad = |message: &str| MailError::InvalidSmtpUrl(message.to_owned());
-        // `smtp` is not one of the URL standard's special schemes, so an IPv4 address arrives
-        // as a domain name.
-        let (host, loopback) = match url.host() {
-            Some(Host::Domain(name)) => {
-                let loopback =
-                    name.eq_ignore_ascii_case("localhost") || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
-                (name.to_owned(), loopback)
-            }
-            Some(Host::Ipv4(ip)) => (ip.to_string(), ip.is_loopback()),
-            Some(Host::Ipv6(ip)) => (ip.to_string(), IpAddr::V6(ip).is_loopback()),
-            None => return Err(bad("the URL names no host")),
-        };
-        if url.query().is_some() || !matches!(url.path(), "" | "/") {
-            return Err(bad("give only scheme, credentials, host and port: smtps:// is implicit TLS, \
-                 smtp:// requires STARTTLS (plain SMTP only to a loopback address)"));
-        }
-        let (security, default_port) = match (url.scheme(), loopback) {
-            ("smtps", _) => (Security::ImplicitTls, 465),
-            ("smtp", false) => (Security::StartTls, 587),
-            ("smtp", true) => (Security::Plain, 25),
-            _ => return Err(bad("expected smtp:// or smtps://")),
-        };
-        let credentials = if url.username().is_empty() {
-            None
-        } else {
-            let user = percent_decode(url.username()).ok_or_else(|| bad("the user name is not valid UTF-8"))?;
-            let password = percent_decode(url.password().unwrap_or_default())
-                .ok_or_else(|| bad("the password is not valid UTF-8"))?;
-            Some((user, SecretString::from(password)))
-        };
-        Ok(Self { host, port: url.port().unwrap_or(default_port), security, credentials })
+/// A pooled SMTP transport with the TLS the settings require.
+fn smtp_transport(settings: &SmtpSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
+    let parameters = || TlsParameters::new(settings.host.clone()).map_err(|e| MailError::TlsSetup(e.to_string()));
+    let tls = match settings.security {
+        Security::ImplicitTls => Tls::Wrapper(parameters()?),
+        Security::StartTls => Tls::Required(parameters()?),
+        Security::Plain => Tls::None,
+    };
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&settings.host)
+        .port(settings.port)
+        .tls(tls)
+        .timeout(Some(SMTP_COMMAND_TIMEOUT));
+    if let Some((user, password)) = &settings.credentials {
+        builder = builder.credentials(Credentials::new(user.clone(), password.expose_secret().to_owned()));
     }
-
-    fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
-        let parameters = || {
-            TlsParameters::new(self.host.clone())
-                .map_err(|e| MailError::InvalidSmtpUrl(format!("cannot set up TLS: {e}")))
-        };
-        let tls = match self.security {
-            Security::ImplicitTls => Tls::Wrapper(parameters()?),
-            Security::StartTls => Tls::Required(parameters()?),
-            Security::Plain => Tls::None,
-        };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.host)
-            .port(self.port)
-            .tls(tls)
-            .timeout(Some(SMTP_COMMAND_TIMEOUT));
-        if let Some((user, password)) = &self.credentials {
-            builder = builder.credentials(Credentials::new(user.clone(), password.expose_secret().to_owned()));
-        }
-        Ok(builder.build())
-    }
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(text).decode_utf8().ok().map(|s| s.into_owned())
+    Ok(builder.build())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn settings(url: &str) -> SmtpSettings {
-        SmtpSettings::from_url(&Url::parse(url).unwrap()).unwrap()
-    }
-
-    #[test]
-    fn smtps_is_implicit_tls_on_the_submissions_port() {
-        let s = settings("smtps://mail.example.com");
-        assert_eq!((s.host.as_str(), s.port), ("mail.example.com", 465));
-        assert_eq!(s.security, Security::ImplicitTls);
-        assert!(s.credentials.is_none());
-    }
-
-    #[test]
-    fn smtp_to_a_remote_host_requires_starttls() {
-        let s = settings("smtp://mail.example.com");
-        assert_eq!((s.port, s.security), (587, Security::StartTls));
-        assert_eq!(settings("smtp://mail.example.com:2525").port, 2525);
-    }
-
-    #[test]
-    fn smtp_to_loopback_may_be_plain() {
-        for url in ["smtp://127.0.0.1", "smtp://127.0.0.2", "smtp://localhost", "smtp://[::1]"] {
-            let s = settings(url);
-            assert_eq!((s.port, s.security), (25, Security::Plain), "{url}");
-        }
-        assert_eq!(settings("smtp://[::1]:2525").host, "::1");
-        assert_eq!(settings("smtp://10.0.0.1").security, Security::StartTls);
-        assert_eq!(settings("smtps://localhost").security, Security::ImplicitTls);
-    }
-
-    #[test]
-    fn credentials_are_percent_decoded() {
-        let s = settings("smtps://me%40example.com:p%3Ass%2Fw0rd@mail.example.com");
-        let (user, password) = s.credentials.unwrap();
-        assert_eq!(user, "me@example.com");
-        assert_eq!(password.expose_secret(), "p:ss/w0rd");
-    }
-
-    #[test]
-    fn the_password_never_reaches_debug_output_or_errors() {
-        let s = settings("smtps://me:hunter2@mail.example.com");
-        assert!(!format!("{s:?}").contains("hunter2"));
-        let err = SmtpSettings::from_url(&Url::parse("smtp://me:hunter2@x.example/?tls=no").unwrap()).unwrap_err();
-        assert!(!err.to_string().contains("hunter2"));
-    }
-
-    #[test]
-    fn options_lettre_would_read_differently_are_refused() {
-        for url in ["smtp://mail.example.com?tls=opportunistic", "smtp://mail.example.com/ehlo"] {
-            assert!(SmtpSettings::from_url(&Url::parse(url).unwrap()).is_err(), "{url}");
-        }
-    }
-
     fn config(from: &str) -> Config {
         let mut config = Config::for_database("sqlite://unused").unwrap();
-        config.mail_from = from.into();
+        config.mail_from = from.parse().unwrap();
         config
-    }
-
-    #[test]
-    fn an_unparsable_sender_fails_start_up_naming_the_setting() {
-        let err = Mailer::from_config(&config("no-reply@@portal.invalid")).unwrap_err();
-        assert!(err.to_string().starts_with("PORTAL_MAIL_FROM:"), "{err}");
     }
 
     #[test]

@@ -9,9 +9,10 @@ mod password_resets;
 mod rate_limits;
 mod sessions;
 mod spent_captchas;
+mod transaction;
 mod users;
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{path::Path, time::Duration};
 
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
@@ -19,9 +20,14 @@ use sqlx::{
     PgPool, SqlitePool,
 };
 
-pub use outbox::{ClaimedMail, OutboxEntry};
+use super::config::Database;
+
+pub use outbox::ClaimedMail;
+#[cfg(feature = "test-support")]
+pub use outbox::OutboxEntry;
 pub use password_resets::LiveReset;
 pub use sessions::{NewSession, SessionRecord, SessionRow};
+pub use transaction::Tx;
 pub use users::{UserRecord, UserSummary};
 
 #[derive(Clone, Debug)]
@@ -54,26 +60,28 @@ macro_rules! on_pool {
 pub(crate) use on_pool;
 
 impl Store {
-    /// Connects to `sqlite://PATH` (the file and its folder are created) or `postgres://…`.
-    pub async fn connect(url: &str) -> StoreResult<Self> {
-        if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(5))
-                .foreign_keys(true);
-            if let Some(dir) = Path::new(options.get_filename()).parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
-                }
-            }
-            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-            Ok(Self::Sqlite(pool))
-        } else {
-            let options = PgConnectOptions::from_str(url)?;
-            Self::connect_postgres(options).await
+    /// Opens the configured database: a SQLite file (created with its folder when missing)
+    /// or a PostgreSQL server.
+    pub async fn connect(database: &Database) -> StoreResult<Self> {
+        match database {
+            Database::Sqlite(path) => Self::connect_sqlite(path).await,
+            Database::Postgres(options) => Self::connect_postgres((**options).clone()).await,
         }
+    }
+
+    pub async fn connect_sqlite(path: &Path) -> StoreResult<Self> {
+        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        Ok(Self::Sqlite(pool))
     }
 
     pub async fn connect_postgres(options: PgConnectOptions) -> StoreResult<Self> {

@@ -40,7 +40,8 @@ impl std::fmt::Debug for ClaimedMail {
     }
 }
 
-/// A row's delivery state, without the bodies: for tests and operators.
+/// A row's delivery state, without the bodies: for tests.
+#[cfg(feature = "test-support")]
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OutboxEntry {
     pub id: i64,
@@ -73,14 +74,14 @@ macro_rules! claim_sql {
     };
 }
 
-/// Queues a message, due at once; also run inside other transactions (mail that must be sent
-/// exactly when something else is written).
+/// Queues a message, due at once ([`super::Tx::queue_mail`]).
 pub(super) const INSERT_MAIL: &str = "INSERT INTO mail_outbox \
                                       (recipient, subject, text_body, html_body, created_at, next_attempt_at) \
                                       VALUES ($1, $2, $3, $4, $5, $5) RETURNING id";
 
 impl Store {
-    /// Queues a message, due at once.
+    /// Queues a message, due at once (outside any transaction: tests).
+    #[cfg(feature = "test-support")]
     pub async fn enqueue_mail(&self, mail: &OutgoingMail, now: i64) -> StoreResult<i64> {
         Ok(on_pool!(self, pool => sqlx::query_scalar(INSERT_MAIL)
             .bind(&mail.to).bind(&mail.subject).bind(&mail.text).bind(&mail.html).bind(now)
@@ -124,6 +125,7 @@ impl Store {
     }
 
     /// Every row of the outbox, oldest first, without the bodies.
+    #[cfg(feature = "test-support")]
     pub async fn list_outbox(&self) -> StoreResult<Vec<OutboxEntry>> {
         const SQL: &str = "SELECT id, recipient, subject, created_at, attempts, next_attempt_at, \
                            claimed_until, sent_at, failed_at, last_error FROM mail_outbox ORDER BY id";
@@ -131,6 +133,7 @@ impl Store {
     }
 
     /// Messages neither sent nor given up on.
+    #[cfg(feature = "test-support")]
     pub async fn count_unsent_mail(&self) -> StoreResult<i64> {
         const SQL: &str = "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL";
         Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).fetch_one(pool).await)?)

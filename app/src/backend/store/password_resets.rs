@@ -1,5 +1,5 @@
-use super::{on_pool, outbox::INSERT_MAIL, users::set_new_password, Store, StoreResult};
-use crate::backend::mail::OutgoingMail;
+use super::{on_pool, transaction::on_tx, Store, StoreResult, Tx};
+use crate::backend::{mail::OutgoingMail, password_hasher::PasswordHash};
 
 /// A reset link that can still be used, and the account it belongs to.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -19,18 +19,15 @@ impl Store {
         expires_at: i64,
         mail: &OutgoingMail,
     ) -> StoreResult<()> {
-        const END_EARLIER: &str = "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL";
         const INSERT: &str =
             "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)";
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(END_EARLIER).bind(now).bind(user_id).execute(&mut *tx).await?;
-            sqlx::query(INSERT).bind(user_id).bind(token_hash).bind(now).bind(expires_at).execute(&mut *tx).await?;
-            sqlx::query(INSERT_MAIL).bind(&mail.to).bind(&mail.subject).bind(&mail.text).bind(&mail.html).bind(now)
-                .execute(&mut *tx).await?;
-            tx.commit().await?;
-        });
-        Ok(())
+        let mut tx = self.begin().await?;
+        tx.end_links(user_id, now).await?;
+        on_tx!(&mut tx, tx => sqlx::query(INSERT)
+            .bind(user_id).bind(token_hash).bind(now).bind(expires_at)
+            .execute(&mut **tx).await.map(|_| ()))?;
+        tx.queue_mail(mail, now).await?;
+        tx.commit().await
     }
 
     /// The account of a link that is unused and unexpired; reading does not use it up.
@@ -47,34 +44,38 @@ impl Store {
     pub async fn complete_password_reset(
         &self,
         token_hash: &[u8],
-        password_hash: &str,
+        password_hash: &PasswordHash,
         now: i64,
-        mail: impl Fn(&str) -> OutgoingMail,
+        notice: impl Fn(&str) -> OutgoingMail,
     ) -> StoreResult<Option<i64>> {
-        const CLAIM: &str = "UPDATE password_resets SET used_at = $1 \
-                             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id";
-        const EMAIL: &str = "SELECT email FROM users WHERE id = $1 AND disabled_at IS NULL";
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let Some(user_id): Option<i64> =
-                sqlx::query_scalar(CLAIM).bind(now).bind(token_hash).fetch_optional(&mut *tx).await?
-            else {
-                return Ok(None);
-            };
-            let Some(email): Option<String> =
-                sqlx::query_scalar(EMAIL).bind(user_id).fetch_optional(&mut *tx).await?
-            else {
-                return Ok(None);
-            };
-            set_new_password!(tx, user_id, password_hash, now, &mail(&email));
-            tx.commit().await?;
-            Ok(Some(user_id))
-        })
+        let mut tx = self.begin().await?;
+        let Some(link) = tx.claim_reset_link(token_hash, now).await? else {
+            return Ok(None);
+        };
+        tx.apply_new_password(link.user_id, password_hash, now, &notice(&link.email)).await?;
+        tx.commit().await?;
+        Ok(Some(link.user_id))
     }
 
     /// Removes links that can no longer be used; run periodically.
     pub async fn purge_password_resets(&self, now: i64) -> StoreResult<u64> {
         const SQL: &str = "DELETE FROM password_resets WHERE expires_at <= $1 OR used_at IS NOT NULL";
         Ok(on_pool!(self, pool => sqlx::query(SQL).bind(now).execute(pool).await.map(|r| r.rows_affected()))?)
+    }
+}
+
+impl Tx {
+    /// Uses up the link if it still works (one conditional UPDATE, so of concurrent claims
+    /// exactly one wins) and its account is enabled.
+    async fn claim_reset_link(&mut self, token_hash: &[u8], now: i64) -> StoreResult<Option<LiveReset>> {
+        const CLAIM: &str = "UPDATE password_resets SET used_at = $1 \
+                             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id";
+        const ACCOUNT: &str = "SELECT id AS user_id, email FROM users WHERE id = $1 AND disabled_at IS NULL";
+        let claimed: Option<i64> =
+            on_tx!(self, tx => sqlx::query_scalar(CLAIM).bind(now).bind(token_hash).fetch_optional(&mut **tx).await)?;
+        let Some(user_id) = claimed else {
+            return Ok(None);
+        };
+        Ok(on_tx!(self, tx => sqlx::query_as(ACCOUNT).bind(user_id).fetch_optional(&mut **tx).await)?)
     }
 }

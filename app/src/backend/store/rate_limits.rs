@@ -16,9 +16,11 @@ impl Store {
             .fetch_one(pool).await)?)
     }
 
-    /// Drops counters whose window started before `before` (all windows are shorter than a day).
-    pub async fn purge_rate_limits(&self, before: i64) -> StoreResult<u64> {
-        const SQL: &str = "DELETE FROM rate_limits WHERE window_start < $1";
-        Ok(on_pool!(self, pool => sqlx::query(SQL).bind(before).execute(pool).await.map(|r| r.rows_affected()))?)
+    /// Drops the `scope` counters whose window started before `before`.
+    pub async fn purge_rate_limits(&self, scope: &str, before: i64) -> StoreResult<u64> {
+        const SQL: &str = "DELETE FROM rate_limits WHERE scope = $1 AND window_start < $2";
+        Ok(
+            on_pool!(self, pool => sqlx::query(SQL).bind(scope).bind(before).execute(pool).await.map(|r| r.rows_affected()))?,
+        )
     }
 }

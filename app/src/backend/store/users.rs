@@ -1,36 +1,15 @@
 use super::{on_pool, unique_violation, Store, StoreResult};
-use crate::backend::mail::OutgoingMail;
-
-/// What a new password (changed or reset) does, as statements on the open transaction `$tx`:
-/// the hash, a clean failed-login count, no sessions, no usable reset links, and the notice.
-macro_rules! set_new_password {
-    ($tx:ident, $user_id:expr, $password_hash:expr, $now:expr, $mail:expr) => {{
-        const SET_PASSWORD: &str = "UPDATE users SET password_hash = $1, updated_at = $2, \
-                                    failed_logins = 0, last_failed_login_at = NULL WHERE id = $3";
-        const END_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
-        const END_LINKS: &str = "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL";
-        let mail: &$crate::backend::mail::OutgoingMail = $mail;
-        sqlx::query(SET_PASSWORD).bind($password_hash).bind($now).bind($user_id).execute(&mut *$tx).await?;
-        sqlx::query(END_SESSIONS).bind($user_id).execute(&mut *$tx).await?;
-        sqlx::query(END_LINKS).bind($now).bind($user_id).execute(&mut *$tx).await?;
-        sqlx::query($crate::backend::store::outbox::INSERT_MAIL)
-            .bind(&mail.to)
-            .bind(&mail.subject)
-            .bind(&mail.text)
-            .bind(&mail.html)
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?;
-    }};
-}
-pub(super) use set_new_password;
+use crate::{
+    backend::{mail::OutgoingMail, password_hasher::PasswordHash},
+    domain::Email,
+};
 
 /// What login needs to know about an account.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRecord {
     pub id: i64,
     pub email: String,
-    pub password_hash: String,
+    pub password_hash: PasswordHash,
     pub disabled_at: Option<i64>,
     /// Consecutive failed password checks since the last success or new password.
     pub failed_logins: i64,
@@ -47,19 +26,19 @@ pub struct UserSummary {
 }
 
 impl Store {
-    pub async fn insert_user(&self, email: &str, email_key: &str, password_hash: &str, now: i64) -> StoreResult<i64> {
+    pub async fn insert_user(&self, email: &Email, password_hash: &PasswordHash, now: i64) -> StoreResult<i64> {
         const SQL: &str = "INSERT INTO users (email, email_key, password_hash, created_at, updated_at) \
                            VALUES ($1, $2, $3, $4, $4) RETURNING id";
         on_pool!(self, pool => sqlx::query_scalar(SQL)
-            .bind(email).bind(email_key).bind(password_hash).bind(now)
+            .bind(email.as_str()).bind(email.key()).bind(password_hash.as_phc()).bind(now)
             .fetch_one(pool).await)
         .map_err(unique_violation)
     }
 
-    pub async fn find_user_by_email_key(&self, email_key: &str) -> StoreResult<Option<UserRecord>> {
+    pub async fn find_user_by_email(&self, email: &Email) -> StoreResult<Option<UserRecord>> {
         const SQL: &str = "SELECT id, email, password_hash, disabled_at, failed_logins, last_failed_login_at \
                            FROM users WHERE email_key = $1";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(email_key).fetch_optional(pool).await)?)
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(email.key()).fetch_optional(pool).await)?)
     }
 
     pub async fn find_user_by_id(&self, id: i64) -> StoreResult<Option<UserRecord>> {
@@ -73,21 +52,21 @@ impl Store {
     pub async fn replace_password(
         &self,
         user_id: i64,
-        password_hash: &str,
+        password_hash: &PasswordHash,
         now: i64,
-        mail: &OutgoingMail,
+        notice: &OutgoingMail,
     ) -> StoreResult<()> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            set_new_password!(tx, user_id, password_hash, now, mail);
-            tx.commit().await?;
-        });
-        Ok(())
+        let mut tx = self.begin().await?;
+        tx.apply_new_password(user_id, password_hash, now, notice).await?;
+        tx.commit().await
     }
 
-    pub async fn update_password_hash(&self, user_id: i64, password_hash: &str, now: i64) -> StoreResult<()> {
+    /// The same password under a hash with the configured parameters (after a login).
+    pub async fn update_password_hash(&self, user_id: i64, password_hash: &PasswordHash, now: i64) -> StoreResult<()> {
         const SQL: &str = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
-        on_pool!(self, pool => sqlx::query(SQL).bind(password_hash).bind(now).bind(user_id).execute(pool).await.map(|_| ()))?;
+        on_pool!(self, pool => sqlx::query(SQL)
+            .bind(password_hash.as_phc()).bind(now).bind(user_id)
+            .execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 
@@ -109,9 +88,11 @@ impl Store {
     }
 
     /// Disables (`Some(now)`) or enables (`None`) an account; false when there is no such account.
-    pub async fn set_user_disabled(&self, email_key: &str, disabled_at: Option<i64>, now: i64) -> StoreResult<bool> {
+    pub async fn set_user_disabled(&self, email: &Email, disabled_at: Option<i64>, now: i64) -> StoreResult<bool> {
         const SQL: &str = "UPDATE users SET disabled_at = $1, updated_at = $2 WHERE email_key = $3";
-        let result = on_pool!(self, pool => sqlx::query(SQL).bind(disabled_at).bind(now).bind(email_key).execute(pool).await.map(|r| r.rows_affected()))?;
+        let result = on_pool!(self, pool => sqlx::query(SQL)
+            .bind(disabled_at).bind(now).bind(email.key())
+            .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(result == 1)
     }
 

@@ -7,13 +7,14 @@ mod smtp;
 use std::{net::SocketAddr, str::FromStr, time::Duration};
 
 use app::backend::{
+    accounts,
     clock::Clock,
     config::{CaptchaKeySource, CaptchaMode, Config, MailTransport},
     password_hasher::PasswordHasher,
     store::Store,
     AppState,
 };
-use app::domain::{Email, Password};
+use app::{domain::Email, password_policy::PasswordPolicy};
 use rand::Rng as _;
 use reqwest::{header, Response};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -116,12 +117,22 @@ impl TestApp {
         Browser { client, base: self.base(), jar }
     }
 
-    /// Creates an account with [`PASSWORD`] the way `portal user add` does.
+    /// Creates an account with [`PASSWORD`] the way `portal user add` does. The account is an
+    /// old one: its password predates the current policy (it holds dictionary words).
     pub async fn add_user(&self, email: &str) -> i64 {
-        let email = Email::parse(email).unwrap();
+        let email = self::email(email);
+        let any_password = PasswordPolicy {
+            min_length: 1,
+            require_upper: false,
+            require_lower: false,
+            require_digit: false,
+            require_symbol: false,
+            reject_dictionary_words: false,
+            min_score: 0,
+        };
+        let password = accounts::parse_password(PASSWORD, &any_password, &email).unwrap();
         let hasher = PasswordHasher::new(self.state.config.argon2, 1, self.state.config.hash_queue_timeout).unwrap();
-        let hash = hasher.hash(&Password::parse(PASSWORD).unwrap()).await.unwrap();
-        self.state.store.insert_user(email.as_str(), &email.key(), &hash, self.clock.now()).await.unwrap()
+        accounts::create(&self.state.store, &hasher, &email, &password, self.clock.now()).await.unwrap()
     }
 
     /// A browser that has logged in as `email`.
@@ -213,6 +224,10 @@ pub async fn send(what: std::fmt::Arguments<'_>, request: reqwest::RequestBuilde
     within(WAIT, &what, request.send()).await.unwrap_or_else(|e| panic!("no {what}: {e}"))
 }
 
+pub fn email(address: &str) -> Email {
+    Email::parse(address).unwrap()
+}
+
 pub fn location(response: &Response) -> String {
     response.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
 }
@@ -226,8 +241,7 @@ async fn fresh_store(db: Db) -> (Store, Option<tempfile::TempDir>) {
     match db {
         Db::Sqlite => {
             let dir = tempfile::tempdir().unwrap();
-            let url = format!("sqlite://{}", dir.path().join("portal.db").display());
-            let store = Store::connect(&url).await.unwrap();
+            let store = Store::connect_sqlite(&dir.path().join("portal.db")).await.unwrap();
             store.migrate().await.unwrap();
             (store, Some(dir))
         }

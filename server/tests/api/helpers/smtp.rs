@@ -1,5 +1,7 @@
 //! A real SMTP server for the mail stories.
 
+use app::backend::config::{MailTransport, SmtpSettings};
+
 use super::WAIT;
 
 /// A real SMTP server on 127.0.0.1 (Python's aiosmtpd; `scripts/setup.sh --test` installs it)
@@ -137,7 +139,7 @@ impl SmtpServer {
     }
 
     /// `smtp://127.0.0.1:PORT`: plain SMTP, which the portal allows to loopback only.
-    pub fn url(&self) -> url::Url {
+    pub fn url(&self) -> MailTransport {
         smtp_url(self.port)
     }
 
@@ -177,6 +179,7 @@ impl Drop for SmtpServer {
     }
 }
 
-pub fn smtp_url(port: u16) -> url::Url {
-    format!("smtp://127.0.0.1:{port}").parse().unwrap()
+pub fn smtp_url(port: u16) -> MailTransport {
+    let url = format!("smtp://127.0.0.1:{port}").parse().unwrap();
+    MailTransport::Smtp(SmtpSettings::from_url(&url).unwrap())
 }

@@ -1,4 +1,6 @@
-//! What a server function reads from its request, and how internal errors become [`AppError`].
+//! The glue between a server function and its HTTP request: the state, the client, the
+//! session the server resolved, cookies in and out. The only place that reads Leptos's
+//! request context.
 
 use std::net::SocketAddr;
 
@@ -7,14 +9,16 @@ use http::{header, request::Parts, HeaderValue};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
-use super::{
-    login::LoginError,
-    password_hasher::HashError,
-    sessions::{ClientInfo, CurrentSession},
-    state::AppState,
-    store::StoreError,
+use crate::{
+    backend::{
+        client_address,
+        config::Config,
+        cookies::Jar,
+        sessions::{ClientInfo, CurrentSession},
+        AppState,
+    },
+    error::AppError,
 };
-use crate::error::AppError;
 
 pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
@@ -44,11 +48,21 @@ pub fn client_info() -> Result<ClientInfo, AppError> {
     let parts = parts()?;
     let state = app_state()?;
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
-    let ip = super::client_address::resolve(peer, &parts.headers, &state.config.client_address)
+    let ip = client_address::resolve(peer, &parts.headers, &state.config.client_address)
         .map(|ip| ip.to_string())
         .unwrap_or_default();
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     Ok(ClientInfo { ip, user_agent })
+}
+
+/// Whether messages may name the words found in a new password: not when they travel in a
+/// redirect URL, as they do for a plain form post.
+pub fn words() -> super::errors::Words {
+    if is_plain_form_post() {
+        super::errors::Words::Withheld
+    } else {
+        super::errors::Words::Named
+    }
 }
 
 /// True for a plain HTML form post (no JavaScript): the browser expects a redirect back.
@@ -66,50 +80,7 @@ pub fn set_cookie(value: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-impl From<StoreError> for AppError {
-    fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::DuplicateEmail => {
-                AppError::field("email", "An account with this email address already exists.")
-            }
-            other => {
-                tracing::error!(error = ?other, "storage failed");
-                match other {
-                    StoreError::Database(sqlx::Error::PoolTimedOut) => AppError::Unavailable,
-                    _ => AppError::Internal,
-                }
-            }
-        }
-    }
-}
-
-impl From<HashError> for AppError {
-    fn from(err: HashError) -> Self {
-        match err {
-            HashError::Busy => {
-                tracing::warn!("password hashing saturated; answering 503");
-                AppError::Unavailable
-            }
-            HashError::Failed(cause) => {
-                tracing::error!(%cause, "password hashing failed");
-                AppError::Internal
-            }
-        }
-    }
-}
-
-impl From<LoginError> for AppError {
-    fn from(err: LoginError) -> Self {
-        match err {
-            LoginError::InvalidCredentials => AppError::InvalidCredentials,
-            LoginError::TooManyAttempts => AppError::TooManyRequests,
-            LoginError::Hash(e) => e.into(),
-            LoginError::Store(e) => e.into(),
-        }
-    }
-}
-
 /// The raw value of one of the portal's cookies, if the request carries it.
-pub fn cookie_value(jar: super::cookies::Jar, config: &super::config::Config) -> Option<String> {
+pub fn cookie_value(jar: Jar, config: &Config) -> Option<String> {
     jar.value(&use_context::<Parts>()?.headers, config)
 }

@@ -1,0 +1,155 @@
+//! Where the use cases' errors become what a person reads: every mapping from a `backend`
+//! error to [`AppError`] is here, and nowhere else. Causes a person cannot act on are logged
+//! here and answered with a sentence that reveals nothing.
+
+use crate::{
+    backend::{
+        captcha::{CaptchaError, Refusal},
+        login::LoginError,
+        new_password::{Confirmation, Problems},
+        password_change::ChangePasswordError,
+        password_hasher::HashError,
+        password_reset::ResetError,
+        rate_limits::Limit,
+        session_list::SessionListError,
+        store::StoreError,
+    },
+    domain::NewPasswordError,
+    error::{AppError, FieldError},
+};
+
+/// Whether a message may name the dictionary words found in a new password. Without
+/// JavaScript an error travels in the redirect URL, where they must not appear.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Words {
+    Named,
+    Withheld,
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::DuplicateEmail => {
+                AppError::field("email", "An account with this email address already exists.")
+            }
+            other => {
+                tracing::error!(error = ?other, "storage failed");
+                match other {
+                    StoreError::Database(sqlx::Error::PoolTimedOut) => AppError::Unavailable,
+                    _ => AppError::Internal,
+                }
+            }
+        }
+    }
+}
+
+impl From<HashError> for AppError {
+    fn from(err: HashError) -> Self {
+        match err {
+            HashError::Busy => {
+                tracing::warn!("password hashing saturated; answering 503");
+                AppError::Unavailable
+            }
+            HashError::Failed(cause) => {
+                tracing::error!(%cause, "password hashing failed");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+impl From<CaptchaError> for AppError {
+    fn from(err: CaptchaError) -> Self {
+        match err {
+            CaptchaError::Refused(Refusal::ProviderUnavailable) => AppError::Unavailable,
+            CaptchaError::Refused(refusal) => AppError::field(crate::captcha::PROOF_FIELD, refusal.to_string()),
+            CaptchaError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<LoginError> for AppError {
+    fn from(err: LoginError) -> Self {
+        match err {
+            LoginError::InvalidCredentials => AppError::InvalidCredentials,
+            LoginError::TooManyAttempts => too_many(Limit::LoginAttemptsPerAddress),
+            LoginError::Captcha(e) => e.into(),
+            LoginError::Hash(e) => e.into(),
+            LoginError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<SessionListError> for AppError {
+    fn from(err: SessionListError) -> Self {
+        match err {
+            SessionListError::IsCurrent => {
+                AppError::field("id", "Use \u{201c}Log out\u{201d} to end the session you are using.")
+            }
+            SessionListError::NotFound => AppError::NotFound,
+            SessionListError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// A refusal by `limit`: try again once its window has passed.
+fn too_many(limit: Limit) -> AppError {
+    AppError::TooManyRequests { retry_after_secs: limit.window().as_secs() }
+}
+
+pub fn change_password(err: ChangePasswordError, words: Words) -> AppError {
+    match err {
+        ChangePasswordError::Refused { current_missing, new } => {
+            let mut errors = Vec::new();
+            if current_missing {
+                errors.push(FieldError::new("current_password", "Enter your current password."));
+            }
+            errors.extend(new_password_problems(new, words));
+            AppError::Invalid(errors)
+        }
+        ChangePasswordError::WrongCurrentPassword => {
+            AppError::field("current_password", "Your current password is incorrect.")
+        }
+        ChangePasswordError::Unchanged => {
+            AppError::field("new_password", "Choose a new password that differs from your current one.")
+        }
+        ChangePasswordError::AccountGone => AppError::Unauthenticated,
+        ChangePasswordError::Hash(e) => e.into(),
+        ChangePasswordError::Store(e) => e.into(),
+    }
+}
+
+pub fn reset(err: ResetError, words: Words) -> AppError {
+    match err {
+        ResetError::LinkEnded => AppError::LinkExpired,
+        ResetError::TooManyChecks => too_many(Limit::ResetLinkChecksPerAddress),
+        ResetError::Refused(problems) => AppError::Invalid(new_password_problems(problems, words)),
+        ResetError::Captcha(e) => e.into(),
+        ResetError::Hash(e) => e.into(),
+        ResetError::Store(e) => e.into(),
+    }
+}
+
+/// One message per rule the new password breaks, then the confirmation's.
+fn new_password_problems(problems: Problems, words: Words) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    match problems.new {
+        Some(NewPasswordError::Weak(report)) => {
+            let messages = match words {
+                Words::Named => report.problems(),
+                Words::Withheld => report.problems_without_words(),
+            };
+            errors.extend(messages.into_iter().map(|m| FieldError::new("new_password", m)));
+        }
+        Some(other) => errors.push(FieldError::new("new_password", other.to_string())),
+        None => {}
+    }
+    match problems.confirm {
+        Some(Confirmation::Missing) => errors.push(FieldError::new("confirm_password", "Type the new password again.")),
+        Some(Confirmation::Differs) => {
+            errors.push(FieldError::new("confirm_password", "The two new passwords do not match."))
+        }
+        None => {}
+    }
+    errors
+}

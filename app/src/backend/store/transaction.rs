@@ -1,0 +1,93 @@
+//! A transaction on whichever database is configured, with one method per fact it records.
+//! Several facts that must hold together (a new password ends every session and link and
+//! queues its notice) are written through one of these and committed at once.
+
+use sqlx::{Postgres, Sqlite, Transaction};
+
+use super::{outbox::INSERT_MAIL, Store, StoreResult};
+use crate::backend::{mail::OutgoingMail, password_hasher::PasswordHash};
+
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Runs `$body` with `$tx` bound to the concrete transaction, whichever database it is.
+macro_rules! on_tx {
+    ($self:expr, $tx:ident => $body:expr) => {
+        match $self {
+            $crate::backend::store::Tx::Sqlite($tx) => $body,
+            $crate::backend::store::Tx::Postgres($tx) => $body,
+        }
+    };
+}
+pub(super) use on_tx;
+
+impl Store {
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        Ok(match self {
+            Self::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> StoreResult<()> {
+        on_tx!(self, tx => tx.commit().await)?;
+        Ok(())
+    }
+
+    /// The account's new password hash; a new password also forgets earlier failed logins.
+    pub async fn set_password_hash(&mut self, user_id: i64, hash: &PasswordHash, now: i64) -> StoreResult<()> {
+        const SQL: &str = "UPDATE users SET password_hash = $1, updated_at = $2, \
+                           failed_logins = 0, last_failed_login_at = NULL WHERE id = $3";
+        on_tx!(self, tx => sqlx::query(SQL)
+            .bind(hash.as_phc()).bind(now).bind(user_id)
+            .execute(&mut **tx).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Ends every session of the account.
+    pub async fn end_sessions(&mut self, user_id: i64) -> StoreResult<u64> {
+        const SQL: &str = "DELETE FROM sessions WHERE user_id = $1";
+        Ok(on_tx!(self, tx => sqlx::query(SQL).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))?)
+    }
+
+    /// Ends every unused reset link of the account.
+    pub async fn end_links(&mut self, user_id: i64, now: i64) -> StoreResult<u64> {
+        const SQL: &str = "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL";
+        Ok(on_tx!(self, tx => sqlx::query(SQL)
+            .bind(now).bind(user_id)
+            .execute(&mut **tx).await.map(|r| r.rows_affected()))?)
+    }
+
+    /// Queues `mail`, due at once; it is sent only if the transaction commits.
+    pub async fn queue_mail(&mut self, mail: &OutgoingMail, now: i64) -> StoreResult<i64> {
+        let id = on_tx!(self, tx => sqlx::query_scalar(INSERT_MAIL)
+            .bind(&mail.to)
+            .bind(&mail.subject)
+            .bind(&mail.text)
+            .bind(&mail.html)
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await)?;
+        Ok(id)
+    }
+
+    /// What every new password does, changed or reset: the hash, no sessions, no usable reset
+    /// links, and the notice to the account.
+    pub async fn apply_new_password(
+        &mut self,
+        user_id: i64,
+        hash: &PasswordHash,
+        now: i64,
+        notice: &OutgoingMail,
+    ) -> StoreResult<()> {
+        self.set_password_hash(user_id, hash, now).await?;
+        self.end_sessions(user_id).await?;
+        self.end_links(user_id, now).await?;
+        self.queue_mail(notice, now).await?;
+        Ok(())
+    }
+}
