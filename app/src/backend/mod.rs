@@ -1,10 +1,11 @@
 //! The server side of the portal: the use cases and what they stand on (configuration,
 //! storage, hashing, mail). Compiled only with the `ssr` feature; none of it reaches the WASM
-//! client, and none of it knows about Leptos, the pages or the wire types in `crate::api`.
+//! client, and none of it knows about the web framework, the pages or the wire types of the
+//! server functions.
 //!
 //! A use case is a module with one public entry (`login::log_in`, `password_change::change`,
 //! `password_reset::{request, complete}`, …) that takes `&AppState` and parsed input and
-//! returns its own error type; `crate::api` maps those errors to what a person reads.
+//! returns its own error type; the server functions map those errors to what a person reads.
 
 pub mod accounts;
 pub mod captcha;

@@ -21,6 +21,7 @@ on_both_databases!(
     a_request_during_an_smtp_outage_is_answered_and_the_mail_arrives_later,
     a_weak_or_mismatched_new_password_keeps_the_link_usable,
     without_javascript_the_form_shows_the_same_answer,
+    the_reply_the_mail_and_the_reset_page_say_how_long_links_work,
 );
 
 async fn spawn_with_smtp(db: Db, smtp: &SmtpServer) -> TestApp {
@@ -318,4 +319,28 @@ async fn without_javascript_the_form_shows_the_same_answer(db: Db) {
     let page = browser.get("/forgot?sent=1").await.text().await.unwrap();
     assert!(page.contains(SENT), "{page}");
     assert!(page.contains("The link is valid for 2 hours."));
+}
+
+async fn the_reply_the_mail_and_the_reset_page_say_how_long_links_work(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let url = smtp.url();
+    let app = TestApp::spawn_with(db, move |config| {
+        config.mail_transport = url;
+        config.reset_link_lifetime = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    app.add_user("alice@example.com").await;
+    let browser = app.browser();
+
+    browser.post_html_form("/api/request_password_reset", "/forgot", &[("email", "alice@example.com")]).await;
+    let reply = browser.get("/forgot?sent=1").await.text().await.unwrap();
+    assert!(reply.contains("The link is valid for 1 hour."), "{reply}");
+    assert!(!reply.contains("2 hours"));
+
+    let link = link_in_mail(&smtp, &app, 1).await;
+    assert!(smtp.received()[0].part("text/plain").contains("The link is valid for 1 hour and works once."));
+
+    app.clock.advance(3600);
+    let page = open_link(&app.browser(), &link).await;
+    assert!(page.contains("Reset links work once and for 1 hour."), "{page}");
 }
