@@ -9,12 +9,13 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: 'list',
-  // Every wait is bounded: a test fails after 30 s, one step (a click, a navigation, an expect)
+  // Every wait is bounded: a test fails after 45 s, one step (a click, a navigation, an expect)
   // well before that with a message naming it, and the whole run after 15 minutes.
-  timeout: 30_000,
+  timeout: 45_000,
   globalTimeout: 15 * 60_000,
-  // Debug builds hash passwords slowly; give a login a little more than the default 5 s.
-  expect: { timeout: 10_000 },
+  // A login waits for the page's proof of work (debug WASM; the number of tries has a long
+  // tail) and an argon2 check: on two busy cores that took over 10 s.
+  expect: { timeout: 20_000 },
   // Runs after the webServer below is up (Playwright starts webServer first).
   globalSetup: './global-setup.ts',
   use: {

@@ -55,8 +55,8 @@ limit 30 "browser build" cargo leptos build
 (cd end2end && run limit 20 "browser tests" npx playwright test)
 
 # One line for all runners: nextest's "N tests run: N passed, M failed" and Playwright's
-# "N passed" / "N failed".
-total() { grep -oE "[0-9]+ $1" "$log" | awk '{ n += $1 } END { print n + 0 }'; }
+# "N passed" / "N failed". (A clean run prints no "failed" at all: grep finding nothing is fine.)
+total() { { grep -oE "[0-9]+ $1" "$log" || true; } | awk '{ n += $1 } END { print n + 0 }'; }
 passed=$(total passed)
 failed=$(total failed)
 echo "summary: ${passed} passed, ${failed} failed"

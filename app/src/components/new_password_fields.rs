@@ -3,7 +3,10 @@
 
 use leptos::{ev, prelude::*, tachys::html::attribute::custom::custom_attribute};
 
-use super::StrengthCheck;
+use super::{
+    field::{FieldFrame, FieldIds},
+    StrengthCheck,
+};
 use crate::{
     api::NewPasswordContext,
     password_generator::{self, GeneratorOptions},
@@ -64,18 +67,19 @@ pub fn NewPasswordFields(
         symbols: policy.require_symbol,
     };
 
+    let (new_ids, confirm_ids) = (FieldIds::new("new_password"), FieldIds::new("confirm_password"));
+
     view! {
-        <div class="field" class:field-invalid=move || new_error.get().is_some()>
-            <label for="field-new_password">"New password"</label>
+        <FieldFrame label="New password" ids=new_ids error=new_error>
             <div class="password-row">
                 <input
-                    id="field-new_password"
+                    id=new_ids.input()
                     name="new_password"
                     type=input_type
                     autocomplete="new-password"
                     {..custom_attribute("passwordrules", rules)}
-                    aria-describedby="new_password-feedback new_password-error"
-                    aria-invalid=move || new_error.get().map(|_| "true")
+                    aria-describedby=new_ids.described_by("new_password-feedback", new_error)
+                    aria-invalid=FieldIds::invalid(new_error)
                     prop:value=move || new_password.get()
                     on:input=move |ev| {
                         let value = event_target_value(&ev);
@@ -97,9 +101,6 @@ pub fn NewPasswordFields(
                     "Generate"
                 </button>
             </div>
-            <Show when=move || new_error.get().is_some()>
-                <p class="field-error" id="new_password-error">{move || new_error.get()}</p>
-            </Show>
             <GeneratedPassword generated=generated/>
             <details class="generator-options">
                 <summary>"Generator options"</summary>
@@ -125,16 +126,15 @@ pub fn NewPasswordFields(
                 <ClassToggle label="Symbols" required=required.symbols options=options class=|o| &mut o.symbols/>
             </details>
             <StrengthFeedback report=report typed=Signal::derive(typed)/>
-        </div>
-        <div class="field" class:field-invalid=move || confirm_error.get().is_some()>
-            <label for="field-confirm_password">"Confirm new password"</label>
+        </FieldFrame>
+        <FieldFrame label="Confirm new password" ids=confirm_ids error=confirm_error>
             <input
-                id="field-confirm_password"
+                id=confirm_ids.input()
                 name="confirm_password"
                 type=input_type
                 autocomplete="new-password"
-                aria-describedby="confirm_password-status confirm_password-error"
-                aria-invalid=move || confirm_error.get().map(|_| "true")
+                aria-describedby=confirm_ids.described_by("confirm_password-status", confirm_error)
+                aria-invalid=FieldIds::invalid(confirm_error)
                 prop:value=move || confirm.get()
                 on:input=move |ev| confirm.set(event_target_value(&ev))
             />
@@ -145,10 +145,7 @@ pub fn NewPasswordFields(
                     (false, false) => "The passwords do not match yet.",
                 }}
             </p>
-            <Show when=move || confirm_error.get().is_some()>
-                <p class="field-error" id="confirm_password-error">{move || confirm_error.get()}</p>
-            </Show>
-        </div>
+        </FieldFrame>
     }
 }
 
