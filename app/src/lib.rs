@@ -15,6 +15,11 @@ pub mod password_policy;
 /// The product's name, as pages and mail show it (and as password checks treat it: a word to avoid).
 pub const SITE_NAME: &str = "Account Portal";
 
+/// A page's `<title>`: what the page is, then the site.
+pub fn page_title(page: &str) -> String {
+    format!("{page} · {SITE_NAME}")
+}
+
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -58,7 +63,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/portal.css"/>
-        <Title text="Account Portal"/>
+        <Title text=SITE_NAME/>
         <a class="skip-link" href="#main">"Skip to content"</a>
         <Router>
             <Routes fallback=NotFound>

@@ -1,4 +1,4 @@
-//! Random passwords for the "Suggest a password" button, drawn from the operating system's
+//! Random passwords for the "Generate" button, drawn from the operating system's
 //! CSPRNG (in the browser, `crypto.getRandomValues`) and checked against the policy.
 
 use rand::{

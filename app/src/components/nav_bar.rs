@@ -9,7 +9,7 @@ pub fn NavBar(email: String) -> impl IntoView {
     view! {
         <header class="topbar">
             <nav aria-label="Main" class="topbar-inner">
-                <a class="brand" href="/account">"Account Portal"</a>
+                <a class="brand" href="/account">{crate::SITE_NAME}</a>
                 <div class="account-menu">
                     <span class="account-email" title="Signed in as">{email}</span>
                     <a class="button button-quiet" href="/account/password">"Change Password"</a>

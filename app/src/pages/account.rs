@@ -6,6 +6,7 @@ use crate::{
     api::{account_overview, AccountSummary, SessionView, SignOutOtherSessions, SignOutSession},
     components::{FormAlert, NavBar},
     error::AppError,
+    page_title,
 };
 
 /// Signed-in pages: the navigation bar above whatever page is open.
@@ -40,7 +41,7 @@ pub fn AccountPage() -> impl IntoView {
     });
 
     view! {
-        <Title text="Your account · Account Portal"/>
+        <Title text=page_title("Your account")/>
         <main id="main" tabindex="-1" class="page">
             <h1>"Your account"</h1>
             <FormAlert message=action_error/>

@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::{password_form_context, ChangePassword},
     components::{field_error, form_error, last_error, Field, FormAlert, NewPasswordFields},
+    page_title,
 };
 
 /// Current password, new password twice, "Save Changes"; a green confirmation on success.
@@ -33,7 +34,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
     );
 
     view! {
-        <Title text="Change Password · Account Portal"/>
+        <Title text=page_title("Change Password")/>
         <main id="main" tabindex="-1" class="page">
             <div node_ref=top>
                 <Show when=move || succeeded.get()>

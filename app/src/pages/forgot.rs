@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::{reset_link_lifetime, RequestPasswordReset},
     components::{field_error, form_error, last_error, Captcha, CaptchaGate, Field, FormAlert, GatedSubmit},
+    page_title,
 };
 
 /// The one answer every request gets, whether or not the address has an account; `lifetime`
@@ -31,7 +32,7 @@ pub fn ForgotPage() -> impl IntoView {
     });
 
     view! {
-        <Title text="Forgot your password? · Account Portal"/>
+        <Title text=page_title("Forgot your password?")/>
         <main id="main" tabindex="-1" class="card auth-card">
             <h1>"Forgot your password?"</h1>
             <Show

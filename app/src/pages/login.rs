@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::Login,
     components::{field_error, form_error, last_error, Captcha, CaptchaGate, Field, FormAlert, GatedSubmit},
+    page_title,
 };
 
 /// Email address + password. Works as a plain form post without JavaScript.
@@ -19,7 +20,7 @@ pub fn LoginPage() -> impl IntoView {
     let gate = CaptchaGate::new();
 
     view! {
-        <Title text="Log in · Account Portal"/>
+        <Title text=page_title("Log in")/>
         <main id="main" tabindex="-1" class="card auth-card">
             <Show when=move || query.read().get("reset").is_some()>
                 <div class="alert alert-success" role="status">"Your password has been reset. Please log in."</div>

@@ -5,6 +5,7 @@ use crate::{
     api::{reset_form_context, reset_link_lifetime, ResetPassword},
     components::{field_error, form_error, last_error, FormAlert, NewPasswordFields},
     error::AppError,
+    page_title,
 };
 
 /// "Set a new password", reached from the emailed link (whose token the server moved into a
@@ -18,7 +19,7 @@ pub fn ResetPage() -> impl IntoView {
     let expired = move || matches!(error.get(), Some(AppError::LinkExpired));
 
     view! {
-        <Title text="Set a new password · Account Portal"/>
+        <Title text=page_title("Set a new password")/>
         <main id="main" tabindex="-1" class="card auth-card">
             <Suspense fallback=|| view! { <p>"Checking your link…"</p> }>
                 {move || Suspend::new(async move {
