@@ -18,9 +18,11 @@ impl Database {
     pub fn parse(value: &str) -> Result<Self, ConfigError> {
         let setting = "PORTAL_DATABASE_URL";
         if let Some(path) = value.strip_prefix("sqlite://").or_else(|| value.strip_prefix("sqlite:")) {
-            let path = path.split('?').next().unwrap_or_default();
-            if path.is_empty() {
-                return Err(bad(setting, "sqlite:// needs a file, e.g. sqlite://data/portal.db"));
+            if path.is_empty() || path.contains(":memory:") {
+                return Err(bad(setting, "sqlite:// needs a file, e.g. sqlite://data/portal.db (in memory, every account would be lost at restart)"));
+            }
+            if path.contains('?') {
+                return Err(bad(setting, "give only the file: the portal sets the SQLite options itself"));
             }
             return Ok(Self::Sqlite(PathBuf::from(path)));
         }
@@ -73,7 +75,9 @@ mod tests {
         assert!(
             matches!(Database::parse("sqlite:///var/lib/portal/portal.db"), Ok(Database::Sqlite(p)) if p.is_absolute())
         );
-        assert!(Database::parse("sqlite://").is_err());
+        for refused in ["sqlite://", "sqlite::memory:", "sqlite://portal.db?mode=ro"] {
+            assert_eq!(Database::parse(refused).unwrap_err().setting, "PORTAL_DATABASE_URL", "{refused}");
+        }
     }
 
     #[test]
