@@ -27,12 +27,6 @@ pub enum Confirmation {
     Differs,
 }
 
-impl Problems {
-    pub fn is_empty(&self) -> bool {
-        self.new.is_none() && self.confirm.is_none()
-    }
-}
-
 /// The new password when both typings agree and it meets the policy for the account `email`;
 /// otherwise every problem found.
 pub async fn check(

@@ -72,11 +72,6 @@ impl Limit {
         let hits = state.store.hit_rate_limit(self.scope(), key, state.clock.now(), window).await?;
         Ok(hits <= self.budget(state))
     }
-
-    /// The longest window of all: a counter older than this is stale for every limit.
-    pub fn longest_window() -> Duration {
-        Self::ALL.iter().map(|limit| limit.window()).max().unwrap_or_default()
-    }
 }
 
 #[cfg(test)]
@@ -89,10 +84,5 @@ mod tests {
         scopes.sort_unstable();
         scopes.dedup();
         assert_eq!(scopes.len(), Limit::ALL.len());
-    }
-
-    #[test]
-    fn counters_are_stale_after_an_hour() {
-        assert_eq!(Limit::longest_window().as_secs(), 3600);
     }
 }

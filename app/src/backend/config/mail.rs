@@ -8,7 +8,7 @@ use url::{Host, Url};
 
 use super::{bad, ConfigError};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum MailTransport {
     /// `smtp://` (STARTTLS required unless the host is loopback) or `smtps://` (implicit TLS).
     Smtp(SmtpSettings),
@@ -34,18 +34,6 @@ pub struct SmtpSettings {
     pub security: Security,
     pub credentials: Option<(String, SecretString)>,
 }
-
-impl PartialEq for SmtpSettings {
-    fn eq(&self, other: &Self) -> bool {
-        use secrecy::ExposeSecret as _;
-        let secret =
-            |c: &Option<(String, SecretString)>| c.as_ref().map(|(u, p)| (u.clone(), p.expose_secret().to_owned()));
-        (&self.host, self.port, self.security) == (&other.host, other.port, other.security)
-            && secret(&self.credentials) == secret(&other.credentials)
-    }
-}
-
-impl Eq for SmtpSettings {}
 
 /// Why an SMTP URL cannot be used; never carries the URL itself, which may hold a password.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

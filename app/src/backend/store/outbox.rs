@@ -83,9 +83,10 @@ impl Store {
     /// Queues a message, due at once (outside any transaction: tests).
     #[cfg(feature = "test-support")]
     pub async fn enqueue_mail(&self, mail: &OutgoingMail, now: i64) -> StoreResult<i64> {
-        Ok(on_pool!(self, pool => sqlx::query_scalar(INSERT_MAIL)
-            .bind(&mail.to).bind(&mail.subject).bind(&mail.text).bind(&mail.html).bind(now)
-            .fetch_one(pool).await)?)
+        let mut tx = self.begin().await?;
+        let id = tx.queue_mail(mail, now).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Leases up to `limit` due messages to the caller until `lease_until`.

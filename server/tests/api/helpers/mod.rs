@@ -32,19 +32,15 @@ pub enum Db {
 /// run as a bounded [`story`].
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
-        mod sqlite {
+        $crate::helpers::on_both_databases!(@on sqlite, Sqlite, "SQLite"; $($name),*);
+        $crate::helpers::on_both_databases!(@on postgres, Postgres, "PostgreSQL"; $($name),*);
+    };
+    (@on $module:ident, $db:ident, $label:literal; $($name:ident),*) => {
+        mod $module {
             $( #[tokio::test] async fn $name() {
                 $crate::helpers::story(
-                    concat!(stringify!($name), " (SQLite)"),
-                    super::$name($crate::helpers::Db::Sqlite),
-                ).await
-            } )*
-        }
-        mod postgres {
-            $( #[tokio::test] async fn $name() {
-                $crate::helpers::story(
-                    concat!(stringify!($name), " (PostgreSQL)"),
-                    super::$name($crate::helpers::Db::Postgres),
+                    concat!(stringify!($name), " (", $label, ")"),
+                    super::$name($crate::helpers::Db::$db),
                 ).await
             } )*
         }
