@@ -4,6 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export PATH="$PWD/frontend/node_modules/.bin:$PATH"
-cargo leptos build --release
+scripts/build.sh --release
 exec target/release/portal serve "$@"

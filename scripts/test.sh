@@ -42,16 +42,17 @@ run() { "$@" 2>&1 | tee -a "$log"; }
 # The habits first: they are quick to fix and cheap to check.
 step "format and lints"
 limit 5 "cargo fmt" cargo fmt --all --check
-limit 30 "clippy (server)" cargo clippy --locked -p portal -p app --features app/ssr --all-targets -- -D warnings
+limit 30 "clippy (server)" cargo clippy --locked -p portal -p app -p strength --features app/ssr,strength/assess --all-targets -- -D warnings
 limit 30 "clippy (WASM client)" cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
+limit 30 "clippy (strength worker)" cargo clippy --locked -p strength --features worker --target wasm32-unknown-unknown -- -D warnings
 
 step "unit tests"
-run limit 30 "unit tests" cargo nextest run --locked -p app --features ssr --lib
+run limit 30 "unit tests" cargo nextest run --locked -p app -p strength --features app/ssr,strength/assess --lib
 step "integration tests (SQLite, PostgreSQL, SMTP)"
 run limit 30 "integration tests" cargo nextest run --locked -p portal
 
 step "browser tests (Chromium)"
-limit 30 "browser build" cargo leptos build
+limit 30 "browser build" scripts/build.sh
 (cd end2end && run limit 20 "browser tests" npx playwright test)
 
 # One line for all runners: nextest's "N tests run: N passed, M failed" and Playwright's

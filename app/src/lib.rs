@@ -2,6 +2,7 @@
 //! feature) the server-side domain behind them.
 
 pub mod api;
+pub mod assets;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod captcha;
@@ -9,8 +10,7 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod pages;
-pub mod password_generator;
-pub mod password_policy;
+pub use strength::{generator as password_generator, policy as password_policy};
 
 /// The product's name, as pages and mail show it (and as password checks treat it: a word to avoid).
 pub const SITE_NAME: &str = "Account Portal";
@@ -21,7 +21,7 @@ pub fn page_title(page: &str) -> String {
 }
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Redirect, Route, Router, Routes},
     path, SsrMode,
@@ -30,7 +30,9 @@ use leptos_router::{
 use pages::{AccountLayout, AccountPage, ChangePasswordPage, ForgotPage, LoginPage, NotFound, ResetPage};
 
 /// The HTML document the server renders around the app.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+///
+/// `_options` is what leptos_axum hands over; the bundles' URLs come from [`assets::AssetUrls`].
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -39,7 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
-                <HydrationScripts options/>
+                <assets::Bundles/>
                 <MetaTags/>
             </head>
             <body>
@@ -62,7 +64,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/portal.css"/>
         <Title text=SITE_NAME/>
         <a class="skip-link" href="#main">"Skip to content"</a>
         <Router>

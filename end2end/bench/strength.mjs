@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
  * What one keystroke in "New password" costs the browser's main thread on the Change Password
- * page, where the password policy (zxcvbn, compiled to WASM) is recomputed on every input.
+ * page. The policy (zxcvbn, compiled to WASM) runs in the strength worker, so the main thread
+ * only sends the question and renders the answer.
  *
- *   cargo leptos build && cd end2end && npm run bench
- *   PORTAL_BIN=../target/release/portal PORTAL_SITE_ROOT=../target/site npm run bench   # after `cargo leptos build --release`
+ *   scripts/build.sh && cd end2end && npm run bench
+ *   PORTAL_BIN=../target/release/portal PORTAL_SITE_ROOT=../target/site npm run bench   # after `scripts/build.sh --release`
  *
  * It starts its own portal the way playwright.config.ts does (same portal.ts environment, same
  * users created by global-setup.ts, in a fresh temporary folder it deletes afterwards) on
@@ -35,13 +36,13 @@ function randomPassword(length) {
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ms = (value) => value.toFixed(2).padStart(7);
 
-/** What the portal serves for a file under /pkg, and what gzip would make of it. */
+/** What the portal serves for a file of the site (by its plain name), and what gzip would make of it. */
 async function assetSize(name) {
-  const response = await fetch(`${baseURL}/pkg/${name}`, { headers: { 'accept-encoding': 'gzip, br' } });
+  const response = await fetch(`${baseURL}/${name}`, { headers: { 'accept-encoding': 'gzip, br' } });
   const served = Buffer.from(await response.arrayBuffer()); // fetch decodes; count the wire bytes below
   const wire = Number(response.headers.get('content-length')) || served.length;
   const encoding = response.headers.get('content-encoding') || 'identity';
-  const file = fs.readFileSync(path.join(siteRoot, 'pkg', name));
+  const file = fs.readFileSync(path.join(siteRoot, name));
   return {
     name,
     file: file.length,
@@ -56,14 +57,13 @@ async function assetSize(name) {
  * In the page: commits the first N-1 characters (untimed), waits until that is rendered, then
  * sets the whole value and dispatches one `input` event, timing
  *   handler: dispatchEvent() returning (Leptos sets the signal in the handler);
- *   settled: the next task, i.e. after the microtasks Leptos runs its render effects in, where
- *            the policy memo is actually recomputed and the checklist updated;
+ *   settled: the next task, i.e. after the microtasks Leptos runs its render effects in (the
+ *            question to the strength worker is posted there; its answer renders later);
  *   frame:   the next animation frame and the task after it, i.e. style, layout and paint done
  *            (includes waiting for the frame, up to ~16.7 ms at 60 Hz);
  *   longest: the longest main-thread task of 50 ms or more (the browser's "long task") in the
- *            400 ms after the keystroke, which covers the strength check that runs once typing
- *            pauses (250 ms) on inputs over 20 characters, in a Web Worker (so it should not show
- *            here); 0 when there was none.
+ *            400 ms after the keystroke, which covers rendering the worker's answer; 0 when there
+ *            was none.
  */
 function keystroke(input, { prefix, full }) {
   const nextTask = () =>
@@ -101,7 +101,7 @@ function keystroke(input, { prefix, full }) {
 
 async function main() {
   await withPortal(async (browser) => {
-    const assets = [await assetSize('portal.wasm'), await assetSize('portal.js')];
+    const assets = [await assetSize('pkg/portal.wasm'), await assetSize('pkg/portal.js'), await assetSize('strength/pkg/strength.wasm')];
 
     const page = await browser.newPage({ baseURL });
     const errors = [];
@@ -151,11 +151,9 @@ async function main() {
       cells.push(ms(longest.p95), ms(longest.max));
       console.log(`| ${String(length).padStart(5)} | ${cells.join(' | ')} |`);
     }
-    console.log(`\nhandler: dispatchEvent returns; settled: next task (Leptos's render effects, which`);
-    console.log(`recompute the policy, run as microtasks after the handler); frame: next frame painted;`);
-    console.log(`long task: the longest main-thread task of 50 ms or more within 400 ms (0 = none), which`);
-    console.log(`would include the check that runs once typing pauses on inputs over 20 characters, were it`);
-    console.log(`not in a Web Worker (/strength-worker.js).`);
+    console.log(`\nhandler: dispatchEvent returns; settled: next task (Leptos's render effects, which post`);
+    console.log(`the question to the strength worker); frame: next frame painted; long task: the longest`);
+    console.log(`main-thread task of 50 ms or more within 400 ms (0 = none), rendering the answer included.`);
     console.log(`The cost depends on the characters as well as the length (the same input costs about the`);
     console.log(`same again), so the slowest input per length is shown to time again:`);
     for (const { length, slowest } of results)

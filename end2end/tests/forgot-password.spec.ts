@@ -62,6 +62,7 @@ test.describe('resetting a forgotten password', () => {
     await expect(heading(page, 'Set a new password')).toBeVisible();
     const newPassword = page.getByLabel('New password', { exact: true });
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await expect(page.getByText('Generated:')).toBeVisible();
     const generated = await newPassword.inputValue();
     expect(generated.length).toBeGreaterThanOrEqual(12);
     await expect(page.getByLabel('Confirm new password', { exact: true })).toHaveValue(generated);

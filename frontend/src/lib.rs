@@ -1,5 +1,5 @@
-//! The browser entry points: take over the server-rendered page, and score a password for the
-//! strength worker (`/strength-worker.js`, which loads this same module off the main thread).
+//! The browser entry point: take over the server-rendered page. (The password checks run in
+//! the strength worker, a WASM module of its own: the `strength` crate.)
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -7,10 +7,4 @@ use wasm_bindgen::prelude::wasm_bindgen;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
-}
-
-/// One strength check, JSON in and out (see `app::components::strength_check`).
-#[wasm_bindgen]
-pub fn assess_request(request: &str) -> Result<String, String> {
-    app::components::assess_request(request)
 }

@@ -12,4 +12,4 @@ pub use form_alert::FormAlert;
 pub use form_errors::{field_error, form_error, last_error};
 pub use nav_bar::NavBar;
 pub use new_password_fields::NewPasswordFields;
-pub use strength_check::{assess_request, StrengthCheck};
+pub use strength_check::StrengthCheck;

@@ -1,5 +1,6 @@
 //! "New password" and "Confirm new password", with live strength feedback computed in the
-//! browser by the same policy code the server applies, and a generator.
+//! browser by the same policy code the server applies, and a generator (both in the strength
+//! worker, see [`StrengthCheck`]).
 
 use leptos::{ev, prelude::*, tachys::html::attribute::custom::custom_attribute};
 
@@ -26,7 +27,7 @@ pub fn NewPasswordFields(
 ) -> impl IntoView {
     let NewPasswordContext { policy, context_words } = context;
     let new_password = RwSignal::new(String::new());
-    // Scored at once while short, otherwise off the main thread once typing pauses.
+    // Checked off the main thread: at once while short, otherwise once typing pauses.
     let strength = StrengthCheck::new(policy.clone(), context_words);
     let confirm = RwSignal::new(String::new());
     let revealed = RwSignal::new(false);
@@ -43,19 +44,24 @@ pub fn NewPasswordFields(
         false,
     );
 
+    // A suggestion arrives from the worker: it fills both fields and is shown once.
+    Effect::watch(
+        move || strength.suggestion().get(),
+        move |suggestion, _, _| {
+            if let Some(password) = suggestion {
+                new_password.set(password.clone());
+                strength.check(password);
+                confirm.set(password.clone());
+                generated.set(Some(password.clone()));
+                revealed.set(true);
+            }
+        },
+        false,
+    );
+
     let report = strength.report();
     let typed = move || new_password.with(|p| !p.is_empty());
-    let generate = {
-        let policy = policy.clone();
-        move |_: ev::MouseEvent| {
-            let password = password_generator::generate(options.get(), &policy);
-            new_password.set(password.clone());
-            strength.check(&password);
-            confirm.set(password.clone());
-            generated.set(Some(password));
-            revealed.set(true);
-        }
-    };
+    let generate = move |_: ev::MouseEvent| strength.generate(options.get());
     let input_type = move || if revealed.get() { "text" } else { "password" };
     let rules = password_policy::passwordrules(&policy);
     let min_length = policy.min_length.max(password_generator::MIN_LENGTH);
@@ -125,7 +131,7 @@ pub fn NewPasswordFields(
                 <ClassToggle label="Digits" required=required.digits options=options class=|o| &mut o.digits/>
                 <ClassToggle label="Symbols" required=required.symbols options=options class=|o| &mut o.symbols/>
             </details>
-            <StrengthFeedback report=report typed=Signal::derive(typed)/>
+            <StrengthFeedback report=report typed=Signal::derive(typed) available=strength.available()/>
         </FieldFrame>
         <FieldFrame label="Confirm new password" ids=confirm_ids error=confirm_error>
             <input
@@ -151,7 +157,7 @@ pub fn NewPasswordFields(
 
 /// The meter, the checklist and zxcvbn's advice, announced politely to screen readers.
 #[component]
-fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>) -> impl IntoView {
+fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, available: Signal<bool>) -> impl IntoView {
     let met = move || report.with(|r| r.checks.iter().filter(|c| c.passed).count());
     let total = move || report.with(|r| r.checks.len());
     let summary = move || {
@@ -182,6 +188,9 @@ fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>) -> impl
                     }
                 }).collect_view())}
             </ul>
+            <Show when=move || !available.get()>
+                <p class="muted">"This page cannot check your password as you type. It is checked when you save."</p>
+            </Show>
             <Show when=move || typed.get() && report.with(|r| r.warning.is_some() || !r.suggestions.is_empty())>
                 <div class="strength-advice muted">
                     {move || report.with(|r| r.warning.clone())}

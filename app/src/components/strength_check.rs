@@ -1,67 +1,56 @@
-//! Keeps a password's [`StrengthReport`] up to date as the person types, without blocking the
-//! page: short inputs are scored at once (well under a millisecond), longer ones once typing
-//! pauses, in a Web Worker (`/strength-worker.js`) that runs this same WASM module's
-//! [`assess_request`]. zxcvbn can take tens of milliseconds on a long input; there, it costs
-//! the page nothing. Where no worker can start, the page scores after the pause itself.
+//! Keeps a password's [`StrengthReport`] up to date as the person types, and makes the
+//! generator's suggestions, without loading zxcvbn into the page or running it on the main
+//! thread: both happen in a Web Worker that runs the `strength` crate's own WASM module, the
+//! code the server checks with. The worker starts with the password form, so its module loads
+//! while the person reads the form; its script's URL is in the page (see [`crate::assets`]).
+//!
+//! Short inputs are sent at once, longer ones once typing pauses: zxcvbn's cost grows with
+//! length, and a queue of stale checks would hold up the current one. Where no worker can
+//! start (scripts blocked, an old browser), the checklist says so and the server checks on save.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+#[cfg(feature = "hydrate")]
+use strength::worker::Answer;
+use strength::worker::Question;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::password_policy::{self, PasswordPolicy, StrengthReport};
+use crate::{
+    password_generator::GeneratorOptions,
+    password_policy::{PasswordPolicy, StrengthReport},
+};
 
-/// Inputs up to this long are scored on every keystroke.
+/// Inputs up to this long are sent on every keystroke.
 const IMMEDIATE_SCORE_CHARS: usize = 20;
 /// Longer ones once typing pauses for this long.
 const SCORE_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
-
-/// What the worker is asked: everything [`password_policy::assess`] takes.
-#[derive(Serialize, Deserialize)]
-pub struct AssessRequest {
-    pub id: u64,
-    pub password: String,
-    pub policy: PasswordPolicy,
-    pub context_words: Vec<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct AssessReply {
-    pub id: u64,
-    pub report: StrengthReport,
-}
-
-/// The worker's side: one request in JSON, its reply in JSON.
-pub fn assess_request(request: &str) -> Result<String, String> {
-    let request: AssessRequest = serde_json::from_str(request).map_err(|e| e.to_string())?;
-    let report = password_policy::assess(&request.password, &request.policy, &request.context_words);
-    serde_json::to_string(&AssessReply { id: request.id, report }).map_err(|e| e.to_string())
-}
 
 /// The page's side. Cheap to copy.
 #[derive(Clone, Copy)]
 pub struct StrengthCheck {
     report: RwSignal<StrengthReport>,
+    suggestion: RwSignal<Option<String>>,
+    available: RwSignal<bool>,
     inputs: StoredValue<(PasswordPolicy, Vec<String>)>,
-    /// Numbers each check; a reply for an older one is dropped.
-    latest: StoredValue<u64>,
+    /// Numbers each question; an answer to an older one than the awaited one is dropped.
+    asked: StoredValue<u64>,
+    awaited_report: StoredValue<u64>,
+    awaited_suggestion: StoredValue<u64>,
     pending: StoredValue<Option<TimeoutHandle>>,
-    /// Sent to the worker and not answered yet: scored here if the worker fails.
-    #[cfg(feature = "hydrate")]
-    unanswered: StoredValue<Option<String>>,
     #[cfg(feature = "hydrate")]
     worker: StoredValue<Option<web_sys::Worker>, LocalStorage>,
 }
 
 impl StrengthCheck {
     pub fn new(policy: PasswordPolicy, context_words: Vec<String>) -> Self {
-        let report = RwSignal::new(password_policy::assess("", &policy, &context_words));
         let check = Self {
-            report,
+            report: RwSignal::new(StrengthReport::unchecked(&policy)),
+            suggestion: RwSignal::new(None),
+            available: RwSignal::new(true),
             inputs: StoredValue::new((policy, context_words)),
-            latest: StoredValue::new(0),
+            asked: StoredValue::new(0),
+            awaited_report: StoredValue::new(0),
+            awaited_suggestion: StoredValue::new(0),
             pending: StoredValue::new(None),
-            #[cfg(feature = "hydrate")]
-            unanswered: StoredValue::new(None),
             #[cfg(feature = "hydrate")]
             worker: StoredValue::new_local(None),
         };
@@ -70,59 +59,91 @@ impl StrengthCheck {
         check
     }
 
+    /// The latest report, for the password last given to [`StrengthCheck::check`].
     pub fn report(&self) -> Signal<StrengthReport> {
         self.report.into()
     }
 
-    /// Scores `password` (as typed; normalised here as the server does).
+    /// The latest password the generator suggested.
+    pub fn suggestion(&self) -> Signal<Option<String>> {
+        self.suggestion.into()
+    }
+
+    /// False once the worker could not start or answer: the page cannot check as you type.
+    pub fn available(&self) -> Signal<bool> {
+        self.available.into()
+    }
+
+    /// Checks `password` (as typed; normalised here as the server does).
     pub fn check(&self, password: &str) {
         if let Some(handle) = self.pending.get_value() {
             handle.clear();
         }
-        let id = self.latest.get_value() + 1;
-        self.latest.set_value(id);
+        let id = self.next_id();
+        self.awaited_report.set_value(id);
         let password: String = password.nfkc().collect();
-        if password.chars().count() <= IMMEDIATE_SCORE_CHARS {
-            self.report.set(self.assess_here(&password));
+        let (policy, context_words) = self.inputs.get_value();
+        if password.is_empty() {
+            self.report.set(StrengthReport::unchecked(&policy));
             return;
         }
-        let this = *self;
-        let handle = set_timeout_with_handle(move || this.check_later(id, password), SCORE_DELAY).ok();
-        self.pending.set_value(handle);
-    }
-
-    fn assess_here(&self, password: &str) -> StrengthReport {
-        self.inputs.with_value(|(policy, words)| password_policy::assess(password, policy, words))
-    }
-
-    #[cfg(feature = "hydrate")]
-    fn check_later(&self, id: u64, password: String) {
-        let (policy, context_words) = self.inputs.get_value();
-        let request = AssessRequest { id, password, policy, context_words };
-        let sent = self.worker.with_value(|worker| {
-            let worker = worker.as_ref()?;
-            let json = serde_json::to_string(&request).ok()?;
-            worker.post_message(&json.into()).ok()
-        });
-        if sent.is_some() {
-            self.unanswered.set_value(Some(request.password));
+        let long = password.chars().count() > IMMEDIATE_SCORE_CHARS;
+        let question = Question::Assess { id, password, policy, context_words };
+        if long {
+            let this = *self;
+            self.pending.set_value(set_timeout_with_handle(move || this.ask(question), SCORE_DELAY).ok());
         } else {
-            self.report.try_set(self.assess_here(&request.password));
+            self.ask(question);
         }
     }
 
-    /// The worker could not answer: score the last request here, and stop using it.
+    /// Asks for a password that the policy accepts; it arrives in [`StrengthCheck::suggestion`].
+    pub fn generate(&self, options: GeneratorOptions) {
+        let id = self.next_id();
+        self.awaited_suggestion.set_value(id);
+        let policy = self.inputs.with_value(|(policy, _)| policy.clone());
+        self.ask(Question::Generate { id, options, policy });
+    }
+
+    fn next_id(&self) -> u64 {
+        let id = self.asked.get_value() + 1;
+        self.asked.set_value(id);
+        id
+    }
+
     #[cfg(feature = "hydrate")]
-    fn worker_failed(&self) {
-        self.worker.try_update_value(|worker| worker.take().map(|w| w.terminate()));
-        if let Some(Some(password)) = self.unanswered.try_update_value(Option::take) {
-            self.report.try_set(self.assess_here(&password));
+    fn answered(&self, answer: Answer) {
+        match answer {
+            Answer::Assessed { id, report } if self.awaited_report.try_get_value() == Some(id) => {
+                self.report.try_set(report);
+            }
+            Answer::Generated { id, password } if self.awaited_suggestion.try_get_value() == Some(id) => {
+                self.suggestion.try_set(Some(password));
+            }
+            _ => {}
         }
     }
 
     #[cfg(not(feature = "hydrate"))]
-    fn check_later(&self, _: u64, password: String) {
-        self.report.try_set(self.assess_here(&password));
+    fn ask(&self, _: Question) {}
+
+    #[cfg(feature = "hydrate")]
+    fn ask(&self, question: Question) {
+        let sent = self.worker.try_with_value(|worker| {
+            let worker = worker.as_ref()?;
+            let json = serde_json::to_string(&question).ok()?;
+            worker.post_message(&json.into()).ok()
+        });
+        if sent.flatten().is_none() {
+            self.worker_failed();
+        }
+    }
+
+    /// The worker could not start or answer: stop using it, and say so.
+    #[cfg(feature = "hydrate")]
+    fn worker_failed(&self) {
+        self.worker.try_update_value(|worker| worker.take().map(|w| w.terminate()));
+        self.available.try_set(false);
     }
 
     #[cfg(feature = "hydrate")]
@@ -131,21 +152,21 @@ impl StrengthCheck {
 
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Module);
-        let Ok(worker) = web_sys::Worker::new_with_options("/strength-worker.js", &options) else { return };
+        let url = crate::assets::strength_worker_url();
+        let Ok(worker) = web_sys::Worker::new_with_options(&url, &options) else {
+            self.available.set(false);
+            return;
+        };
         let this = *self;
-        let on_reply = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let reply = event.data().as_string().and_then(|json| serde_json::from_str::<AssessReply>(&json).ok());
-            match reply {
-                Some(reply) if this.latest.try_get_value() == Some(reply.id) => {
-                    this.unanswered.try_set_value(None);
-                    this.report.try_set(reply.report);
+        let on_reply =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                match event.data().as_string().and_then(|json| serde_json::from_str::<Answer>(&json).ok()) {
+                    Some(answer) => this.answered(answer),
+                    None => this.worker_failed(),
                 }
-                Some(_) => {}
-                None => this.worker_failed(),
-            }
-        });
+            });
         worker.set_onmessage(Some(on_reply.as_ref().unchecked_ref()));
-        // A worker that cannot start (no module workers, a blocked script) leaves the work to the page.
+        // A worker that cannot start (no module workers, a blocked script) leaves the check to the server.
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| this.worker_failed());
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         self.worker.set_value(Some(worker));

@@ -4,6 +4,7 @@
 
 use std::{
     net::SocketAddr,
+    path::Path,
     time::{Duration, Instant},
 };
 
@@ -30,8 +31,6 @@ pub struct Bench {
 /// Serves a portal with the production defaults, changed by `adjust`, and one account.
 pub async fn spawn_portal(adjust: impl FnOnce(&mut Config)) -> Bench {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect_sqlite(&dir.path().join("bench.db")).await.unwrap();
-    store.migrate().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let mut config = Config::for_database("sqlite://unused").unwrap();
@@ -41,13 +40,24 @@ pub async fn spawn_portal(adjust: impl FnOnce(&mut Config)) -> Bench {
     config.captcha.mode = CaptchaMode::Off;
     config.captcha.key = CaptchaKeySource::Given("bench-captcha-key-0123456789abcdef0123456789".to_owned().into());
     adjust(&mut config);
-    let hasher = PasswordHasher::new(config.argon2, 1, Duration::from_secs(5)).unwrap();
-    let email = Email::parse(EMAIL).unwrap();
-    let password = accounts::parse_password(PASSWORD, &config.password_policy, &email).unwrap();
-    accounts::create(&store, &hasher, &email, &password, 0).await.unwrap();
+    let store = seed_sqlite(&dir.path().join("bench.db"), &config, &[EMAIL]).await;
     let state = portal::startup::build_state_with_store(config.clone(), store, Clock::system()).unwrap();
     portal::serve(listener, state, std::future::pending()).await.unwrap();
     Bench { addr, config, _dir: dir }
+}
+
+/// Creates and migrates the SQLite file at `path` and adds one account per address, each with
+/// [`PASSWORD`] hashed with `config`'s argon2 settings.
+pub async fn seed_sqlite(path: &Path, config: &Config, emails: &[&str]) -> Store {
+    let store = Store::connect_sqlite(path).await.unwrap();
+    store.migrate().await.unwrap();
+    let hasher = PasswordHasher::new(config.argon2, 1, Duration::from_secs(5)).unwrap();
+    for email in emails {
+        let email = Email::parse(email).unwrap();
+        let password = accounts::parse_password(PASSWORD, &config.password_policy, &email).unwrap();
+        accounts::create(&store, &hasher, &email, &password, 0).await.unwrap();
+    }
+    store
 }
 
 /// Sorts the samples and prints median, mean and p95 on one line; returns the median.

@@ -1,5 +1,6 @@
 //! The router and the layers every request passes through.
 
+pub mod bundles;
 mod captcha;
 mod request_log;
 mod reset_link;
@@ -12,11 +13,9 @@ use app::{backend::AppState, shell, App};
 use axum::{extract::FromRef, middleware, routing::get, Router};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes};
-use tower_http::{
-    compression::CompressionLayer,
-    limit::RequestBodyLimitLayer,
-    services::{ServeDir, ServeFile},
-};
+use tower_http::limit::RequestBodyLimitLayer;
+
+use self::bundles::Bundles;
 
 /// No form of the portal comes close; anything larger is refused with 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -50,18 +49,24 @@ pub fn router(state: AppState) -> Router {
         .site_addr(state.config.listen)
         .build();
     let web = WebState { app: state.clone(), leptos: leptos.clone() };
+    let bundles = Bundles::scan(&state.config.site_root);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        let urls = bundles.urls().clone();
+        move || {
+            provide_context(state.clone());
+            provide_context(urls.clone());
+        }
     };
     // The bundles and the icon need no session, origin check or page guard: served beside the
     // pages, so a page load does not look its session up once per file.
-    let site_root = &state.config.site_root;
+    let files = Router::new()
+        .route("/pkg/{*file}", get(bundles::serve))
+        .route("/js/{*file}", get(bundles::serve))
+        .route("/strength/{*file}", get(bundles::serve))
+        .route("/favicon.svg", get(bundles::serve))
+        .with_state(bundles);
     let assets = Router::new()
-        .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
-        .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
-        .route_service("/captcha-provider.js", ServeFile::new(site_root.join("captcha-provider.js")))
-        .route_service("/strength-worker.js", ServeFile::new(site_root.join("strength-worker.js")))
         .route("/captcha/picture", get(captcha::picture))
         .route("/captcha/audio", get(captcha::audio))
         .with_state(state.clone());
@@ -74,10 +79,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin::refuse_cross_origin_writes))
         .with_state(web);
-    assets
+    files
+        .merge(assets)
         .merge(pages)
         .layer(middleware::from_fn(security_headers::add))
-        .layer(CompressionLayer::new().compress_when(is_static_asset))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::from_fn(request_log::log))
 }
@@ -92,12 +97,4 @@ pub fn router(state: AppState) -> Router {
 fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
-}
-
-/// Only the WASM, JS and CSS bundles are compressed. Pages are not: a compressed response that
-/// mixes secrets with text an attacker can inject leaks the secrets by its length (BREACH).
-fn is_static_asset(_: http::StatusCode, _: http::Version, headers: &http::HeaderMap, _: &http::Extensions) -> bool {
-    headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| {
-        ["application/wasm", "text/javascript", "application/javascript", "text/css"].iter().any(|a| t.starts_with(a))
-    })
 }

@@ -122,6 +122,6 @@ async fn the_login_page_shows_the_widget_and_lets_its_origin_in(db: Db) {
     assert!(!html.contains("captcha_picture"), "no picture of our own beside the widget");
     assert!(policy.contains("script-src 'self' 'nonce-"), "{policy}");
     assert!(policy.contains("frame-src https://challenges.cloudflare.com"), "{policy}");
-    let glue = app.browser().get("/captcha-provider.js").await;
+    let glue = app.browser().get("/js/captcha-provider.js").await;
     assert_eq!(glue.status(), 404, "served from the built site, which these tests do not build");
 }

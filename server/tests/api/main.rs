@@ -4,6 +4,7 @@ mod helpers;
 
 mod bad_input;
 mod brute_force;
+mod bundles;
 mod captcha;
 mod captcha_provider;
 mod change_password;

@@ -5,13 +5,14 @@ use leptos::prelude::*;
 use crate::captcha::{Provider, PROOF_FIELD};
 
 /// A third party's widget. Its script calls `portalCaptchaSolved(token)` (from
-/// `/captcha-provider.js`, on our own origin), which puts the token into the `captcha` field.
+/// `/js/captcha-provider.js`, on our own origin), which puts the token into the `captcha` field.
 #[component]
 pub(super) fn ProviderWidget(
     provider: Provider,
     site_key: String,
     described_by: impl Fn() -> Option<&'static str> + Send + Sync + 'static,
 ) -> impl IntoView {
+    let glue = crate::assets::AssetUrls::current().captcha_provider;
     view! {
         <div class="captcha" role="group" aria-label="Human check" aria-describedby=described_by>
             <input type="hidden" name=PROOF_FIELD/>
@@ -21,7 +22,7 @@ pub(super) fn ProviderWidget(
                 data-callback="portalCaptchaSolved"
                 data-expired-callback="portalCaptchaExpired"
             ></div>
-            <script src="/captcha-provider.js"></script>
+            <script src=glue></script>
             <script src=provider.script_url() async defer></script>
         </div>
     }

@@ -1,6 +1,7 @@
 //! Random passwords for the "Generate" button, drawn from the operating system's
 //! CSPRNG (in the browser, `crypto.getRandomValues`) and checked against the policy.
 
+#[cfg(feature = "assess")]
 use rand::{
     rand_core::UnwrapErr,
     rngs::SysRng,
@@ -8,20 +9,27 @@ use rand::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::password_policy::{assess, PasswordPolicy};
+#[cfg(feature = "assess")]
+use crate::policy::assess;
+use crate::policy::PasswordPolicy;
 
 pub const MIN_LENGTH: usize = 12;
 pub const MAX_LENGTH: usize = 64;
 const DEFAULT_LENGTH: usize = 16;
 
+#[cfg(feature = "assess")]
 /// A random password fails the policy only by chance (a dictionary word turns up in about
 /// 2 in 100 at 16 characters, 12 in 100 at 64), so this many tries are plenty for any policy
 /// that random passwords can meet.
 const MAX_ATTEMPTS: usize = 100;
 
+#[cfg(feature = "assess")]
 const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+#[cfg(feature = "assess")]
 const LOWER: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
+#[cfg(feature = "assess")]
 const DIGITS: &[u8] = b"0123456789";
+#[cfg(feature = "assess")]
 /// ASCII punctuation without quotes, backslash and space, which some password managers,
 /// shells and on-screen keyboards mangle.
 const SYMBOLS: &[u8] = b"!#$%&()*+,-./:;<=>?@[]^_{|}~";
@@ -49,7 +57,7 @@ impl GeneratorOptions {
         Self { length: DEFAULT_LENGTH.max(policy.min_length).min(MAX_LENGTH), ..Self::default() }.with_required(policy)
     }
 
-    fn with_required(self, policy: &PasswordPolicy) -> Self {
+    pub fn with_required(self, policy: &PasswordPolicy) -> Self {
         Self {
             upper: self.upper || policy.require_upper,
             lower: self.lower || policy.require_lower,
@@ -60,6 +68,7 @@ impl GeneratorOptions {
     }
 
     /// The enabled character sets; all of them when none is.
+    #[cfg(feature = "assess")]
     fn classes(&self) -> Vec<&'static [u8]> {
         let all = [(self.upper, UPPER), (self.lower, LOWER), (self.digits, DIGITS), (self.symbols, SYMBOLS)];
         let enabled: Vec<&[u8]> = all.iter().filter(|(on, _)| *on).map(|(_, set)| *set).collect();
@@ -71,6 +80,7 @@ impl GeneratorOptions {
     }
 }
 
+#[cfg(feature = "assess")]
 /// A password that `policy` accepts (with no context words): at least one character of each
 /// enabled class, the rest drawn uniformly from all of them, shuffled.
 ///
@@ -102,7 +112,7 @@ pub fn generate(options: GeneratorOptions, policy: &PasswordPolicy) -> String {
     candidate
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "assess"))]
 mod tests {
     use super::*;
 

@@ -1,30 +1,18 @@
-//! The strength rules for a new password. The browser's live checklist and the server's final
-//! check call the same [`assess`], so what the meter shows is what the server enforces.
+//! The strength rules for a new password. The browser's live checklist (in the strength
+//! worker) and the server's final check call the same [`assess`], so what the meter shows is
+//! what the server enforces.
+//!
+//! The rules and the report are plain data, known to every build; checking a password needs
+//! zxcvbn and its dictionaries (about 2 MB of WASM), so [`assess`] comes with the `assess`
+//! feature: the server and the strength worker have it, the page's own module does not.
+
+#[cfg(feature = "assess")]
+mod assess;
 
 use serde::{Deserialize, Serialize};
-use zxcvbn::matching::patterns::MatchPattern;
 
-/// zxcvbn's cost grows steeply with length (about 7 ms at 64 characters natively, 0.3 s at
-/// 100), so only this many characters are scored and searched for words. The length and
-/// character-class rules always see the whole password.
-const SCORED_PREFIX_CHARS: usize = 64;
-
-/// Shorter dictionary matches ("cat", "1ov") turn up by chance in random strings.
-const MIN_WORD_CHARS: usize = 4;
-/// Longer stretches are not looked up as one word (the words within them still are).
-const MAX_WORD_CHARS: usize = 16;
-
-/// A stretch counts as a word when zxcvbn, given that stretch alone, explains it as one
-/// dictionary entry needing fewer guesses than this (rank times its case and l33t variants).
-///
-/// The bound makes the answer certain. zxcvbn's search for the cheapest explanation visits
-/// candidates in hash-map order, which Rust randomises per map, and it prunes as it goes, so
-/// on a whole password it sometimes misses the cheapest one: the same password was reported
-/// as holding "fact" ("f@<T") in 56 runs out of 100 and not in the others. An explanation in
-/// two or more parts always costs zxcvbn more than 10,000 guesses, and four random characters
-/// cost 10,000, so a single entry below that wins whatever the order.
-const WORD_GUESS_LIMIT: u64 = 10_000;
-
+#[cfg(feature = "assess")]
+pub use assess::assess;
 /// Which rules a new password must meet. Operators choose one in configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordPolicy {
@@ -172,46 +160,38 @@ impl StrengthReport {
     }
 }
 
-/// Checks `password` (already NFKC-normalised, see [`crate::domain::Password`]) against
-/// `policy`. `context` holds words an attacker would try for this account
-/// ([`context_words`]); zxcvbn treats them as a dictionary of their own.
-///
-/// Character classes follow Unicode: `char::is_uppercase`/`is_lowercase` for case,
-/// `char::is_numeric` for digits, and anything not alphanumeric (a space, punctuation, an
-/// emoji) is a symbol. Letters without case, such as CJK ideographs, count as neither upper
-/// nor lower case.
-///
-/// Dictionary words are found stretch by stretch (see [`WORD_GUESS_LIMIT`]), so the verdict
-/// is the same on every run, in the browser and on the server. Random characters hold such a
-/// word by chance ("fact" in "…f@<T…"): some random passwords are refused for it (the
-/// generator simply draws again; `cargo bench -p app --bench password_policy` counts how many).
-pub fn assess(password: &str, policy: &PasswordPolicy, context: &[String]) -> StrengthReport {
-    let estimate = Estimate::of(password, context, policy.reject_dictionary_words);
-    let has = |class: fn(char) -> bool| password.chars().any(class);
-    let words = estimate.dictionary_words;
-
-    let mut checks = Vec::new();
-    let mut check = |enabled: bool, rule: Rule, passed: bool, label: String| {
-        if enabled {
-            checks.push(RuleCheck { rule, passed, label });
+impl StrengthReport {
+    /// The report before anything has been checked: every rule the policy enables, none met
+    /// yet. What the page shows until the strength worker has answered.
+    pub fn unchecked(policy: &PasswordPolicy) -> Self {
+        Self {
+            checks: checks(policy, |_| false, &[]),
+            score: 0,
+            dictionary_words: Vec::new(),
+            warning: None,
+            suggestions: Vec::new(),
         }
-    };
-    let min = policy.min_length;
-    check(true, Rule::MinLength(min), password.chars().count() >= min, format!("At least {min} characters"));
-    check(policy.require_upper, Rule::Upper, has(char::is_uppercase), "An upper-case letter".to_owned());
-    check(policy.require_lower, Rule::Lower, has(char::is_lowercase), "A lower-case letter".to_owned());
-    check(policy.require_digit, Rule::Digit, has(char::is_numeric), "A digit".to_owned());
-    check(policy.require_symbol, Rule::Symbol, has(|c| !c.is_alphanumeric()), "A symbol, such as ! or #".to_owned());
-    check(policy.reject_dictionary_words, Rule::NoDictionaryWords, words.is_empty(), dictionary_label(&words));
-    check(policy.min_score > 0, Rule::Strength, estimate.score >= policy.min_score, "Hard to guess".to_owned());
-
-    StrengthReport {
-        checks,
-        score: estimate.score,
-        dictionary_words: words,
-        warning: estimate.warning,
-        suggestions: estimate.suggestions,
     }
+}
+
+/// The checklist for `policy`, each rule marked by `passed`; `words` are the dictionary words
+/// found, for the label of that rule.
+fn checks(policy: &PasswordPolicy, passed: impl Fn(Rule) -> bool, words: &[String]) -> Vec<RuleCheck> {
+    let min = policy.min_length;
+    let rules = [
+        (true, Rule::MinLength(min), format!("At least {min} characters")),
+        (policy.require_upper, Rule::Upper, "An upper-case letter".to_owned()),
+        (policy.require_lower, Rule::Lower, "A lower-case letter".to_owned()),
+        (policy.require_digit, Rule::Digit, "A digit".to_owned()),
+        (policy.require_symbol, Rule::Symbol, "A symbol, such as ! or #".to_owned()),
+        (policy.reject_dictionary_words, Rule::NoDictionaryWords, dictionary_label(words)),
+        (policy.min_score > 0, Rule::Strength, "Hard to guess".to_owned()),
+    ];
+    rules
+        .into_iter()
+        .filter(|(enabled, ..)| *enabled)
+        .map(|(_, rule, label)| RuleCheck { rule, passed: passed(rule), label })
+        .collect()
 }
 
 fn dictionary_label(words: &[String]) -> String {
@@ -226,102 +206,6 @@ fn quoted(words: &[String]) -> String {
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
     quoted.join(", ")
 }
-
-/// What zxcvbn makes of the scored prefix of a password.
-#[derive(Default)]
-struct Estimate {
-    score: u8,
-    dictionary_words: Vec<String>,
-    warning: Option<String>,
-    suggestions: Vec<String>,
-}
-
-impl Estimate {
-    fn of(password: &str, context: &[String], find_words: bool) -> Self {
-        if password.is_empty() {
-            // Nothing to score (zxcvbn would suggest "no need for symbols" whatever the
-            // policy says); the length rule already fails.
-            return Self::default();
-        }
-        let prefix = first_chars(password, SCORED_PREFIX_CHARS);
-        let inputs: Vec<&str> = context.iter().map(String::as_str).collect();
-        let entropy = zxcvbn::zxcvbn(prefix, &inputs);
-
-        let dictionary_words = if find_words { dictionary_words(prefix, &inputs) } else { Vec::new() };
-        let feedback = entropy.feedback();
-        Self {
-            score: u8::from(entropy.score()),
-            dictionary_words,
-            warning: feedback.and_then(|f| f.warning()).map(|w| w.to_string()),
-            suggestions: feedback.map(|f| f.suggestions().iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
-        }
-    }
-}
-
-fn first_chars(text: &str, count: usize) -> &str {
-    match text.char_indices().nth(count) {
-        Some((end, _)) => &text[..end],
-        None => text,
-    }
-}
-
-/// The dictionary words (lower case, each once, in the order they appear) in `text`: every
-/// stretch of letters, digits and l33t symbols is looked up, longest first, and a word found
-/// inside or across one already found ("inter" in "winter") is not reported again.
-fn dictionary_words(text: &str, context: &[&str]) -> Vec<String> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let byte = |index: usize| chars.get(index).map_or(text.len(), |&(at, _)| at);
-
-    // (first char, char count, word) for each stretch that is one word on its own.
-    let mut found = Vec::new();
-    let mut start = 0;
-    while start < chars.len() {
-        let run = chars[start..].iter().take_while(|(_, c)| may_spell_a_word(*c)).count();
-        for first in start..start + run {
-            let longest = MAX_WORD_CHARS.min(start + run - first);
-            for len in MIN_WORD_CHARS..=longest {
-                if let Some(word) = one_word(&text[byte(first)..byte(first + len)], context) {
-                    found.push((first, len, word));
-                }
-            }
-        }
-        start += run + 1;
-    }
-
-    found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut kept: Vec<(usize, usize, String)> = Vec::new();
-    for (first, len, word) in found {
-        if kept.iter().all(|&(other, other_len, _)| first + len <= other || other + other_len <= first) {
-            kept.push((first, len, word));
-        }
-    }
-    kept.sort_by_key(|&(first, _, _)| first);
-    let mut words: Vec<String> = Vec::new();
-    for (_, _, word) in kept {
-        if !words.contains(&word) {
-            words.push(word);
-        }
-    }
-    words
-}
-
-/// Letters, digits and the symbols zxcvbn reads as letters ("@" for "a", "|" for "l").
-fn may_spell_a_word(c: char) -> bool {
-    c.is_alphanumeric() || "@({[<!|$+%".contains(c)
-}
-
-/// The dictionary word `token` is, when zxcvbn explains all of it as one (see
-/// [`WORD_GUESS_LIMIT`]).
-fn one_word(token: &str, context: &[&str]) -> Option<String> {
-    match zxcvbn::zxcvbn(token, context).sequence() {
-        [only] if only.guesses.is_some_and(|guesses| guesses < WORD_GUESS_LIMIT) => match &only.pattern {
-            MatchPattern::Dictionary(word) => Some(word.matched_word.to_lowercase()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// Words an attacker would try first for this account: the email's local part and its
 /// pieces, the domain and its labels but the top-level one ("acme" for bob@acme.com), and
 /// the words of the site's name. Lower case, deduplicated, none shorter than 3 characters.
@@ -375,10 +259,10 @@ pub fn passwordrules(policy: &PasswordPolicy) -> String {
     rules
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "assess"))]
 mod tests {
     use super::*;
-    use crate::password_generator::{generate, GeneratorOptions};
+    use crate::generator::{generate, GeneratorOptions};
 
     fn product(password: &str) -> StrengthReport {
         assess(password, &PasswordPolicy::default(), &[])

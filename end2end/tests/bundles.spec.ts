@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+import config from '../playwright.config';
+import { alice } from '../users';
+import { expect, test } from './fixtures';
+
+/** Every URL the page and its workers asked for, as paths. */
+function recordRequests(page: import('@playwright/test').Page): string[] {
+  const paths: string[] = [];
+  page.context().on('request', (request) => paths.push(new URL(request.url()).pathname));
+  return paths;
+}
+
+test.describe('what a page loads', () => {
+  test('the login page hydrates without the password-strength module', async ({ page, portal }) => {
+    const requested = recordRequests(page);
+    const workers: string[] = [];
+    page.on('worker', (worker) => workers.push(worker.url()));
+    await portal.open('/login');
+    await expect(page.getByRole('status').filter({ hasText: 'Verified' })).toBeVisible();
+
+    expect(requested.filter((path) => /^\/pkg\/portal\.[0-9a-f]{16}\.wasm$/.test(path))).toHaveLength(1);
+    expect(requested.filter((path) => path.includes('strength'))).toEqual([]);
+    expect(workers).toEqual([]);
+  });
+
+  test('a password page checks in a worker that loads the strength module', async ({ page, portal }) => {
+    await portal.logIn(alice);
+    const requested = recordRequests(page);
+    await portal.open('/account/password');
+    await page.getByLabel('New password', { exact: true }).fill('password');
+    const words = page.getByRole('list', { name: 'Password requirements' }).getByRole('listitem').filter({ hasText: 'dictionary words' });
+    await expect(words).toContainText("contains the word 'password'");
+    await expect.poll(() => requested.filter((path) => /^\/strength\/pkg\/strength\.[0-9a-f]{16}\.wasm$/.test(path))).toHaveLength(1);
+  });
+
+  test('a repeat visit takes the bundles from the cache, without asking the server', async ({ baseURL }) => {
+    // A browser profile on disk: an incognito context's memory cache refuses entries the size of
+    // a debug build's WASM (9 MB), where a person's browser keeps them.
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-profile-'));
+    const context = await chromium.launchPersistentContext(profile, { ...config.use?.launchOptions, baseURL });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto('/login');
+      await expect(page.getByRole('status').filter({ hasText: 'Verified' })).toBeVisible();
+
+      // Chromium's own account of each request: from the network, or served from its cache.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      const bundles = new Map<string, string>();
+      const cached = new Set<string>();
+      cdp.on('Network.requestWillBeSent', ({ requestId, request }) => {
+        if (new URL(request.url).pathname.startsWith('/pkg/')) bundles.set(requestId, new URL(request.url).pathname);
+      });
+      cdp.on('Network.requestServedFromCache', ({ requestId }) => cached.add(requestId));
+      cdp.on('Network.responseReceived', ({ requestId, response }) => {
+        if (response.fromDiskCache || response.fromPrefetchCache) cached.add(requestId);
+      });
+
+      await page.goto('/forgot');
+      await expect(page.getByRole('status').filter({ hasText: 'Verified' })).toBeVisible();
+      const asked = [...bundles].filter(([id]) => !cached.has(id)).map(([, path]) => path);
+      expect(asked).toEqual([]);
+      expect([...bundles.values()].filter((path) => path.endsWith('.wasm'))).toHaveLength(1);
+    } finally {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the portal: the server, the app's WASM, CSS and static files into target/site, then
+# the strength worker's own WASM module into target/site/strength (it must come second: the
+# first build empties target/site). With --release: optimised, size-optimised WASM, and every
+# file precompressed beside itself (.br at brotli's best quality, .gz), which the server sends
+# as they are. Needs the tools scripts/setup.sh installs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# wasm-opt from npm's binaryen (Debian's breaks hydration).
+export PATH="$PWD/frontend/node_modules/.bin:$PATH"
+
+flags=()
+if [ "${1:-}" = "--release" ]; then
+  flags=(--release --precompress)
+fi
+cargo leptos build --project portal "${flags[@]}"
+cargo leptos build --project strength --frontend-only "${flags[@]}"

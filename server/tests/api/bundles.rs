@@ -1,0 +1,147 @@
+//! The site's files: each under a name that carries a hash of its content, kept by browsers
+//! for a year, sent in the compressed form the build made; and a login page that loads no
+//! password-strength code.
+
+use reqwest::header;
+
+use crate::helpers::{story, Db, TestApp};
+
+/// A built site as cargo-leptos leaves it, with small stand-ins for the bundles.
+fn built_site() -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    let files: &[(&str, &[u8])] = &[
+        ("pkg/portal.js", b"export default async function init() {} export function hydrate() {}"),
+        ("pkg/portal.wasm", b"\0asm the app"),
+        ("pkg/portal.wasm.br", b"the app, brotli"),
+        ("pkg/portal.wasm.gz", b"the app, gzip"),
+        ("pkg/portal.css", b"body { margin: 0 }"),
+        ("pkg/snippets/glue.js", b"export const x = 1;"),
+        ("js/captcha-provider.js", b"window.portalCaptchaSolved = () => {};"),
+        ("strength/pkg/strength.js", b"export default async function init() {} export function answer() {}"),
+        ("strength/pkg/strength.wasm", b"\0asm zxcvbn"),
+        ("favicon.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+    ];
+    for (path, content) in files {
+        let path = site.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    site
+}
+
+async fn portal_serving(site: &tempfile::TempDir) -> TestApp {
+    let root = site.path().to_owned();
+    TestApp::spawn_with(Db::Sqlite, move |config| config.site_root = root).await
+}
+
+/// The URL in `text` that starts with `stem.` and ends with `.extension` (up to a quote).
+fn linked(text: &str, stem: &str, extension: &str) -> String {
+    text.match_indices(&format!("{stem}."))
+        .map(|(start, _)| &text[start..start + text[start..].find(['"', '\'']).unwrap_or(text.len() - start)])
+        .find(|url| url.ends_with(&format!(".{extension}")))
+        .unwrap_or_else(|| panic!("no {stem}….{extension} in {text}"))
+        .to_owned()
+}
+
+fn is_hashed(url: &str, stem: &str, extension: &str) -> bool {
+    let Some(hash) = url.strip_prefix(stem).and_then(|rest| rest.strip_suffix(extension)) else { return false };
+    hash.len() == 18
+        && hash.starts_with('.')
+        && hash[1..17].bytes().all(|b| b.is_ascii_hexdigit())
+        && hash.ends_with('.')
+}
+
+#[tokio::test]
+async fn the_login_page_links_hashed_bundles_and_no_strength_code() {
+    story("the login page links hashed bundles", async {
+        let site = built_site();
+        let app = portal_serving(&site).await;
+        let page = app.browser().get("/login").await;
+        assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store", "pages are never kept");
+        let html = page.text().await.unwrap();
+
+        for extension in ["wasm", "js", "css"] {
+            let url = linked(&html, "/pkg/portal", extension);
+            assert!(is_hashed(&url, "/pkg/portal", extension), "{url} in {html}");
+        }
+        assert!(is_hashed(&linked(&html, "/js/strength-worker", "js"), "/js/strength-worker", "js"), "{html}");
+        // The worker is named, not started: the strength module (zxcvbn) is not on this page.
+        assert!(!html.contains("strength/pkg") && !html.contains("strength.wasm"), "{html}");
+        assert!(!html.contains("/pkg/portal.wasm\""), "no plain name: {html}");
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_bundle_is_kept_for_a_year_and_sent_as_the_build_compressed_it() {
+    story("a bundle is sent precompressed", async {
+        let site = built_site();
+        let app = portal_serving(&site).await;
+        let html = app.browser().get("/login").await.text().await.unwrap();
+        let wasm = linked(&html, "/pkg/portal", "wasm");
+        let browser = app.browser();
+
+        for (accepted, encoding, body) in [
+            ("br, gzip", Some("br"), "the app, brotli"),
+            ("gzip", Some("gzip"), "the app, gzip"),
+            ("identity", None, "\0asm the app"),
+        ] {
+            let request =
+                browser.client.get(format!("{}{wasm}", browser.base)).header(header::ACCEPT_ENCODING, accepted);
+            let response = crate::helpers::send(format_args!("GET {wasm}"), request).await;
+            assert_eq!(response.status(), 200);
+            let headers = response.headers().clone();
+            assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+            assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
+            assert_eq!(headers.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap()), encoding, "for {accepted}");
+            assert!(headers[header::VARY].to_str().unwrap().contains("accept-encoding"));
+            assert_eq!(response.bytes().await.unwrap(), body.as_bytes(), "for {accepted}");
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn an_outdated_hash_is_not_found_and_a_plain_name_is_checked_each_time() {
+    story("outdated and plain names", async {
+        let site = built_site();
+        let app = portal_serving(&site).await;
+        let browser = app.browser();
+
+        let outdated = browser.get("/pkg/portal.0123456789abcdef.wasm").await;
+        assert_eq!(outdated.status(), 404, "other content under a hashed name would poison caches");
+        for plain in ["/pkg/portal.wasm", "/pkg/snippets/glue.js", "/favicon.svg"] {
+            let response = browser.get(plain).await;
+            assert_eq!(response.status(), 200, "{plain}");
+            assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache", "{plain}");
+        }
+        for outside in ["/pkg/missing.js", "/pkg/..%2ffavicon.svg", "/pkg/portal.wasm.br"] {
+            assert_eq!(browser.get(outside).await.status(), 404, "{outside}");
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_strength_worker_loads_the_strength_module_by_its_hashed_names() {
+    story("the strength worker names its module", async {
+        let site = built_site();
+        let app = portal_serving(&site).await;
+        let browser = app.browser();
+        let html = browser.get("/login").await.text().await.unwrap();
+
+        let worker_url = linked(&html, "/js/strength-worker", "js");
+        let worker = browser.get(&worker_url).await;
+        assert_eq!(worker.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        assert!(worker.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/javascript"));
+        let script = worker.text().await.unwrap();
+        let module = linked(&script, "/strength/pkg/strength", "js");
+        assert!(is_hashed(&module, "/strength/pkg/strength", "js"), "{script}");
+        let wasm = linked(&script, "/strength/pkg/strength", "wasm");
+        assert!(is_hashed(&wasm, "/strength/pkg/strength", "wasm"), "{script}");
+        let response = browser.get(&module).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    })
+    .await
+}
