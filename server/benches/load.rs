@@ -12,8 +12,11 @@
 //! before and after the logins, what argon2id alone does at the production cost, the reference
 //! the logins are compared with. Prints figures; asserts nothing (timing belongs in benchmarks).
 //!
+//! `LOAD_SECS` (default 10), `LOAD_IDLE_SECS` (10) and `LOAD_REF_SECS` (5) set the durations;
+//! `LOAD_SITE_ROOT` names a built site to serve instead of the workspace's `target/site`.
+//!
 //! The load generator shares the machine with the portal, so every rate is a floor; the
-//! per-CPU-second figures do not depend on what else the machine is running.
+//! per-CPU-second figures depend far less on what else the machine is running.
 
 mod support;
 
@@ -74,7 +77,9 @@ async fn main() {
     let database = dir.path().join("load.db");
     let addresses: Vec<&str> = emails.iter().map(String::as_str).collect();
     seed_sqlite(&database, &defaults, &addresses).await.close().await;
-    let site_root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"));
+    // Another site than the workspace's: a build kept aside while target/site is being rebuilt.
+    let site_root = std::env::var_os("LOAD_SITE_ROOT")
+        .map_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site")), PathBuf::from);
     let site = site_root.is_dir().then(|| site_root.canonicalize().unwrap());
     let portal = PortalProcess::start(dir, &database, site.as_deref()).await;
 
@@ -241,7 +246,7 @@ async fn forgot_rows(portal: &PortalProcess, emails: &[String], length: Duration
 async fn bundle_row(portal: &PortalProcess, site_exists: bool, length: Duration, table: &mut Table) {
     let what = format!("WASM bundle, c{BUNDLE_WORKERS}");
     if !site_exists {
-        table.skipped(&what, &format!("skipped: no target/site ({})", build_hint()));
+        table.skipped(&what, &format!("skipped: no target/site or LOAD_SITE_ROOT ({})", build_hint()));
         return;
     }
     let html = drive::client(1).get(portal.url("/login")).send().await.unwrap().text().await.unwrap();
