@@ -131,7 +131,8 @@ await withPortal(async (browser) => {
   console.log(`/login first visit, transferred                ${kb(loginBytes.cold)}`);
   console.log(`/login repeat visit, transferred               ${kb(loginBytes.warm)}`);
   for (const page of pages) {
-    console.log(`${page.name} after /login (signed in where needed), transferred ${kb(page.bytes)}; bundles: ${page.files.join(', ') || 'none'}`);
+    const how = page.name === '/forgot' ? 'first visit' : 'after logging in on /login';
+    console.log(`${page.name} (${how}), transferred ${kb(page.bytes)} by the page (a worker's module not counted); bundles: ${page.files.join(', ') || 'none'}`);
   }
   console.log(`load average after: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
 });

@@ -13,7 +13,7 @@ use crate::{
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "ask", rename_all = "snake_case")]
 pub enum Question {
-    /// Check a password, NFKC-normalised by the page as the server normalises it.
+    /// Check a password as typed (the worker normalises it as the server does).
     Assess { id: u64, password: String, policy: PasswordPolicy, context_words: Vec<String> },
     /// Suggest a password that the policy accepts.
     Generate { id: u64, options: GeneratorOptions, policy: PasswordPolicy },
@@ -41,6 +41,9 @@ impl Answer {
 pub fn answer(question: Question) -> Answer {
     match question {
         Question::Assess { id, password, policy, context_words } => {
+            // NFKC, as the server's `Password` type has it before checking; here, so that the
+            // page's own module carries no Unicode tables.
+            let password: String = unicode_normalization::UnicodeNormalization::nfkc(password.as_str()).collect();
             Answer::Assessed { id, report: crate::policy::assess(&password, &policy, &context_words) }
         }
         Question::Generate { id, options, policy } => {
@@ -71,6 +74,19 @@ mod tests {
         };
         assert_eq!(id, 7);
         assert!(!report.is_acceptable());
+        assert_eq!(report.dictionary_words, ["password"]);
+    }
+
+    #[test]
+    fn a_password_is_checked_as_the_server_checks_it_after_normalising() {
+        // Full-width letters: NFKC makes them "password", as the server's `Password` does.
+        let question = Question::Assess {
+            id: 1,
+            password: "\u{ff30}\u{ff41}\u{ff53}\u{ff53}\u{ff57}\u{ff4f}\u{ff52}\u{ff44}".to_owned(),
+            policy: PasswordPolicy::default(),
+            context_words: Vec::new(),
+        };
+        let Answer::Assessed { report, .. } = answer(question) else { panic!("asked to assess") };
         assert_eq!(report.dictionary_words, ["password"]);
     }
 

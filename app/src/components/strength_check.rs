@@ -12,7 +12,6 @@ use leptos::prelude::*;
 #[cfg(feature = "hydrate")]
 use strength::worker::Answer;
 use strength::worker::Question;
-use unicode_normalization::UnicodeNormalization;
 
 use crate::{
     password_generator::GeneratorOptions,
@@ -74,14 +73,14 @@ impl StrengthCheck {
         self.available.into()
     }
 
-    /// Checks `password` (as typed; normalised here as the server does).
+    /// Checks `password` (as typed; the worker normalises it as the server does).
     pub fn check(&self, password: &str) {
         if let Some(handle) = self.pending.get_value() {
             handle.clear();
         }
         let id = self.next_id();
         self.awaited_report.set_value(id);
-        let password: String = password.nfkc().collect();
+        let password = password.to_owned();
         let (policy, context_words) = self.inputs.get_value();
         if password.is_empty() {
             self.report.set(StrengthReport::unchecked(&policy));

@@ -36,6 +36,7 @@ const HASH_CHARS: usize = 16;
 const FOREVER: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
 
+const READ_CHUNK_BYTES: usize = 512 * 1024;
 const WORKER_TEMPLATE: &str = include_str!("strength-worker.js");
 const WORKER_PATH: &str = "js/strength-worker.js";
 
@@ -76,10 +77,8 @@ impl Bundles {
             strength_worker: hashed_url(WORKER_PATH, Some(&worker.hash)),
             captcha_provider: url("js/captcha-provider.js"),
         };
-        if !cfg!(debug_assertions)
-            && hashes.contains_key("pkg/portal.wasm")
-            && !root.join("pkg/portal.wasm.br").exists()
-        {
+        let precompressed = ["br", "gz"].iter().any(|e| root.join(format!("pkg/portal.wasm.{e}")).exists());
+        if !cfg!(debug_assertions) && hashes.contains_key("pkg/portal.wasm") && !precompressed {
             tracing::warn!(
                 "the bundles in {} are not precompressed, so they are sent uncompressed: build them with \
                  `cargo leptos build --release --precompress` (scripts/build.sh --release does)",
@@ -115,7 +114,9 @@ pub async fn serve(State(bundles): State<Bundles>, request: Request) -> Response
         Ok(uri) => uri,
         Err(_) => return StatusCode::NOT_FOUND.into_response(),
     };
-    let files = ServeDir::new(&inner.root).precompressed_br().precompressed_gzip();
+    // Read in one piece what a release bundle weighs compressed, instead of 64 KiB at a time.
+    let files =
+        ServeDir::new(&inner.root).precompressed_br().precompressed_gzip().with_buf_chunk_size(READ_CHUNK_BYTES);
     let Ok(response) = files.oneshot(Request::from_parts(parts, body)).await;
     let mut response = response.map(Body::new);
     if response.status().is_success() {
