@@ -29,10 +29,14 @@ use leptos_router::{
 
 use pages::{AccountLayout, AccountPage, ChangePasswordPage, ForgotPage, LoginPage, NotFound, ResetPage};
 
-/// The HTML document the server renders around the app.
-///
-/// `_options` is what leptos_axum hands over; the bundles' URLs come from [`assets::AssetUrls`].
+/// The HTML document the server renders around the app, in the form leptos_axum's error
+/// handler takes; the bundles' URLs come from [`assets::AssetUrls`], not from `_options`.
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    html_document()
+}
+
+/// The HTML document the server renders around the app.
+pub fn html_document() -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -10,7 +10,7 @@ use app::backend::{
     rate_limits::Limit,
     sessions,
     store::Store,
-    AppState,
+    AppState, Services,
 };
 use tokio::net::TcpListener;
 use tokio_util::task::TaskTracker;
@@ -37,7 +37,7 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         // PostgreSQL means several nodes; each would otherwise sign with a key of its own.
         tracing::warn!("PORTAL_CAPTCHA_KEY is not set: give every node the same key, or captchas fail across nodes");
     }
-    Ok(AppState {
+    Ok(AppState::new(Services {
         config: Arc::new(config),
         store,
         hasher,
@@ -46,7 +46,7 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         mail: MailQueue::new(),
         mailer,
         background: TaskTracker::new(),
-    })
+    }))
 }
 
 /// A running portal: its address, and the task serving it.

@@ -28,4 +28,4 @@ pub mod sessions;
 pub mod state;
 pub mod store;
 
-pub use state::AppState;
+pub use state::{AppState, Services};

@@ -13,8 +13,29 @@ use super::{
 
 /// Everything a use case needs, built once at start-up and handed to handlers and server
 /// functions (through Leptos context). There is no global state.
+///
+/// Cloned by every middleware and every render of every request, so a clone is one reference
+/// count: with a count per service, the clones and drops took 3.5 % of the server's CPU under
+/// GET /login load (perf), the counters' cache lines bouncing between the cores.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    pub fn new(services: Services) -> Self {
+        Self(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+pub struct Services {
     pub config: Arc<Config>,
     pub store: Store,
     pub hasher: PasswordHasher,

@@ -9,7 +9,7 @@ mod security_headers;
 mod server_fns;
 mod session;
 
-use app::{backend::AppState, shell, App};
+use app::{backend::AppState, html_document, shell, App};
 use axum::{extract::FromRef, middleware, routing::get, Router};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes};
@@ -48,7 +48,7 @@ pub fn router(state: AppState) -> Router {
         .site_pkg_dir("pkg")
         .site_addr(state.config.listen)
         .build();
-    let web = WebState { app: state.clone(), leptos: leptos.clone() };
+    let web = WebState { app: state.clone(), leptos };
     let bundles = Bundles::scan(&state.config.site_root);
     let context = {
         let state = state.clone();
@@ -71,7 +71,7 @@ pub fn router(state: AppState) -> Router {
         .route("/captcha/audio", get(captcha::audio))
         .with_state(state.clone());
     let pages = Router::new()
-        .leptos_routes_with_context(&web, routes, context.clone(), move || shell(leptos.clone()))
+        .leptos_routes_with_context(&web, routes, context.clone(), html_document)
         .fallback(file_and_error_handler_with_context::<WebState, _>(context, shell))
         .layer(middleware::from_fn(server_fns::error_status))
         .layer(middleware::from_fn_with_state(state.clone(), reset_link::take_token_from_url))
