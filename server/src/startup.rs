@@ -45,6 +45,7 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         clock,
         mail: MailQueue::new(),
         mailer,
+        reset_queue: Default::default(),
         background: TaskTracker::new(),
     }))
 }

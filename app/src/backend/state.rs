@@ -45,6 +45,8 @@ pub struct Services {
     pub mail: MailQueue,
     /// What the worker sends with.
     pub mailer: Mailer,
+    /// The bound on Forgot? requests waiting for background work.
+    pub reset_queue: super::password_reset::Queue,
     /// Work a request starts and does not wait for (a reset request's lookups and mail), so
     /// that its answer takes the same time whatever the account. Shutdown waits for it.
     pub background: TaskTracker,

@@ -22,6 +22,7 @@ on_both_databases!(
     a_weak_or_mismatched_new_password_keeps_the_link_usable,
     without_javascript_the_form_shows_the_same_answer,
     the_reply_the_mail_and_the_reset_page_say_how_long_links_work,
+    when_the_queue_is_full_a_request_is_dropped_with_the_same_answer,
 );
 
 async fn spawn_with_smtp(db: Db, smtp: &SmtpServer) -> TestApp {
@@ -125,6 +126,28 @@ async fn the_reply_is_the_same_for_every_address(db: Db) {
     let outbox = app.state.store.list_outbox().await.unwrap();
     assert_eq!(outbox.len(), 3, "three emails for alice (the limit), none for the others");
     assert!(outbox.iter().all(|m| m.recipient == "alice@example.com"));
+}
+
+async fn when_the_queue_is_full_a_request_is_dropped_with_the_same_answer(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with_smtp(db, &smtp).await;
+    app.add_user("alice@example.com").await;
+    let reply = forgot(&app, "nobody@example.com").await;
+    assert_eq!(reply.0, 200);
+
+    // A flood has taken every place in the background queue.
+    let flood = app.state.reset_queue.fill().expect("free places to take");
+    assert_eq!(forgot(&app, "alice@example.com").await, reply, "the same answer while the queue is full");
+    app.settle().await;
+    assert!(app.state.store.list_outbox().await.unwrap().is_empty(), "dropped: no link, no mail");
+
+    // Once there is room again, a request is handled.
+    drop(flood);
+    assert_eq!(forgot(&app, "alice@example.com").await, reply);
+    app.settle().await;
+    let outbox = app.state.store.list_outbox().await.unwrap();
+    assert_eq!(outbox.len(), 1, "one reset mail, for the request made with room in the queue");
+    assert_eq!(outbox[0].recipient, "alice@example.com");
 }
 
 async fn a_link_stops_working_after_two_hours(db: Db) {
