@@ -84,6 +84,7 @@ async fn a_bundle_is_kept_for_a_year_and_sent_as_the_build_compressed_it() {
         for (accepted, encoding, body) in [
             ("br, gzip", Some("br"), "the app, brotli"),
             ("gzip", Some("gzip"), "the app, gzip"),
+            ("br;q=0, gzip", Some("gzip"), "the app, gzip"),
             ("identity", None, "\0asm the app"),
         ] {
             let request =
@@ -115,6 +116,12 @@ async fn an_outdated_hash_is_not_found_and_a_plain_name_is_checked_each_time() {
             assert_eq!(response.status(), 200, "{plain}");
             assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache", "{plain}");
         }
+        // A plain name is checked, not fetched again: 304 for the same content.
+        let first = browser.get("/pkg/portal.css").await;
+        let etag = first.headers()[header::ETAG].clone();
+        let again = browser.client.get(format!("{}/pkg/portal.css", browser.base)).header(header::IF_NONE_MATCH, etag);
+        assert_eq!(crate::helpers::send(format_args!("GET /pkg/portal.css again"), again).await.status(), 304);
+
         for outside in ["/pkg/missing.js", "/pkg/..%2ffavicon.svg", "/pkg/portal.wasm.br"] {
             assert_eq!(browser.get(outside).await.status(), 404, "{outside}");
         }
