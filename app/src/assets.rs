@@ -23,17 +23,25 @@ pub struct AssetUrls {
 /// The files' plain names, for a server that has not found (or hashed) the built site.
 impl Default for AssetUrls {
     fn default() -> Self {
-        Self {
-            app_js: "/pkg/portal.js".to_owned(),
-            app_wasm: "/pkg/portal.wasm".to_owned(),
-            stylesheet: "/pkg/portal.css".to_owned(),
-            strength_worker: "/js/strength-worker.js".to_owned(),
-            captcha_provider: "/js/captcha-provider.js".to_owned(),
-        }
+        Self::locate(|path| format!("/{path}"))
     }
 }
 
 impl AssetUrls {
+    /// The strength worker's script, relative to the site's root.
+    pub const STRENGTH_WORKER: &str = "js/strength-worker.js";
+
+    /// Each file's URL, by `url` of its path relative to the site's root ("pkg/portal.wasm").
+    pub fn locate(url: impl Fn(&str) -> String) -> Self {
+        Self {
+            app_js: url("pkg/portal.js"),
+            app_wasm: url("pkg/portal.wasm"),
+            stylesheet: url("pkg/portal.css"),
+            strength_worker: url(Self::STRENGTH_WORKER),
+            captcha_provider: url("js/captcha-provider.js"),
+        }
+    }
+
     /// The URLs the server provided, or the plain names.
     pub fn current() -> Self {
         use_context::<Self>().unwrap_or_default()

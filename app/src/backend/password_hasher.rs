@@ -204,6 +204,20 @@ mod tests {
         PasswordHasher::new(settings, 2, Duration::from_secs(5)).unwrap()
     }
 
+    /// A hasher at 1 MiB with `threads` hashing threads and this queue timeout.
+    fn pool(threads: usize, queue_timeout: Duration) -> PasswordHasher {
+        let settings = Argon2Settings { memory_kib: 1024, iterations: 1, parallelism: 1 };
+        PasswordHasher::new(settings, threads, queue_timeout).unwrap()
+    }
+
+    /// `password` matches `hash`, which uses the hasher's own parameters.
+    async fn assert_matches(hasher: &PasswordHasher, password: &str, hash: &PasswordHash) {
+        assert_eq!(
+            hasher.verify(&pw(password), Some(hash)).await.unwrap(),
+            Verification::Match { needs_rehash: false }
+        );
+    }
+
     fn pw(s: &str) -> Password {
         Password::parse(s).unwrap()
     }
@@ -214,10 +228,7 @@ mod tests {
         let hash = hasher.hash(&pw("correct horse")).await.unwrap();
         assert!(hash.as_phc().starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
         assert_eq!(format!("{hash:?}"), "PasswordHash(********)");
-        assert_eq!(
-            hasher.verify(&pw("correct horse"), Some(&hash)).await.unwrap(),
-            Verification::Match { needs_rehash: false }
-        );
+        assert_matches(&hasher, "correct horse", &hash).await;
         assert_eq!(hasher.verify(&pw("wrong horse"), Some(&hash)).await.unwrap(), Verification::Mismatch);
     }
 
@@ -236,11 +247,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_saturated_hasher_answers_busy_instead_of_queueing_forever() {
-        let settings = Argon2Settings { memory_kib: 1024, iterations: 1, parallelism: 1 };
-        let hasher = PasswordHasher::new(settings, 1, Duration::from_millis(0)).unwrap();
+        let hasher = pool(1, Duration::from_millis(0));
         let _held = hasher.inner.pool.permits.acquire().await.unwrap();
         assert!(matches!(hasher.hash(&pw("x")).await, Err(HashError::Busy)));
     }
+
     /// A hash made by the plain `argon2` API, as stored hashes from before the pool were.
     fn plain_hash(password: &str, memory_kib: u32) -> PasswordHash {
         use argon2::password_hash::PasswordHasher as _;
@@ -263,8 +274,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_pool_whose_workers_are_all_busy_answers_busy_after_its_queue_timeout_and_recovers() {
-        let settings = Argon2Settings { memory_kib: 1024, iterations: 1, parallelism: 1 };
-        let hasher = PasswordHasher::new(settings, 2, Duration::from_millis(50)).unwrap();
+        let hasher = pool(2, Duration::from_millis(50));
         // Two long jobs, one per worker, each running until the test lets it finish.
         let (started, mut running) = tokio::sync::mpsc::unbounded_channel();
         let mut finish = Vec::new();
@@ -294,10 +304,7 @@ mod tests {
             job.await.unwrap().expect("a long job is answered once it ends");
         }
         let hash = hasher.hash(&pw("correct horse")).await.expect("the pool takes work again");
-        assert_eq!(
-            hasher.verify(&pw("correct horse"), Some(&hash)).await.unwrap(),
-            Verification::Match { needs_rehash: false }
-        );
+        assert_matches(&hasher, "correct horse", &hash).await;
     }
 
     #[tokio::test]
@@ -308,10 +315,7 @@ mod tests {
         assert!(!plain_verify("wrong horse", &ours));
 
         let theirs = plain_hash("correct horse", 1024);
-        assert_eq!(
-            hasher.verify(&pw("correct horse"), Some(&theirs)).await.unwrap(),
-            Verification::Match { needs_rehash: false }
-        );
+        assert_matches(&hasher, "correct horse", &theirs).await;
         assert_eq!(hasher.verify(&pw("wrong horse"), Some(&theirs)).await.unwrap(), Verification::Mismatch);
     }
 
@@ -335,8 +339,7 @@ mod tests {
 
     #[tokio::test]
     async fn many_logins_at_once_on_two_workers_each_get_their_own_answer() {
-        let settings = Argon2Settings { memory_kib: 1024, iterations: 1, parallelism: 1 };
-        let hasher = PasswordHasher::new(settings, 2, Duration::from_secs(60)).unwrap();
+        let hasher = pool(2, Duration::from_secs(60));
         let accounts: Vec<(String, PasswordHash)> = {
             let mut accounts = Vec::new();
             for n in 0..4 {
@@ -370,14 +373,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_job_that_panics_fails_alone_and_the_worker_keeps_working() {
-        let settings = Argon2Settings { memory_kib: 1024, iterations: 1, parallelism: 1 };
-        let hasher = PasswordHasher::new(settings, 1, Duration::from_secs(5)).unwrap();
+        let hasher = pool(1, Duration::from_secs(5));
         let broken = hasher.bounded(|| -> u32 { panic!("a bug in a strength check") }).await;
         assert!(matches!(broken, Err(HashError::Failed(_))));
         let hash = hasher.hash(&pw("correct horse")).await.expect("the only worker is still there");
-        assert_eq!(
-            hasher.verify(&pw("correct horse"), Some(&hash)).await.unwrap(),
-            Verification::Match { needs_rehash: false }
-        );
+        assert_matches(&hasher, "correct horse", &hash).await;
     }
 }

@@ -4,7 +4,7 @@
 
 use reqwest::header;
 
-use crate::helpers::{story, Db, TestApp};
+use crate::helpers::{send, story, Db, TestApp};
 
 /// A built site as cargo-leptos leaves it, with small stand-ins for the bundles.
 fn built_site() -> tempfile::TempDir {
@@ -29,10 +29,14 @@ fn built_site() -> tempfile::TempDir {
     site
 }
 
-async fn portal_serving(site: &tempfile::TempDir) -> TestApp {
+/// A portal serving [`built_site`]; the folder lives as long as the portal is used.
+async fn portal_serving_a_built_site() -> (tempfile::TempDir, TestApp) {
+    let site = built_site();
     let root = site.path().to_owned();
-    TestApp::spawn_with(Db::Sqlite, move |config| config.site_root = root).await
+    (site, TestApp::spawn_with(Db::Sqlite, move |config| config.site_root = root).await)
 }
+
+const KEPT_FOR_A_YEAR: &str = "public, max-age=31536000, immutable";
 
 /// The URL in `text` that starts with `stem.` and ends with `.extension` (up to a quote).
 fn linked(text: &str, stem: &str, extension: &str) -> String {
@@ -54,8 +58,7 @@ fn is_hashed(url: &str, stem: &str, extension: &str) -> bool {
 #[tokio::test]
 async fn the_login_page_links_hashed_bundles_and_no_strength_code() {
     story("the login page links hashed bundles", async {
-        let site = built_site();
-        let app = portal_serving(&site).await;
+        let (_site, app) = portal_serving_a_built_site().await;
         let page = app.browser().get("/login").await;
         assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store", "pages are never kept");
         let html = page.text().await.unwrap();
@@ -75,8 +78,7 @@ async fn the_login_page_links_hashed_bundles_and_no_strength_code() {
 #[tokio::test]
 async fn a_bundle_is_kept_for_a_year_and_sent_as_the_build_compressed_it() {
     story("a bundle is sent precompressed", async {
-        let site = built_site();
-        let app = portal_serving(&site).await;
+        let (_site, app) = portal_serving_a_built_site().await;
         let html = app.browser().get("/login").await.text().await.unwrap();
         let wasm = linked(&html, "/pkg/portal", "wasm");
         let browser = app.browser();
@@ -89,10 +91,10 @@ async fn a_bundle_is_kept_for_a_year_and_sent_as_the_build_compressed_it() {
         ] {
             let request =
                 browser.client.get(format!("{}{wasm}", browser.base)).header(header::ACCEPT_ENCODING, accepted);
-            let response = crate::helpers::send(format_args!("GET {wasm}"), request).await;
+            let response = send(format_args!("GET {wasm}"), request).await;
             assert_eq!(response.status(), 200);
             let headers = response.headers().clone();
-            assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+            assert_eq!(headers[header::CACHE_CONTROL], KEPT_FOR_A_YEAR);
             assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
             assert_eq!(headers.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap()), encoding, "for {accepted}");
             assert!(headers[header::VARY].to_str().unwrap().contains("accept-encoding"));
@@ -105,8 +107,7 @@ async fn a_bundle_is_kept_for_a_year_and_sent_as_the_build_compressed_it() {
 #[tokio::test]
 async fn an_outdated_hash_is_not_found_and_a_plain_name_is_checked_each_time() {
     story("outdated and plain names", async {
-        let site = built_site();
-        let app = portal_serving(&site).await;
+        let (_site, app) = portal_serving_a_built_site().await;
         let browser = app.browser();
 
         let outdated = browser.get("/pkg/portal.0123456789abcdef.wasm").await;
@@ -120,7 +121,7 @@ async fn an_outdated_hash_is_not_found_and_a_plain_name_is_checked_each_time() {
         let first = browser.get("/pkg/portal.css").await;
         let etag = first.headers()[header::ETAG].clone();
         let again = browser.client.get(format!("{}/pkg/portal.css", browser.base)).header(header::IF_NONE_MATCH, etag);
-        assert_eq!(crate::helpers::send(format_args!("GET /pkg/portal.css again"), again).await.status(), 304);
+        assert_eq!(send(format_args!("GET /pkg/portal.css again"), again).await.status(), 304);
 
         for outside in ["/pkg/missing.js", "/pkg/..%2ffavicon.svg", "/pkg/portal.wasm.br"] {
             assert_eq!(browser.get(outside).await.status(), 404, "{outside}");
@@ -132,14 +133,13 @@ async fn an_outdated_hash_is_not_found_and_a_plain_name_is_checked_each_time() {
 #[tokio::test]
 async fn the_strength_worker_loads_the_strength_module_by_its_hashed_names() {
     story("the strength worker names its module", async {
-        let site = built_site();
-        let app = portal_serving(&site).await;
+        let (_site, app) = portal_serving_a_built_site().await;
         let browser = app.browser();
         let html = browser.get("/login").await.text().await.unwrap();
 
         let worker_url = linked(&html, "/js/strength-worker", "js");
         let worker = browser.get(&worker_url).await;
-        assert_eq!(worker.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        assert_eq!(worker.headers()[header::CACHE_CONTROL], KEPT_FOR_A_YEAR);
         assert!(worker.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/javascript"));
         let script = worker.text().await.unwrap();
         let module = linked(&script, "/strength/pkg/strength", "js");
@@ -148,7 +148,7 @@ async fn the_strength_worker_loads_the_strength_module_by_its_hashed_names() {
         assert!(is_hashed(&wasm, "/strength/pkg/strength", "wasm"), "{script}");
         let response = browser.get(&module).await;
         assert_eq!(response.status(), 200);
-        assert_eq!(response.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        assert_eq!(response.headers()[header::CACHE_CONTROL], KEPT_FOR_A_YEAR);
     })
     .await
 }

@@ -32,8 +32,9 @@ const HASH_CHARS: usize = 16;
 const FOREVER: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
 
+/// The strength worker's script, served as one of the site's files once the strength module's
+/// URLs are written in.
 const WORKER_TEMPLATE: &str = include_str!("strength-worker.js");
-const WORKER_PATH: &str = "js/strength-worker.js";
 
 /// What was found in the site folder at start-up. Cheap to clone.
 #[derive(Clone)]
@@ -44,19 +45,14 @@ pub struct Bundles {
 struct Inner {
     /// Path relative to the root ("pkg/portal.wasm") → the file.
     files: HashMap<String, File>,
-    /// The strength worker's script, with the strength module's URLs written in.
-    worker: Worker,
     urls: AssetUrls,
-}
-
-struct Worker {
-    hash: String,
-    script: String,
 }
 
 /// One file of the site, as built, with its precompressed forms if the build made them.
 struct File {
     hash: String,
+    /// The hash, quoted, for plain names.
+    etag: HeaderValue,
     content_type: HeaderValue,
     plain: Bytes,
     brotli: Option<Bytes>,
@@ -64,22 +60,18 @@ struct File {
 }
 
 impl Bundles {
-    /// Finds and hashes every file under `root` (none if it does not exist).
+    /// Reads and hashes every file under `root` (none if it does not exist), and makes the
+    /// strength worker's script.
     pub fn scan(root: &Path) -> Self {
         let mut files = HashMap::new();
         read_files(root, root, &mut files);
-        let url = |path: &str| hashed_url(path, files.get(path).map(|f: &File| &f.hash));
+        let url = |files: &HashMap<String, File>, path: &str| hashed_url(path, files.get(path).map(|f| &f.hash));
         let script = WORKER_TEMPLATE
-            .replace("__STRENGTH_JS__", &url("strength/pkg/strength.js"))
-            .replace("__STRENGTH_WASM__", &url("strength/pkg/strength.wasm"));
-        let worker = Worker { hash: hash_of(script.as_bytes()), script };
-        let urls = AssetUrls {
-            app_js: url("pkg/portal.js"),
-            app_wasm: url("pkg/portal.wasm"),
-            stylesheet: url("pkg/portal.css"),
-            strength_worker: hashed_url(WORKER_PATH, Some(&worker.hash)),
-            captcha_provider: url("js/captcha-provider.js"),
-        };
+            .replace("__STRENGTH_JS__", &url(&files, "strength/pkg/strength.js"))
+            .replace("__STRENGTH_WASM__", &url(&files, "strength/pkg/strength.wasm"));
+        let worker = File::new(Bytes::from(script), HeaderValue::from_static("text/javascript"), None, None);
+        files.insert(AssetUrls::STRENGTH_WORKER.to_owned(), worker);
+        let urls = AssetUrls::locate(|path| url(&files, path));
         let precompressed = files.get("pkg/portal.wasm").map(|f| f.brotli.is_some() || f.gzip.is_some());
         if !cfg!(debug_assertions) && precompressed == Some(false) {
             tracing::warn!(
@@ -88,7 +80,7 @@ impl Bundles {
                 root.display()
             );
         }
-        Self { inner: Arc::new(Inner { files, worker, urls }) }
+        Self { inner: Arc::new(Inner { files, urls }) }
     }
 
     /// The URLs the pages link to.
@@ -102,12 +94,6 @@ pub async fn serve(State(bundles): State<Bundles>, request: Request) -> Response
     let inner = &bundles.inner;
     let path = request.uri().path().trim_start_matches('/');
     let (file, cache) = match split_hash(path) {
-        Some((plain, hash)) if inner.worker_is(&plain, hash) => {
-            let mut response =
-                ([(header::CONTENT_TYPE, "text/javascript")], inner.worker.script.clone()).into_response();
-            response.headers_mut().insert(header::CACHE_CONTROL, FOREVER);
-            return response;
-        }
         Some((plain, hash)) => match inner.files.get(&plain) {
             Some(file) if file.hash == hash => (file, FOREVER),
             _ => return StatusCode::NOT_FOUND.into_response(),
@@ -117,8 +103,7 @@ pub async fn serve(State(bundles): State<Bundles>, request: Request) -> Response
             None => return StatusCode::NOT_FOUND.into_response(),
         },
     };
-    let etag = HeaderValue::from_str(&format!("\"{}\"", file.hash)).ok();
-    if etag.is_some() && request.headers().get(header::IF_NONE_MATCH) == etag.as_ref() {
+    if request.headers().get(header::IF_NONE_MATCH) == Some(&file.etag) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
     let accepts = Accepted::from(request.headers());
@@ -133,9 +118,7 @@ pub async fn serve(State(bundles): State<Bundles>, request: Request) -> Response
     if let Some(encoding) = encoding {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
-    if let Some(etag) = etag {
-        headers.insert(header::ETAG, etag);
-    }
+    headers.insert(header::ETAG, file.etag.clone());
     headers.insert(header::CACHE_CONTROL, cache);
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     response
@@ -167,9 +150,11 @@ impl From<&HeaderMap> for Accepted {
     }
 }
 
-impl Inner {
-    fn worker_is(&self, plain: &str, hash: &str) -> bool {
-        plain == WORKER_PATH && hash == self.worker.hash
+impl File {
+    fn new(plain: Bytes, content_type: HeaderValue, brotli: Option<Bytes>, gzip: Option<Bytes>) -> Self {
+        let hash = hash_of(&plain);
+        let etag = HeaderValue::from_str(&format!("\"{hash}\"")).expect("hex digits in quotes");
+        Self { hash, etag, content_type, plain, brotli, gzip }
     }
 }
 
@@ -188,14 +173,9 @@ fn read_files(root: &Path, dir: &Path, files: &mut HashMap<String, File>) {
                 std::fs::read(compressed).ok().map(Bytes::from)
             };
             let content_type = mime_guess::from_path(&path).first_or_octet_stream();
-            let file = File {
-                hash: hash_of(&content),
-                content_type: HeaderValue::from_str(content_type.as_ref())
-                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-                brotli: beside("br"),
-                gzip: beside("gz"),
-                plain: Bytes::from(content),
-            };
+            let content_type = HeaderValue::from_str(content_type.as_ref())
+                .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            let file = File::new(Bytes::from(content), content_type, beside("br"), beside("gz"));
             files.insert(relative.replace('\\', "/"), file);
         }
     }
