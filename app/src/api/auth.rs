@@ -33,6 +33,7 @@ pub async fn login(
         AppError::from(e)
     })?;
     request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
+    forget_reset_link(&state)?;
     leptos_axum::redirect(LocalPath::parse_or_default(next.as_deref()).as_str());
     Ok(())
 }
@@ -61,6 +62,19 @@ pub async fn logout() -> Result<(), AppError> {
     let token = request::cookie_value(cookies::Jar::Session, &state.config);
     login::log_out(&state, token.as_deref().and_then(SecretToken::parse).as_ref()).await?;
     request::set_cookie(&cookies::clear_session_cookie(&state.config))?;
+    forget_reset_link(&state)?;
     leptos_axum::redirect("/login");
     Ok(())
+}
+
+/// Login and logout end an open reset page's hold on its link in this browser.
+#[cfg(feature = "ssr")]
+fn forget_reset_link(state: &crate::backend::AppState) -> Result<(), AppError> {
+    use super::request;
+    use crate::backend::cookies::Jar;
+
+    match request::cookie_value(Jar::ResetLink, &state.config) {
+        Some(_) => request::set_cookie(&Jar::ResetLink.clear(&state.config)),
+        None => Ok(()),
+    }
 }

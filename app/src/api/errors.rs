@@ -113,7 +113,7 @@ pub fn change_password(err: ChangePasswordError, words: Words) -> AppError {
         ChangePasswordError::Unchanged => {
             AppError::field("new_password", "Choose a new password that differs from your current one.")
         }
-        ChangePasswordError::AccountGone => AppError::Unauthenticated,
+        ChangePasswordError::SessionEnded => AppError::Unauthenticated,
         ChangePasswordError::Hash(e) => e.into(),
         ChangePasswordError::Store(e) => e.into(),
     }

@@ -48,11 +48,9 @@ pub fn client_info() -> Result<ClientInfo, AppError> {
     let parts = parts()?;
     let state = app_state()?;
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
-    let ip = client_address::resolve(peer, &parts.headers, &state.config.client_address)
-        .map(|ip| ip.to_string())
-        .unwrap_or_default();
+    let address = client_address::identify(peer, &parts.headers, &state.config.client_address);
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    Ok(ClientInfo { ip, user_agent })
+    Ok(ClientInfo { ip: address.ip, budget_key: address.budget_key, user_agent })
 }
 
 /// Whether messages may name the words found in a new password: not when they travel in a

@@ -4,12 +4,33 @@
 //! portal writes (`PORTAL_CLIENT_ADDRESS_HEADER`) and the peer is one of the trusted proxies
 //! (`PORTAL_TRUSTED_PROXIES`). Then the header's last entry counts: the one that proxy added.
 //! Entries before it were written by whoever sent the request, and are ignored.
+//!
+//! The per-address budgets count an IPv4 client by its address and an IPv6 client by its
+//! network (`PORTAL_IPV6_PREFIX`, a /64 by default): one subscriber usually holds a whole /64,
+//! so counting single IPv6 addresses would give it an unlimited budget.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use http::HeaderMap;
 
 use super::config::ClientAddressSource;
+
+/// Where a request comes from: the address shown in the session list, and the key its
+/// per-address budgets count under.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientAddress {
+    pub ip: String,
+    pub budget_key: String,
+}
+
+/// The client's address and budget key, from the socket peer and (behind a trusted proxy) the
+/// header the proxy writes; empty when nothing is known.
+pub fn identify(peer: Option<IpAddr>, headers: &HeaderMap, source: &ClientAddressSource) -> ClientAddress {
+    match resolve(peer, headers, source) {
+        Some(ip) => ClientAddress { ip: ip.to_string(), budget_key: budget_key(ip, source.ipv6_prefix) },
+        None => ClientAddress::default(),
+    }
+}
 
 pub fn resolve(peer: Option<IpAddr>, headers: &HeaderMap, source: &ClientAddressSource) -> Option<IpAddr> {
     let peer = peer?;
@@ -18,8 +39,34 @@ pub fn resolve(peer: Option<IpAddr>, headers: &HeaderMap, source: &ClientAddress
         return Some(peer);
     }
     let last = headers.get_all(header).iter().next_back().and_then(|v| v.to_str().ok());
-    let written = last.and_then(|v| v.rsplit(',').next()).and_then(|entry| entry.trim().parse().ok());
+    let written = last.and_then(|v| v.rsplit(',').next()).and_then(|entry| parse_entry(entry.trim()));
     Some(written.unwrap_or(peer))
+}
+
+/// A forwarded entry: `203.0.113.9`, `2001:db8::7`, or either with a port as proxies write
+/// them (`203.0.113.9:4711`, `[2001:db8::7]:4711`), or a bracketed IPv6 address.
+fn parse_entry(entry: &str) -> Option<IpAddr> {
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|socket| socket.ip()))
+        .or_else(|| entry.strip_prefix('[')?.strip_suffix(']')?.parse::<Ipv6Addr>().ok().map(IpAddr::V6))
+}
+
+/// The key a client's per-address budgets count under: an IPv4 address (also when written as
+/// an IPv4-mapped IPv6 address) by itself, an IPv6 address by its first `ipv6_prefix` bits.
+pub fn budget_key(ip: IpAddr, ipv6_prefix: u8) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let bits = u32::from(ipv6_prefix.min(128));
+                let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+                format!("{}/{bits}", Ipv6Addr::from(u128::from(v6) & mask))
+            }
+        },
+    }
 }
 
 #[cfg(test)]
@@ -32,6 +79,7 @@ mod tests {
         ClientAddressSource {
             header: Some(http::HeaderName::from_static("x-forwarded-for")),
             trusted_proxies: vec![PROXY.parse().unwrap()],
+            ipv6_prefix: 64,
         }
     }
 
@@ -72,5 +120,29 @@ mod tests {
     fn a_missing_or_garbled_header_falls_back_to_the_proxy() {
         assert_eq!(resolve(ip(PROXY), &HeaderMap::new(), &behind_proxy()), ip(PROXY));
         assert_eq!(resolve(ip(PROXY), &forwarded(&["unknown"]), &behind_proxy()), ip(PROXY));
+    }
+
+    #[test]
+    fn a_forwarded_entry_with_a_port_still_names_the_client() {
+        for (entry, client) in [
+            ("203.0.113.9:4711", "203.0.113.9"),
+            ("[2001:db8::7]:4711", "2001:db8::7"),
+            ("[2001:db8::7]", "2001:db8::7"),
+            ("1.1.1.1, 203.0.113.9:80", "203.0.113.9"),
+        ] {
+            assert_eq!(resolve(ip(PROXY), &forwarded(&[entry]), &behind_proxy()), ip(client), "{entry}");
+        }
+    }
+
+    #[test]
+    fn ipv4_clients_count_alone_and_ipv6_clients_by_network() {
+        let key = |text: &str, prefix| budget_key(text.parse().unwrap(), prefix);
+        assert_eq!(key("203.0.113.9", 64), "203.0.113.9");
+        assert_eq!(key("::ffff:203.0.113.9", 64), "203.0.113.9", "an IPv4-mapped address is the IPv4 client");
+        assert_eq!(key("2001:db8:1:2:aaaa::1", 64), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:bbbb:cccc:dddd:eeee", 64), key("2001:db8:1:2::9", 64), "one /64, one key");
+        assert_ne!(key("2001:db8:1:3::1", 64), key("2001:db8:1:2::1", 64));
+        assert_eq!(key("2001:db8:1:2ff::1", 56), "2001:db8:1:200::/56");
+        assert_eq!(key("2001:db8::1", 128), "2001:db8::1/128");
     }
 }

@@ -1,8 +1,7 @@
 //! The portal's two cookies, both HttpOnly, SameSite=Lax, Path=/, and `__Host-` + Secure
 //! behind TLS: the session, and the reset link's token while its page is open (so the token
-//! leaves the address bar even without JavaScript).
-
-use std::time::Duration;
+//! leaves the address bar even without JavaScript). The reset cookie lives only as long as the
+//! browser (no `Max-Age`) and is cleared by login, logout and its use.
 
 use cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use http::HeaderMap;
@@ -25,14 +24,19 @@ impl Jar {
         }
     }
 
-    /// The `Set-Cookie` value that hands the browser `token` for `lifetime`.
-    pub fn set(self, config: &Config, token: &SecretToken, lifetime: Duration) -> String {
-        self.build(config, token.expose().to_owned(), CookieDuration::seconds(lifetime.as_secs() as i64))
+    /// The `Set-Cookie` value that hands the browser `token`: the session for its lifetime, the
+    /// reset link's token until the browser closes.
+    pub fn set(self, config: &Config, token: &SecretToken) -> String {
+        let max_age = match self {
+            Self::Session => Some(CookieDuration::seconds(config.session_lifetime.as_secs() as i64)),
+            Self::ResetLink => None,
+        };
+        self.build(config, token.expose().to_owned(), max_age)
     }
 
     /// The `Set-Cookie` value that makes the browser forget the cookie.
     pub fn clear(self, config: &Config) -> String {
-        self.build(config, String::new(), CookieDuration::ZERO)
+        self.build(config, String::new(), Some(CookieDuration::ZERO))
     }
 
     /// The cookie's value, if the request carries one; whether it is a valid token is for the
@@ -49,21 +53,22 @@ impl Jar {
             .map(|c| c.value().to_owned())
     }
 
-    fn build(self, config: &Config, value: String, max_age: CookieDuration) -> String {
-        Cookie::build((self.name(config), value))
+    fn build(self, config: &Config, value: String, max_age: Option<CookieDuration>) -> String {
+        let cookie = Cookie::build((self.name(config), value))
             .http_only(true)
             .same_site(SameSite::Lax)
             .path("/")
-            .secure(config.cookie_secure)
-            .max_age(max_age)
-            .build()
-            .to_string()
+            .secure(config.cookie_secure);
+        match max_age {
+            Some(max_age) => cookie.max_age(max_age).build().to_string(),
+            None => cookie.build().to_string(),
+        }
     }
 }
 
 /// The `Set-Cookie` value that hands the browser a new session.
 pub fn session_cookie(config: &Config, token: &SecretToken) -> String {
-    Jar::Session.set(config, token, config.session_lifetime)
+    Jar::Session.set(config, token)
 }
 
 /// The `Set-Cookie` value that makes the browser forget its session.

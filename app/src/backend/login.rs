@@ -41,23 +41,29 @@ pub enum LoginError {
 /// Checks the request and starts a session; returns its token for the cookie.
 pub async fn log_in(state: &AppState, request: LoginRequest) -> Result<SecretToken, LoginError> {
     state.captcha.check(&state.store, state.clock.now(), &request.captcha, &request.client.ip).await?;
-    let user_id = authenticate(state, &request.email, &request.password, &request.client).await?;
+    let (user_id, version) = authenticate(state, &request.email, &request.password, &request.client).await?;
     // Rotation: a session the browser already had is ended, never reused.
     if let Some(old) = request.previous {
         state.store.delete_session(old.user_id, old.id).await?;
     }
-    let token = sessions::start(state, user_id, &request.client).await?;
+    // Only under the credentials the password was checked against: a reset or a sign-out that
+    // committed while the hash was being verified leaves this login with nothing.
+    let Some(token) = sessions::start(state, user_id, version, &request.client).await? else {
+        tracing::info!(user_id, "login refused: the credentials changed while the password was checked");
+        return Err(LoginError::InvalidCredentials);
+    };
     tracing::info!(user_id, "login succeeded");
     Ok(token)
 }
 
-/// The account id when the password is right and the account may log in.
+/// The account id and its credentials version when the password is right and the account may
+/// log in.
 async fn authenticate(
     state: &AppState,
     email: &Email,
     password: &Password,
     client: &ClientInfo,
-) -> Result<i64, LoginError> {
+) -> Result<(i64, i64), LoginError> {
     if !login_throttle::address_within_budget(state, client).await? {
         return Err(LoginError::TooManyAttempts);
     }
@@ -73,7 +79,7 @@ async fn authenticate(
     };
     let needs_rehash = match verdict {
         Verification::Mismatch => {
-            attempt.failed(state);
+            attempt.failed(state, client).await?;
             return Err(LoginError::InvalidCredentials);
         }
         Verification::Match { .. } if user.disabled_at.is_some() => return Err(LoginError::InvalidCredentials),
@@ -83,13 +89,15 @@ async fn authenticate(
     if needs_rehash {
         // The password is at hand only now: upgrade the hash to the configured parameters.
         match state.hasher.hash(password).await {
-            Ok(hash) => state.store.update_password_hash(user.id, &hash, state.clock.now()).await?,
+            Ok(hash) => {
+                state.store.update_password_hash(user.id, user.credentials_version, &hash, state.clock.now()).await?
+            }
             Err(e) => {
                 tracing::warn!(user_id = user.id, error = %e, "could not re-hash a password; keeping the old hash")
             }
         }
     }
-    Ok(user.id)
+    Ok((user.id, user.credentials_version))
 }
 
 /// Ends the session `token` names, if any.

@@ -1,19 +1,28 @@
 //! Slowing down password guessing, in the database so that every node sees the same counts.
 //!
-//! Per account: from the third consecutive failed password check on, the account's password is
-//! not looked at until a delay after the last failure has passed (1 s, then 2, 4, … seconds),
-//! and from `login_lockout_after` failures on, not for `login_lockout`. An attempt is counted
-//! before the password is checked, so a burst of parallel guesses gets no more checks than the
-//! same guesses one by one. The caller answers a held-back attempt exactly like a wrong password,
-//! after the same hashing work. A success or a new password (changed or reset) clears the count;
-//! a reset never looks at it.
+//! Per account (`failed_logins`): from the third consecutive failed password check on, the
+//! account's password is not checked until a delay after the last failure has passed (1 s, then
+//! 2, 4, … seconds), and once `login_lockout_after` failures are counted, not for
+//! `login_lockout`: the lock. When a lock runs out the count falls back to the limit minus
+//! [`ALLOWANCE`], so the owner can sign in at once and a guesser gets three more (slowed) tries
+//! before the next lock; a guesser can no longer keep an account locked for good with one try
+//! per lock. The owner gets one email per lock. After [`MAX_CONSECUTIVE_FAILURES`] failures
+//! without a success (`consecutive_failures`), the password is not checked again until a reset
+//! sets a new one (NIST SP 800-63B, §5.2.2).
+//!
+//! An attempt is counted before the password is checked, so a burst of parallel guesses gets no
+//! more checks than the same guesses one by one. The caller answers a held-back attempt exactly
+//! like a wrong password, after the same hashing work. A success or a new password (changed or
+//! reset) clears both counts; a reset never looks at them.
 //!
 //! Per client address: a budget of login attempts per window ([`Limit::LoginAttemptsPerAddress`]);
 //! over it, 429. That says nothing about any account. The address is the socket's peer, or
 //! behind a trusted proxy the client it names ([`super::client_address`]).
 
 use super::{
+    mail::templates,
     rate_limits::Limit,
+    session_view,
     sessions::ClientInfo,
     state::AppState,
     store::{StoreError, UserRecord},
@@ -21,10 +30,14 @@ use super::{
 
 /// Failures that cost nothing: typos happen.
 const FREE_FAILURES: i64 = 3;
+/// Tries a lock gives back when it runs out, before the next lock.
+pub const ALLOWANCE: i64 = 3;
+/// Consecutive failures after which only a new password (a reset) opens the account.
+pub const MAX_CONSECUTIVE_FAILURES: i64 = 100;
 
 /// Counts this attempt against the client address's budget; false when it is over.
 pub async fn address_within_budget(state: &AppState, client: &ClientInfo) -> Result<bool, StoreError> {
-    let within = Limit::LoginAttemptsPerAddress.hit(state, &client.ip).await?;
+    let within = Limit::LoginAttemptsPerAddress.hit(state, &client.budget_key).await?;
     if !within {
         tracing::warn!("login attempts over budget for a client address");
     }
@@ -37,30 +50,53 @@ pub async fn address_within_budget(state: &AppState, client: &ClientInfo) -> Res
 #[must_use]
 pub struct Attempt {
     user_id: i64,
+    email: String,
     failures: i64,
+    consecutive: i64,
 }
 
 /// Claims an attempt at the account's password, or `None` while the account is held back (or
 /// another attempt claimed this turn): then the caller answers as for a wrong password.
 pub async fn begin(state: &AppState, user: &UserRecord) -> Result<Option<Attempt>, StoreError> {
     let now = state.clock.now();
-    let held_back = user.last_failed_login_at.is_some_and(|last_failure| {
-        now < last_failure + delay_after(user.failed_logins, state.config.login_lockout_after, lockout_secs(state))
-    });
-    let claimed =
-        if held_back { None } else { state.store.count_login_attempt(user.id, user.failed_logins, now).await? };
+    let limit = state.config.login_lockout_after;
+    let claimed = match next_count(user, now, limit, lockout_secs(state)) {
+        None => None,
+        Some(next) => state.store.count_login_attempt(user.id, user.failed_logins, next, now).await?,
+    };
     if claimed.is_none() {
         tracing::info!(user_id = user.id, "password not checked: held back after failed attempts");
     }
-    Ok(claimed.map(|failures| Attempt { user_id: user.id, failures }))
+    Ok(claimed.map(|(failures, consecutive)| Attempt {
+        user_id: user.id,
+        email: user.email.clone(),
+        failures,
+        consecutive,
+    }))
 }
 
 impl Attempt {
-    /// The password was wrong: the failure stays counted.
-    pub fn failed(self, state: &AppState) {
-        if self.failures == state.config.login_lockout_after {
-            tracing::warn!(user_id = self.user_id, failures = self.failures, "account's logins locked after failures");
+    /// The password was wrong: the failure stays counted. When it starts a lock, the owner is
+    /// told by email (once per lock).
+    pub async fn failed(self, state: &AppState, client: &ClientInfo) -> Result<(), StoreError> {
+        let limit = state.config.login_lockout_after;
+        let for_good = self.consecutive == MAX_CONSECUTIVE_FAILURES;
+        if self.failures != limit && !for_good {
+            return Ok(());
         }
+        tracing::warn!(
+            user_id = self.user_id,
+            failures = self.consecutive,
+            for_good,
+            "account's logins locked after failures"
+        );
+        let now = state.clock.now();
+        let until = (!for_good).then(|| now + lockout_secs(state));
+        let browser = session_view::browser(&client.user_agent);
+        let notice = templates::sign_ins_paused(&state.config, &self.email, now, until, &client.ip, &browser);
+        state.store.enqueue_mail(&notice, now).await?;
+        state.mail.wake();
+        Ok(())
     }
 
     /// The password was right: the count starts again from zero.
@@ -71,6 +107,21 @@ impl Attempt {
 
 fn lockout_secs(state: &AppState) -> i64 {
     state.config.login_lockout.as_secs() as i64
+}
+
+/// The account's count once this attempt is counted, or `None` while its password is not to
+/// be checked.
+fn next_count(user: &UserRecord, now: i64, limit: i64, lockout_secs: i64) -> Option<i64> {
+    if user.consecutive_failures >= MAX_CONSECUTIVE_FAILURES {
+        return None;
+    }
+    let Some(last_failure) = user.last_failed_login_at else {
+        return Some(user.failed_logins + 1);
+    };
+    if now < last_failure + delay_after(user.failed_logins, limit, lockout_secs) {
+        return None;
+    }
+    Some(if user.failed_logins >= limit { (limit - ALLOWANCE).max(0) + 1 } else { user.failed_logins + 1 })
 }
 
 /// Seconds after the last failure during which the password is not checked.
@@ -88,7 +139,38 @@ fn delay_after(failures: i64, lockout_after: i64, lockout_secs: i64) -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::delay_after;
+    use super::*;
+    use crate::backend::password_hasher::PasswordHash;
+
+    fn account(failed_logins: i64, consecutive_failures: i64, last_failed_login_at: Option<i64>) -> UserRecord {
+        UserRecord {
+            id: 1,
+            email: "alice@example.com".into(),
+            password_hash: PasswordHash::from_phc_for_tests("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaA"),
+            disabled_at: None,
+            failed_logins,
+            last_failed_login_at,
+            credentials_version: 0,
+            consecutive_failures,
+        }
+    }
+
+    #[test]
+    fn a_lock_that_runs_out_gives_back_three_tries() {
+        let locked = account(10, 10, Some(1_000));
+        assert_eq!(next_count(&locked, 1_000 + 899, 10, 900), None, "still locked");
+        assert_eq!(next_count(&locked, 1_000 + 900, 10, 900), Some(8), "the lock ran out: 10 - 3 + 1");
+        let after_allowance = account(9, 12, Some(5_000));
+        assert_eq!(next_count(&after_allowance, 5_000 + 63, 10, 900), None, "the doubling delay still applies");
+        assert_eq!(next_count(&after_allowance, 5_000 + 64, 10, 900), Some(10), "the next lock");
+    }
+
+    #[test]
+    fn after_a_hundred_consecutive_failures_only_a_new_password_helps() {
+        let spent = account(10, MAX_CONSECUTIVE_FAILURES, Some(0));
+        assert_eq!(next_count(&spent, i64::MAX / 2, 10, 900), None);
+        assert_eq!(next_count(&account(0, 0, None), 0, 10, 900), Some(1));
+    }
 
     #[test]
     fn the_delay_doubles_from_the_third_failure_and_the_lock_comes_at_the_limit() {

@@ -11,7 +11,7 @@ use super::{
     session_view,
     sessions::{self, ClientInfo, CurrentSession},
     state::AppState,
-    store::StoreError,
+    store::{PasswordChange, StoreError},
 };
 use crate::domain::Password;
 
@@ -33,8 +33,10 @@ pub enum ChangePasswordError {
     WrongCurrentPassword,
     #[error("the new password is the current one")]
     Unchanged,
-    #[error("the session's account no longer exists")]
-    AccountGone,
+    /// The account is gone, or its password changed or its sessions ended while this request
+    /// was checked: the person signs in again.
+    #[error("the session ended while the change was under way")]
+    SessionEnded,
     #[error(transparent)]
     Hash(#[from] HashError),
     #[error(transparent)]
@@ -56,14 +58,14 @@ pub async fn change(
             return Err(ChangePasswordError::Refused { current_missing: current.is_none(), new });
         }
     };
-    let user = state.store.find_user_by_id(session.user_id).await?.ok_or(ChangePasswordError::AccountGone)?;
+    let user = state.store.find_user_by_id(session.user_id).await?.ok_or(ChangePasswordError::SessionEnded)?;
     let attempt = login_throttle::begin(state, &user).await?;
     let verdict = state.hasher.verify(&current, Some(&user.password_hash)).await?;
     match (attempt, verdict) {
         (Some(attempt), Verification::Match { .. }) => attempt.succeeded(state).await?,
         (Some(attempt), Verification::Mismatch) => {
             tracing::info!(user_id = user.id, "password change refused: wrong current password");
-            attempt.failed(state);
+            attempt.failed(state, client).await?;
             return Err(ChangePasswordError::WrongCurrentPassword);
         }
         (None, _) => return Err(ChangePasswordError::WrongCurrentPassword),
@@ -75,9 +77,19 @@ pub async fn change(
     let now = state.clock.now();
     let browser = session_view::browser(&client.user_agent);
     let notice = templates::password_changed(&state.config, &user.email, now, &client.ip, &browser);
-    state.store.replace_password(user.id, &hash, now, &notice).await?;
+    let replacement = sessions::Draft::new(state, client);
+    let change = PasswordChange {
+        seen_version: user.credentials_version,
+        requesting_session: session.id,
+        hash: &hash,
+        now,
+        replacement: replacement.record(user.id, client),
+    };
+    if !state.store.change_password(change, &notice).await? {
+        tracing::info!(user_id = user.id, "password change refused: the session or password changed meanwhile");
+        return Err(ChangePasswordError::SessionEnded);
+    }
     state.mail.wake();
-    let token = sessions::start(state, user.id, client).await?;
     tracing::info!(user_id = user.id, "password changed; all sessions replaced");
-    Ok(token)
+    Ok(replacement.token)
 }

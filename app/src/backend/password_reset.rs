@@ -68,11 +68,12 @@ impl Queue {
         Arc::clone(&self.0).try_acquire_owned().ok()
     }
 
-    /// Takes every free place, as a flood would, until the result is dropped.
+    /// Takes every place, as a flood would, until the result is dropped: waits for the
+    /// requests already in background work to give theirs back first.
     #[cfg(feature = "test-support")]
-    pub fn fill(&self) -> Option<OwnedSemaphorePermit> {
-        let free = u32::try_from(self.0.available_permits()).ok()?;
-        Arc::clone(&self.0).try_acquire_many_owned(free).ok()
+    pub async fn fill(&self) -> OwnedSemaphorePermit {
+        let all = u32::try_from(Self::SLOTS).expect("SLOTS fits in u32");
+        Arc::clone(&self.0).acquire_many_owned(all).await.expect("the queue's semaphore is never closed")
     }
 }
 
@@ -91,7 +92,7 @@ pub async fn request(
     client: ClientInfo,
 ) -> Result<(), ResetError> {
     state.captcha.check(&state.store, state.clock.now(), captcha, &client.ip).await?;
-    if !Limit::ResetRequestsPerAddress.hit(state, &client.ip).await? {
+    if !Limit::ResetRequestsPerAddress.hit(state, &client.budget_key).await? {
         tracing::info!(outcome = ?Outcome::LimitedByAddress, "password reset requested");
         return Ok(());
     }
@@ -138,7 +139,7 @@ pub async fn live_link(
     token: Option<&str>,
     client: &ClientInfo,
 ) -> Result<(SecretToken, LiveReset), ResetError> {
-    if !Limit::ResetLinkChecksPerAddress.hit(state, &client.ip).await? {
+    if !Limit::ResetLinkChecksPerAddress.hit(state, &client.budget_key).await? {
         tracing::warn!("reset-link checks over budget for a client address");
         return Err(ResetError::TooManyChecks);
     }

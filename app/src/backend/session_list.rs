@@ -55,8 +55,10 @@ pub async fn sign_out_one(state: &AppState, session: &CurrentSession, id: i64) -
 }
 
 /// Ends every session of the account except the one making the request; returns how many.
+/// Also moves the account's credentials version on, so a login still checking its password
+/// when this commits starts no session.
 pub async fn sign_out_others(state: &AppState, session: &CurrentSession) -> Result<u64, StoreError> {
-    let ended = state.store.delete_other_sessions(session.user_id, Some(session.id)).await?;
+    let ended = state.store.delete_other_sessions(session.user_id, session.id).await?.unwrap_or(0);
     tracing::info!(user_id = session.user_id, ended, "signed out all other sessions");
     Ok(ended)
 }

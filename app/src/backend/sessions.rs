@@ -19,6 +19,8 @@ pub struct CurrentSession {
 #[derive(Clone, Debug, Default)]
 pub struct ClientInfo {
     pub ip: String,
+    /// What the per-address budgets count this client under ([`super::client_address`]).
+    pub budget_key: String,
     pub user_agent: String,
 }
 
@@ -26,22 +28,52 @@ pub struct ClientInfo {
 const TOUCH_INTERVAL_SECS: i64 = 60;
 const MAX_USER_AGENT_CHARS: usize = 512;
 
-pub async fn start(state: &AppState, user_id: i64, client: &ClientInfo) -> StoreResult<SecretToken> {
-    let token = SecretToken::generate();
-    let now = state.clock.now();
-    let user_agent: String = client.user_agent.chars().take(MAX_USER_AGENT_CHARS).collect();
-    state
-        .store
-        .insert_session(NewSession {
-            user_id,
-            token_hash: &token.hash(),
+/// A new session's token and what is stored of it, for [`start`] or a transaction that starts
+/// one together with other writes.
+pub struct Draft {
+    pub token: SecretToken,
+    token_hash: [u8; 32],
+    now: i64,
+    expires_at: i64,
+    user_agent: String,
+}
+
+impl Draft {
+    pub fn new(state: &AppState, client: &ClientInfo) -> Self {
+        let token = SecretToken::generate();
+        let now = state.clock.now();
+        Self {
+            token_hash: token.hash(),
+            token,
             now,
             expires_at: now + state.config.session_lifetime.as_secs() as i64,
-            user_agent: &user_agent,
+            user_agent: client.user_agent.chars().take(MAX_USER_AGENT_CHARS).collect(),
+        }
+    }
+
+    pub fn record<'a>(&'a self, user_id: i64, client: &'a ClientInfo) -> NewSession<'a> {
+        NewSession {
+            user_id,
+            token_hash: &self.token_hash,
+            now: self.now,
+            expires_at: self.expires_at,
+            user_agent: &self.user_agent,
             ip: &client.ip,
-        })
-        .await?;
-    Ok(token)
+        }
+    }
+}
+
+/// Starts a session for an account whose password was checked under `credentials_version`;
+/// `None` when the credentials have changed since (the password is no longer that one).
+pub async fn start(
+    state: &AppState,
+    user_id: i64,
+    credentials_version: i64,
+    client: &ClientInfo,
+) -> StoreResult<Option<SecretToken>> {
+    let draft = Draft::new(state, client);
+    let started = state.store.insert_session(&draft.record(user_id, client), credentials_version).await?;
+    Ok(started.map(|_| draft.token))
 }
 
 /// The live session a token belongs to, if any; refreshes its idle timer.

@@ -57,15 +57,14 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::Disable { email } => {
             let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
-            let user = store.find_user_by_email(&email).await?;
-            let Some(user) = user else { bail!("no account has the email address {email}") };
-            store.set_user_disabled(&email, Some(now), now).await?;
-            let ended = store.delete_other_sessions(user.id, None).await?;
+            let Some(ended) = store.set_user_disabled(&email, Some(now), now).await? else {
+                bail!("no account has the email address {email}")
+            };
             println!("Disabled {email} and ended {ended} session(s).");
         }
         UserCommand::Enable { email } => {
             let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
-            if !store.set_user_disabled(&email, None, now).await? {
+            if store.set_user_disabled(&email, None, now).await?.is_none() {
                 bail!("no account has the email address {email}");
             }
             println!("Enabled {email}.");

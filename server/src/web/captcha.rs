@@ -38,11 +38,9 @@ async fn render(
     draw: fn(&AppState, String, i64) -> Option<Vec<u8>>,
 ) -> Response {
     let now = state.clock.now();
-    let address = client_address::resolve(Some(peer.ip()), &headers, &state.config.client_address)
-        .map(|ip| ip.to_string())
-        .unwrap_or_default();
+    let address = client_address::identify(Some(peer.ip()), &headers, &state.config.client_address);
     let limit = Limit::CaptchaDrawingsPerAddress;
-    match limit.hit(&state, &address).await {
+    match limit.hit(&state, &address.budget_key).await {
         Ok(false) => {
             let wait = HeaderValue::from(limit.window().as_secs());
             return (

@@ -24,7 +24,7 @@ pub async fn take_token_from_url(State(state): State<AppState>, req: Request, ne
             let mut redirect = Redirect::to("/reset").into_response();
             // A malformed token is dropped here; the page then says the link does not work.
             let cookie = match SecretToken::parse(&token) {
-                Some(token) => Jar::ResetLink.set(&state.config, &token, state.config.reset_link_lifetime),
+                Some(token) => Jar::ResetLink.set(&state.config, &token),
                 None => Jar::ResetLink.clear(&state.config),
             };
             if let Ok(cookie) = HeaderValue::from_str(&cookie) {

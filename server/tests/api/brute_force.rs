@@ -17,7 +17,10 @@ on_both_databases!(
     wrong_current_passwords_on_change_password_lock_the_logins_too,
     one_address_gets_its_budget_of_attempts_then_429,
     behind_a_trusted_proxy_each_client_address_has_its_own_budget,
+    the_addresses_of_one_ipv6_network_share_one_budget,
     two_nodes_on_one_database_share_the_count,
+    a_guesser_cannot_keep_the_account_locked_and_the_owner_hears_once_per_lock,
+    after_a_hundred_failures_in_a_row_only_a_reset_opens_the_account,
     twenty_guesses_at_once_get_no_more_checks_than_guesses_one_by_one,
 );
 
@@ -89,20 +92,9 @@ async fn a_password_reset_works_while_locked_and_unlocks_the_account(db: Db) {
     fail(&app, &browser, 3).await;
     assert_eq!(login(&browser, PASSWORD).await.0, 401, "locked");
 
-    let token = app::backend::secret_token::SecretToken::generate();
-    let now = app.clock.now();
-    let mail = app::backend::mail::templates::password_reset(&app.state.config, "alice@example.com", "link");
-    app.state.store.create_password_reset(user_id, &token.hash(), now, now + 7200, &mail).await.unwrap();
-    let response = browser
-        .client
-        .post(format!("{}/api/reset_password", app.base()))
-        .header(header::COOKIE, format!("portal_reset={}", token.expose()))
-        .form(&[("new_password", NEW_PASSWORD), ("confirm_password", NEW_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let status = reset_password(&app, user_id, NEW_PASSWORD).await;
 
-    assert_eq!(response.status(), 200, "the reset does not look at the lock");
+    assert_eq!(status, 200, "the reset does not look at the lock");
     assert_eq!(login(&browser, NEW_PASSWORD).await.0, 200, "and clears it");
 }
 
@@ -170,6 +162,38 @@ async fn behind_a_trusted_proxy_each_client_address_has_its_own_budget(db: Db) {
     assert_eq!(second, 401, "another client behind the same proxy still has its budget");
 }
 
+/// Behind a proxy that writes entries with ports, as HAProxy and nginx can.
+async fn the_addresses_of_one_ipv6_network_share_one_budget(db: Db) {
+    let app = TestApp::spawn_with(db, |config| {
+        config.client_address.header = Some(http::HeaderName::from_static("x-forwarded-for"));
+        config.client_address.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let budget = app.state.config.login_attempts_per_address;
+    let from = |entry: String| {
+        let browser = app.browser();
+        let form = [("email", "nobody@example.com"), ("password", WRONG)];
+        async move {
+            let request = browser.client.post(format!("{}/api/login", browser.base)).form(&form);
+            request.header("x-forwarded-for", entry).send().await.unwrap().status().as_u16()
+        }
+    };
+    let tally = |statuses: Vec<u16>| (statuses.iter().filter(|&&s| s == 401).count(), statuses.len());
+
+    let mut one_address = Vec::new();
+    let mut one_network = Vec::new();
+    for n in 0..160u32 {
+        one_address.push(from("203.0.113.7:5000".to_owned()).await);
+        one_network.push(from(format!("[2001:db8:1:2:{n:x}:{:x}::1]:{}", n * 7, 1024 + n)).await);
+    }
+    let next_network = from("2001:db8:1:3::1".to_owned()).await;
+
+    assert_eq!(tally(one_address.clone()), (budget as usize, 160), "one address: {one_address:?}");
+    assert_eq!(tally(one_network.clone()), (budget as usize, 160), "one /64: {one_network:?}");
+    assert!(one_network[budget as usize..].iter().all(|&s| s == 429), "then 429 for the whole network");
+    assert_eq!(next_network, 401, "the next /64 has its own budget");
+}
+
 async fn two_nodes_on_one_database_share_the_count(db: Db) {
     let app = TestApp::spawn_with(db, |config| config.login_lockout_after = 4).await;
     app.add_user("alice@example.com").await;
@@ -206,4 +230,89 @@ async fn twenty_guesses_at_once_get_no_more_checks_than_guesses_one_by_one(db: D
         "three checked (the clock stands still: no delay has passed), the rest held back"
     );
     assert_eq!(login(&first, PASSWORD).await.0, 401);
+}
+
+/// Messages about a lock in the outbox, oldest first.
+async fn lock_notices(app: &TestApp) -> usize {
+    let outbox = app.state.store.list_outbox().await.unwrap();
+    outbox.iter().filter(|m| m.subject == "Someone tried to sign in to your account").count()
+}
+
+async fn a_guesser_cannot_keep_the_account_locked_and_the_owner_hears_once_per_lock(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("alice@example.com").await;
+    let (thief, owner) = (app.browser(), app.browser());
+    fail(&app, &thief, 9).await;
+    app.clock.advance(64);
+    assert_eq!(login(&thief, WRONG).await.0, 401); // the 10th: the lock starts
+    assert_eq!(login(&thief, WRONG).await.0, 401, "held back: no new lock, no new mail");
+    assert_eq!(lock_notices(&app).await, 1, "the owner is told once");
+    let mail = app.wait_for_mail(1).await.join("\n");
+    assert!(mail.contains("Someone tried to sign in") && mail.contains("127.0.0.1"), "{mail}");
+    assert!(mail.contains("/forgot") && !mail.contains(WRONG), "a way to reset, never the password tried");
+
+    // The thief tries again the moment the lock runs out: that does not lock the owner out.
+    app.clock.advance(900);
+    assert_eq!(login(&thief, WRONG).await.0, 401);
+    app.clock.advance(32); // the count fell back to 10 - 3 + 1 = 8: a 32 s delay, not a lock
+    assert_eq!(login(&owner, PASSWORD).await.0, 200, "the owner gets in");
+
+    // Three more tries after a lock bring the next lock, and its own mail.
+    app.clock.advance(1);
+    fail(&app, &thief, 9).await;
+    app.clock.advance(64);
+    assert_eq!(login(&thief, WRONG).await.0, 401);
+    assert_eq!(lock_notices(&app).await, 2);
+    app.clock.advance(900);
+    for delay in [32, 64] {
+        assert_eq!(login(&thief, WRONG).await.0, 401);
+        app.clock.advance(delay);
+    }
+    assert_eq!(login(&thief, WRONG).await.0, 401, "the third try of the allowance locks again");
+    assert_eq!(login(&owner, PASSWORD).await.0, 401, "locked");
+    assert_eq!(lock_notices(&app).await, 3);
+}
+
+async fn after_a_hundred_failures_in_a_row_only_a_reset_opens_the_account(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let user_id = app.add_user("alice@example.com").await;
+    let thief = app.browser();
+    for _ in 0..100 {
+        assert_eq!(login(&thief, WRONG).await.0, 401);
+        app.clock.advance(900); // past any delay and any lock: every try is checked
+    }
+    let user = app.state.store.find_user_by_id(user_id).await.unwrap().unwrap();
+    assert_eq!(user.consecutive_failures, 100);
+
+    app.clock.advance(24 * 60 * 60);
+    assert_eq!(login(&app.browser(), PASSWORD).await.0, 401, "not even the right password, a day later");
+    let notices = app.state.store.list_outbox().await.unwrap();
+    assert_eq!(notices.last().unwrap().subject, "Someone tried to sign in to your account");
+    let mails = app.wait_for_mail(notices.len()).await;
+    let unwrapped = |m: &String| m.replace("=\r\n", "").replace("=\n", "");
+    assert!(
+        mails.iter().map(unwrapped).any(|m| m.contains("until its password is reset")),
+        "the last notice says what opens it"
+    );
+
+    assert_eq!(reset_password(&app, user_id, NEW_PASSWORD).await, 200);
+    assert_eq!(login(&app.browser(), NEW_PASSWORD).await.0, 200, "a new password opens the account");
+}
+
+/// Sets `new` with a reset link made for the account; the answer's status.
+async fn reset_password(app: &TestApp, user_id: i64, new: &str) -> u16 {
+    let token = app::backend::secret_token::SecretToken::generate();
+    let now = app.clock.now();
+    let mail = app::backend::mail::templates::password_reset(&app.state.config, "alice@example.com", "link");
+    app.state.store.create_password_reset(user_id, &token.hash(), now, now + 7200, &mail).await.unwrap();
+    let response = app
+        .browser()
+        .client
+        .post(format!("{}/api/reset_password", app.base()))
+        .header(header::COOKIE, format!("portal_reset={}", token.expose()))
+        .form(&[("new_password", new), ("confirm_password", new)])
+        .send()
+        .await
+        .unwrap();
+    response.status().as_u16()
 }

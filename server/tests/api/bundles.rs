@@ -91,7 +91,7 @@ async fn a_bundle_is_kept_for_a_year_and_sent_as_the_build_compressed_it() {
         ] {
             let request =
                 browser.client.get(format!("{}{wasm}", browser.base)).header(header::ACCEPT_ENCODING, accepted);
-            let response = send(format_args!("GET {wasm}"), request).await;
+            let response = send(format!("GET {wasm}"), request).await;
             assert_eq!(response.status(), 200);
             let headers = response.headers().clone();
             assert_eq!(headers[header::CACHE_CONTROL], KEPT_FOR_A_YEAR);
@@ -121,7 +121,7 @@ async fn an_outdated_hash_is_not_found_and_a_plain_name_is_checked_each_time() {
         let first = browser.get("/pkg/portal.css").await;
         let etag = first.headers()[header::ETAG].clone();
         let again = browser.client.get(format!("{}/pkg/portal.css", browser.base)).header(header::IF_NONE_MATCH, etag);
-        assert_eq!(send(format_args!("GET /pkg/portal.css again"), again).await.status(), 304);
+        assert_eq!(send("GET /pkg/portal.css again".to_owned(), again).await.status(), 304);
 
         for outside in ["/pkg/missing.js", "/pkg/..%2ffavicon.svg", "/pkg/portal.wasm.br"] {
             assert_eq!(browser.get(outside).await.status(), 404, "{outside}");

@@ -8,6 +8,7 @@ mod bundles;
 mod captcha;
 mod captcha_provider;
 mod change_password;
+mod credentials;
 mod login;
 mod mail;
 mod page_renders;

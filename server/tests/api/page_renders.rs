@@ -46,7 +46,7 @@ async fn a_reset_page_renders_while_other_nodes_start() {
             .client
             .get(format!("{}/reset", browser.base))
             .header(header::COOKIE, format!("portal_reset={}", token.expose()));
-        let page = send(format_args!("GET /reset (render {render})"), request).await;
+        let page = send(format!("GET /reset (render {render})"), request).await;
         assert!(page.text().await.unwrap().contains("Set a new password"));
         tokio::time::sleep(Duration::from_millis(5)).await;
     }

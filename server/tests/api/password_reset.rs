@@ -3,7 +3,7 @@
 use reqwest::header;
 
 use crate::helpers::{
-    email, free_port, location, on_both_databases, set_cookie, Browser, Db, SmtpServer, TestApp, PASSWORD,
+    email, free_port, location, on_both_databases, set_cookie, within, Browser, Db, SmtpServer, TestApp, PASSWORD, WAIT,
 };
 
 const NEW_PASSWORD: &str = "Qm7#tVx2!pRz9@kW";
@@ -23,6 +23,7 @@ on_both_databases!(
     without_javascript_the_form_shows_the_same_answer,
     the_reply_the_mail_and_the_reset_page_say_how_long_links_work,
     when_the_queue_is_full_a_request_is_dropped_with_the_same_answer,
+    the_reset_cookie_lasts_as_long_as_the_browser_and_ends_at_login_and_logout,
 );
 
 async fn spawn_with_smtp(db: Db, smtp: &SmtpServer) -> TestApp {
@@ -136,7 +137,7 @@ async fn when_the_queue_is_full_a_request_is_dropped_with_the_same_answer(db: Db
     assert_eq!(reply.0, 200);
 
     // A flood has taken every place in the background queue.
-    let flood = app.state.reset_queue.fill().expect("free places to take");
+    let flood = within(WAIT, "every place in the queue", app.state.reset_queue.fill()).await;
     assert_eq!(forgot(&app, "alice@example.com").await, reply, "the same answer while the queue is full");
     app.settle().await;
     assert!(app.state.store.list_outbox().await.unwrap().is_empty(), "dropped: no link, no mail");
@@ -366,4 +367,35 @@ async fn the_reply_the_mail_and_the_reset_page_say_how_long_links_work(db: Db) {
     app.clock.advance(3600);
     let page = open_link(&app.browser(), &link).await;
     assert!(page.contains("Reset links work once and for 1 hour."), "{page}");
+}
+
+fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+}
+
+async fn the_reset_cookie_lasts_as_long_as_the_browser_and_ends_at_login_and_logout(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with_smtp(db, &smtp).await;
+    app.add_user("alice@example.com").await;
+    forgot(&app, "alice@example.com").await;
+    let link = link_in_mail(&smtp, &app, 1).await;
+    let browser = app.browser();
+
+    let opened = browser.client.get(&link).send().await.unwrap();
+    let cookie = set_cookie(&opened).expect("the link's token moves into a cookie");
+    assert!(cookie.starts_with("portal_reset="), "{cookie}");
+    assert!(!cookie.contains("Max-Age") && !cookie.contains("Expires"), "a browser-session cookie: {cookie}");
+
+    // Someone signs in on this browser: the open link no longer works here.
+    let login = browser.login("alice@example.com", PASSWORD).await;
+    assert_eq!(login.status(), 200);
+    let cleared = set_cookies(&login);
+    assert!(cleared.iter().any(|c| c.starts_with("portal_reset=;") && c.contains("Max-Age=0")), "{cleared:?}");
+    assert!(browser.get("/reset").await.text().await.unwrap().contains("This link has expired"));
+
+    // Logging out clears it too.
+    browser.client.get(&link).send().await.unwrap();
+    let logout = browser.post_form("/api/logout", &[]).await;
+    assert!(set_cookies(&logout).iter().any(|c| c.starts_with("portal_reset=;") && c.contains("Max-Age=0")));
+    assert!(browser.get("/reset").await.text().await.unwrap().contains("This link has expired"));
 }

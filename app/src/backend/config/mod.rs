@@ -29,10 +29,18 @@ use crate::password_policy::PasswordPolicy;
 
 /// Where a request comes from: the socket peer, or, when that peer is one of the trusted
 /// proxies, the last address the proxy wrote into `header`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ClientAddressSource {
     pub header: Option<http::HeaderName>,
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The prefix length an IPv6 client's budgets are counted by (`PORTAL_IPV6_PREFIX`).
+    pub ipv6_prefix: u8,
+}
+
+impl Default for ClientAddressSource {
+    fn default() -> Self {
+        Self { header: None, trusted_proxies: Vec::new(), ipv6_prefix: 64 }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,7 +225,11 @@ fn parse_client_address(raw: &RawConfig) -> Result<ClientAddressSource, ConfigEr
         .filter(|p| !p.is_empty())
         .map(|p| p.parse().map_err(|_| bad("PORTAL_TRUSTED_PROXIES", format!("'{p}' is not an IP address"))))
         .collect::<Result<_, _>>()?;
-    Ok(ClientAddressSource { header, trusted_proxies })
+    let ipv6_prefix = match raw.ipv6_prefix {
+        prefix @ 1..=128 => prefix,
+        other => return Err(bad("PORTAL_IPV6_PREFIX", format!("{other} is not a prefix length from 1 to 128"))),
+    };
+    Ok(ClientAddressSource { header, trusted_proxies, ipv6_prefix })
 }
 
 /// One hash per core, and never more than 256 MiB of argon2 memory in flight.

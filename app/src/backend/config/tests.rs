@@ -50,6 +50,8 @@ fn bad_values_name_the_setting() {
         (RawConfig { session_lifetime_secs: 0, ..raw() }, "PORTAL_SESSION_LIFETIME_SECS"),
         (RawConfig { reset_link_lifetime_secs: 59, ..raw() }, "PORTAL_RESET_LINK_LIFETIME_SECS"),
         (RawConfig { captcha: "maybe".into(), ..raw() }, "PORTAL_CAPTCHA"),
+        (RawConfig { ipv6_prefix: 0, ..raw() }, "PORTAL_IPV6_PREFIX"),
+        (RawConfig { ipv6_prefix: 129, ..raw() }, "PORTAL_IPV6_PREFIX"),
         (RawConfig { captcha_key: Some("short".into()), ..raw() }, "PORTAL_CAPTCHA_KEY"),
         (RawConfig { captcha_cost: 0, ..raw() }, "PORTAL_CAPTCHA_COST"),
         (RawConfig { captcha_difficulty: 9, ..raw() }, "PORTAL_CAPTCHA_DIFFICULTY"),

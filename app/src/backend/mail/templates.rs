@@ -137,6 +137,63 @@ pub fn password_reset_done(config: &Config, to: &str, when: i64, ip: &str, brows
     OutgoingMail { to: to.to_owned(), subject: "Your password was reset".into(), text, html }
 }
 
+/// "Someone tried to sign in to your account": the lock after failed password checks, when and
+/// from where the last try came, until when sign-ins are paused (or until a reset, after
+/// [`crate::backend::login_throttle::MAX_CONSECUTIVE_FAILURES`]), and how to reset the password.
+pub fn sign_ins_paused(
+    config: &Config,
+    to: &str,
+    when: i64,
+    until: Option<i64>,
+    ip: &str,
+    browser: &str,
+) -> OutgoingMail {
+    let when = utc(when);
+    let ip = detail(ip, "an unknown address");
+    let browser = detail(browser, "an unknown browser");
+    let forgot = config.link("/forgot");
+    let paused = match until {
+        Some(until) => format!("we have paused sign-ins to your account until {}", utc(until)),
+        None => "we have paused sign-ins to your account until its password is reset".to_owned(),
+    };
+
+    let text = format!(
+        "Hello,\n\
+         \n\
+         Someone tried to sign in to your {SIGNATURE} account with a wrong password, many\n\
+         times. The last try was on {when} from {ip} ({browser}).\n\
+         To protect your account, {paused}.\n\
+         \n\
+         If this was you and you no longer know your password, choose a new one here:\n\
+         {forgot}\n\
+         \n\
+         If it wasn't you, the tries failed and there is nothing you must do. Choosing a new\n\
+         password at the same address also ends the pause.\n\
+         \n\
+         -- \n\
+         {SIGNATURE}\n"
+    );
+
+    let (when, ip, browser, paused, forgot) =
+        (escape(&when), escape(&ip), escape(&browser), escape(&paused), escape(&forgot));
+    let html = html_page(
+        "Someone tried to sign in to your account",
+        &format!(
+            "<p>Hello,</p>\n\
+             <p>Someone tried to sign in to your {SIGNATURE} account with a wrong password, many \
+             times. The last try was on <strong>{when}</strong> from <strong>{ip}</strong> \
+             ({browser}).</p>\n\
+             <p>To protect your account, {paused}.</p>\n\
+             <p>If this was you and you no longer know your password, \
+             <a href=\"{forgot}\">choose a new one</a>.</p>\n\
+             <p>If it wasn't you, the tries failed and there is nothing you must do. Choosing a \
+             new password at the same address also ends the pause.</p>\n"
+        ),
+    );
+
+    OutgoingMail { to: to.to_owned(), subject: "Someone tried to sign in to your account".into(), text, html }
+}
+
 /// A self-contained HTML document: inline styles only, nothing loaded from elsewhere.
 fn html_page(title: &str, body: &str) -> String {
     format!(

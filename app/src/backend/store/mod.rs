@@ -28,7 +28,7 @@ pub use outbox::OutboxEntry;
 pub use password_resets::LiveReset;
 pub use sessions::{NewSession, SessionRecord, SessionRow};
 pub use transaction::Tx;
-pub use users::{UserRecord, UserSummary};
+pub use users::{PasswordChange, UserRecord, UserSummary};
 
 #[derive(Clone, Debug)]
 pub enum Store {

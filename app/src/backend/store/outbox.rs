@@ -80,8 +80,7 @@ pub(super) const INSERT_MAIL: &str = "INSERT INTO mail_outbox \
                                       VALUES ($1, $2, $3, $4, $5, $5) RETURNING id";
 
 impl Store {
-    /// Queues a message, due at once (outside any transaction: tests).
-    #[cfg(feature = "test-support")]
+    /// Queues a message, due at once, outside any transaction.
     pub async fn enqueue_mail(&self, mail: &OutgoingMail, now: i64) -> StoreResult<i64> {
         let mut tx = self.begin().await?;
         let id = tx.queue_mail(mail, now).await?;

@@ -52,7 +52,7 @@ impl Store {
         let Some(link) = tx.claim_reset_link(token_hash, now).await? else {
             return Ok(None);
         };
-        tx.apply_new_password(link.user_id, password_hash, now, &notice(&link.email)).await?;
+        tx.apply_new_password(link.user_id, None, password_hash, now, &notice(&link.email)).await?;
         tx.commit().await?;
         Ok(Some(link.user_id))
     }

@@ -1,4 +1,4 @@
-use super::{on_pool, Store, StoreResult};
+use super::{on_pool, transaction::on_tx, Store, StoreResult, Tx};
 
 /// A session to be stored; only the SHA-256 of its token is kept.
 pub struct NewSession<'a> {
@@ -31,19 +31,39 @@ pub struct SessionRow {
     pub ip: String,
 }
 
+/// Inserts the session only while the account's credentials are still at version `$7`: a
+/// password checked against an older hash starts nothing.
+const INSERT_SESSION: &str = "INSERT INTO sessions \
+     (user_id, token_hash, created_at, last_seen_at, expires_at, user_agent, ip, credentials_version) \
+     SELECT id, $2, $3, $3, $4, $5, $6, credentials_version FROM users WHERE id = $1 AND credentials_version = $7 \
+     RETURNING id";
+
+/// Binds a [`NewSession`] and the credentials version to [`INSERT_SESSION`].
+macro_rules! insert_session {
+    ($s:expr, $version:expr) => {
+        sqlx::query_scalar(INSERT_SESSION)
+            .bind($s.user_id)
+            .bind($s.token_hash)
+            .bind($s.now)
+            .bind($s.expires_at)
+            .bind($s.user_agent)
+            .bind($s.ip)
+            .bind($version)
+    };
+}
+
 impl Store {
-    pub async fn insert_session(&self, s: NewSession<'_>) -> StoreResult<i64> {
-        const SQL: &str =
-            "INSERT INTO sessions (user_id, token_hash, created_at, last_seen_at, expires_at, user_agent, ip) \
-                           VALUES ($1, $2, $3, $3, $4, $5, $6) RETURNING id";
-        Ok(on_pool!(self, pool => sqlx::query_scalar(SQL)
-            .bind(s.user_id).bind(s.token_hash).bind(s.now).bind(s.expires_at).bind(s.user_agent).bind(s.ip)
-            .fetch_one(pool).await)?)
+    /// The new session's id, or `None` when the account's credentials are no longer at
+    /// `credentials_version` (its password changed after it was checked).
+    pub async fn insert_session(&self, s: &NewSession<'_>, credentials_version: i64) -> StoreResult<Option<i64>> {
+        Ok(on_pool!(self, pool => insert_session!(s, credentials_version).fetch_optional(pool).await)?)
     }
 
+    /// The session with this token, if it was made under the account's current credentials.
     pub async fn find_session(&self, token_hash: &[u8]) -> StoreResult<Option<SessionRecord>> {
         const SQL: &str = "SELECT s.id, s.user_id, u.email, s.last_seen_at, s.expires_at, u.disabled_at \
-                           FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
+                           FROM sessions s JOIN users u ON u.id = s.user_id \
+                           WHERE s.token_hash = $1 AND s.credentials_version = u.credentials_version";
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(token_hash).fetch_optional(pool).await)?)
     }
 
@@ -74,13 +94,27 @@ impl Store {
         Ok(())
     }
 
-    /// Ends every session of the user except `keep` (all of them when `keep` is `None`).
-    pub async fn delete_other_sessions(&self, user_id: i64, keep: Option<i64>) -> StoreResult<u64> {
-        const SQL: &str = "DELETE FROM sessions WHERE user_id = $1 AND id <> $2";
-        let keep = keep.unwrap_or(-1);
-        Ok(
-            on_pool!(self, pool => sqlx::query(SQL).bind(user_id).bind(keep).execute(pool).await.map(|r| r.rows_affected()))?,
-        )
+    /// Ends every session of the user except `keep`, and moves the credentials version on (with
+    /// `keep`), so that a login whose password check is still under way starts nothing. `None`
+    /// when `keep` itself no longer exists.
+    pub async fn delete_other_sessions(&self, user_id: i64, keep: i64) -> StoreResult<Option<u64>> {
+        const BUMP: &str = "UPDATE users SET credentials_version = credentials_version + 1 WHERE id = $1 \
+                            RETURNING credentials_version";
+        const KEEP: &str = "UPDATE sessions SET credentials_version = $1 WHERE id = $2 AND user_id = $3";
+        const OTHERS: &str = "DELETE FROM sessions WHERE user_id = $1 AND id <> $2";
+        let mut tx = self.begin().await?;
+        let version: i64 = on_tx!(&mut tx, tx => sqlx::query_scalar(BUMP).bind(user_id).fetch_one(&mut **tx).await)?;
+        let kept = on_tx!(&mut tx, tx => sqlx::query(KEEP)
+            .bind(version).bind(keep).bind(user_id)
+            .execute(&mut **tx).await.map(|r| r.rows_affected()))?;
+        if kept != 1 {
+            return Ok(None);
+        }
+        let ended = on_tx!(&mut tx, tx => sqlx::query(OTHERS)
+            .bind(user_id).bind(keep)
+            .execute(&mut **tx).await.map(|r| r.rows_affected()))?;
+        tx.commit().await?;
+        Ok(Some(ended))
     }
 
     /// Removes sessions past their absolute expiry or idle since `idle_cutoff`.
@@ -89,5 +123,19 @@ impl Store {
         Ok(
             on_pool!(self, pool => sqlx::query(SQL).bind(now).bind(idle_cutoff).execute(pool).await.map(|r| r.rows_affected()))?,
         )
+    }
+}
+
+impl Tx {
+    /// [`Store::insert_session`], inside a transaction.
+    pub async fn insert_session(&mut self, s: &NewSession<'_>, credentials_version: i64) -> StoreResult<Option<i64>> {
+        Ok(on_tx!(self, tx => insert_session!(s, credentials_version).fetch_optional(&mut **tx).await)?)
+    }
+
+    /// Ends one session; false when it no longer existed.
+    pub async fn ended_session(&mut self, id: i64) -> StoreResult<bool> {
+        const SQL: &str = "DELETE FROM sessions WHERE id = $1";
+        let n = on_tx!(self, tx => sqlx::query(SQL).bind(id).execute(&mut **tx).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
     }
 }

@@ -38,14 +38,40 @@ impl Tx {
         Ok(())
     }
 
-    /// The account's new password hash; a new password also forgets earlier failed logins.
-    pub async fn set_password_hash(&mut self, user_id: i64, hash: &PasswordHash, now: i64) -> StoreResult<()> {
-        const SQL: &str = "UPDATE users SET password_hash = $1, updated_at = $2, \
-                           failed_logins = 0, last_failed_login_at = NULL WHERE id = $3";
-        on_tx!(self, tx => sqlx::query(SQL)
-            .bind(hash.as_phc()).bind(now).bind(user_id)
-            .execute(&mut **tx).await.map(|_| ()))?;
-        Ok(())
+    /// The account's new password hash and credentials version (returned); a new password also
+    /// forgets earlier failed logins. With `only_from`, only if the version is still that one;
+    /// `None` when it was not (or the account is gone).
+    pub async fn set_password_hash(
+        &mut self,
+        user_id: i64,
+        only_from: Option<i64>,
+        hash: &PasswordHash,
+        now: i64,
+    ) -> StoreResult<Option<i64>> {
+        macro_rules! set {
+            ($condition:literal) => {
+                concat!(
+                    "UPDATE users SET password_hash = $1, updated_at = $2, failed_logins = 0, ",
+                    "consecutive_failures = 0, last_failed_login_at = NULL, ",
+                    "credentials_version = credentials_version + 1 WHERE id = $3",
+                    $condition,
+                    " RETURNING credentials_version"
+                )
+            };
+        }
+        let sql = match only_from {
+            None => set!(""),
+            Some(_) => set!(" AND credentials_version = $4"),
+        };
+        Ok(on_tx!(self, tx => {
+            let query = sqlx::query_scalar::<_, i64>(sql).bind(hash.as_phc()).bind(now).bind(user_id);
+            match only_from {
+                Some(version) => query.bind(version),
+                None => query,
+            }
+            .fetch_optional(&mut **tx)
+            .await
+        })?)
     }
 
     /// Ends every session of the account.
@@ -75,19 +101,23 @@ impl Tx {
         Ok(id)
     }
 
-    /// What every new password does, changed or reset: the hash, no sessions, no usable reset
-    /// links, and the notice to the account.
+    /// What every new password does, changed or reset: the hash and a new credentials version
+    /// (returned), no sessions, no usable reset links, and the notice to the account. `None`
+    /// (and nothing else written) when `only_from` is given and the version moved on.
     pub async fn apply_new_password(
         &mut self,
         user_id: i64,
+        only_from: Option<i64>,
         hash: &PasswordHash,
         now: i64,
         notice: &OutgoingMail,
-    ) -> StoreResult<()> {
-        self.set_password_hash(user_id, hash, now).await?;
+    ) -> StoreResult<Option<i64>> {
+        let Some(version) = self.set_password_hash(user_id, only_from, hash, now).await? else {
+            return Ok(None);
+        };
         self.end_sessions(user_id).await?;
         self.end_links(user_id, now).await?;
         self.queue_mail(notice, now).await?;
-        Ok(())
+        Ok(Some(version))
     }
 }

@@ -1,4 +1,4 @@
-use super::{on_pool, unique_violation, Store, StoreResult};
+use super::{on_pool, transaction::on_tx, unique_violation, NewSession, Store, StoreResult};
 use crate::{
     backend::{mail::OutgoingMail, password_hasher::PasswordHash},
     domain::Email,
@@ -14,6 +14,22 @@ pub struct UserRecord {
     /// Consecutive failed password checks since the last success or new password.
     pub failed_logins: i64,
     pub last_failed_login_at: Option<i64>,
+    /// Moved on by every new password and by "sign out of all other sessions": a session is
+    /// only made, and only usable, under the version its password was checked against.
+    pub credentials_version: i64,
+    /// Failed checks since the last success or new password, whatever the lock gave back.
+    pub consecutive_failures: i64,
+}
+
+/// What Change Password writes, besides its notice.
+pub struct PasswordChange<'a> {
+    /// The credentials version under which the current password was checked.
+    pub seen_version: i64,
+    pub requesting_session: i64,
+    pub hash: &'a PasswordHash,
+    pub now: i64,
+    /// The session that replaces the requesting one.
+    pub replacement: NewSession<'a>,
 }
 
 /// A line of `portal user list`.
@@ -36,64 +52,109 @@ impl Store {
     }
 
     pub async fn find_user_by_email(&self, email: &Email) -> StoreResult<Option<UserRecord>> {
-        const SQL: &str = "SELECT id, email, password_hash, disabled_at, failed_logins, last_failed_login_at \
-                           FROM users WHERE email_key = $1";
+        const SQL: &str = "SELECT id, email, password_hash, disabled_at, failed_logins, last_failed_login_at, \
+                           credentials_version, consecutive_failures FROM users WHERE email_key = $1";
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(email.key()).fetch_optional(pool).await)?)
     }
 
     pub async fn find_user_by_id(&self, id: i64) -> StoreResult<Option<UserRecord>> {
-        const SQL: &str = "SELECT id, email, password_hash, disabled_at, failed_logins, last_failed_login_at \
-                           FROM users WHERE id = $1";
+        const SQL: &str = "SELECT id, email, password_hash, disabled_at, failed_logins, last_failed_login_at, \
+                           credentials_version, consecutive_failures FROM users WHERE id = $1";
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?)
     }
 
-    /// Stores a new password hash, forgets failed logins, ends every session and reset link of
-    /// the account and queues `mail`, in one transaction.
-    pub async fn replace_password(
-        &self,
-        user_id: i64,
-        password_hash: &PasswordHash,
-        now: i64,
-        notice: &OutgoingMail,
-    ) -> StoreResult<()> {
+    /// Change Password, in one transaction: the new hash, only if the credentials are still the
+    /// version whose password was checked (`change.seen_version`) and the requesting session
+    /// still exists; then every session and reset link of the account ends, `notice` is queued
+    /// and `change.replacement` becomes the browser's session under the new version. False
+    /// (nothing written) when another new password or a sign-out got there first.
+    pub async fn change_password(&self, change: PasswordChange<'_>, notice: &OutgoingMail) -> StoreResult<bool> {
         let mut tx = self.begin().await?;
-        tx.apply_new_password(user_id, password_hash, now, notice).await?;
-        tx.commit().await
+        let user_id = change.replacement.user_id;
+        if !tx.ended_session(change.requesting_session).await? {
+            return Ok(false);
+        }
+        let Some(version) =
+            tx.apply_new_password(user_id, Some(change.seen_version), change.hash, change.now, notice).await?
+        else {
+            return Ok(false);
+        };
+        if tx.insert_session(&change.replacement, version).await?.is_none() {
+            return Ok(false);
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
-    /// The same password under a hash with the configured parameters (after a login).
-    pub async fn update_password_hash(&self, user_id: i64, password_hash: &PasswordHash, now: i64) -> StoreResult<()> {
-        const SQL: &str = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
+    /// The same password under a hash with the configured parameters (after a login), unless
+    /// the password changed since `version` was read.
+    pub async fn update_password_hash(
+        &self,
+        user_id: i64,
+        version: i64,
+        password_hash: &PasswordHash,
+        now: i64,
+    ) -> StoreResult<()> {
+        const SQL: &str =
+            "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3 AND credentials_version = $4";
         on_pool!(self, pool => sqlx::query(SQL)
-            .bind(password_hash.as_phc()).bind(now).bind(user_id)
+            .bind(password_hash.as_phc()).bind(now).bind(user_id).bind(version)
             .execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 
-    /// Counts one more failed password check, in advance, if the count is still `seen`: one
-    /// statement, so of concurrent attempts on any number of nodes exactly one gets each count.
-    /// The new count, or `None` when another attempt got there first.
-    pub async fn count_login_attempt(&self, user_id: i64, seen: i64, now: i64) -> StoreResult<Option<i64>> {
-        const SQL: &str = "UPDATE users SET failed_logins = failed_logins + 1, last_failed_login_at = $1 \
-                           WHERE id = $2 AND failed_logins = $3 RETURNING failed_logins";
-        Ok(
-            on_pool!(self, pool => sqlx::query_scalar(SQL).bind(now).bind(user_id).bind(seen).fetch_optional(pool).await)?,
-        )
+    /// Counts one more failed password check, in advance, setting the count to `next` if it is
+    /// still `seen`: one statement, so of concurrent attempts on any number of nodes exactly one
+    /// gets each count. The new count and consecutive failures, or `None` when another attempt
+    /// got there first.
+    pub async fn count_login_attempt(
+        &self,
+        user_id: i64,
+        seen: i64,
+        next: i64,
+        now: i64,
+    ) -> StoreResult<Option<(i64, i64)>> {
+        const SQL: &str = "UPDATE users SET failed_logins = $1, consecutive_failures = consecutive_failures + 1, \
+                           last_failed_login_at = $2 WHERE id = $3 AND failed_logins = $4 \
+                           RETURNING failed_logins, consecutive_failures";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL)
+            .bind(next).bind(now).bind(user_id).bind(seen)
+            .fetch_optional(pool).await)?)
     }
 
     pub async fn clear_failed_logins(&self, user_id: i64) -> StoreResult<()> {
-        const SQL: &str = "UPDATE users SET failed_logins = 0, last_failed_login_at = NULL WHERE id = $1";
+        const SQL: &str = "UPDATE users SET failed_logins = 0, consecutive_failures = 0, last_failed_login_at = NULL \
+                           WHERE id = $1";
         on_pool!(self, pool => sqlx::query(SQL).bind(user_id).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 
-    /// Disables (`Some(now)`) or enables (`None`) an account; false when there is no such account.
-    pub async fn set_user_disabled(&self, email: &Email, disabled_at: Option<i64>, now: i64) -> StoreResult<bool> {
-        const SQL: &str = "UPDATE users SET disabled_at = $1, updated_at = $2 WHERE email_key = $3";
-        let result = on_pool!(self, pool => sqlx::query(SQL)
+    /// Disables (`Some(now)`) or enables (`None`) an account: `None` when there is no such
+    /// account, else how many sessions ended. Disabling ends every session and reset link (and
+    /// drops reset mail not yet sent) and moves the credentials version on, in one transaction;
+    /// enabling brings none of them back.
+    pub async fn set_user_disabled(
+        &self,
+        email: &Email,
+        disabled_at: Option<i64>,
+        now: i64,
+    ) -> StoreResult<Option<u64>> {
+        const SQL: &str = "UPDATE users SET disabled_at = $1, updated_at = $2, \
+                           credentials_version = credentials_version + 1 WHERE email_key = $3 RETURNING id";
+        let mut tx = self.begin().await?;
+        let user_id: Option<i64> = on_tx!(&mut tx, tx => sqlx::query_scalar(SQL)
             .bind(disabled_at).bind(now).bind(email.key())
-            .execute(pool).await.map(|r| r.rows_affected()))?;
-        Ok(result == 1)
+            .fetch_optional(&mut **tx).await)?;
+        let Some(user_id) = user_id else { return Ok(None) };
+        let ended = match disabled_at {
+            Some(_) => {
+                tx.end_links(user_id, now).await?;
+                tx.end_sessions(user_id).await?
+            }
+            None => 0,
+        };
+        tx.commit().await?;
+        Ok(Some(ended))
     }
 
     pub async fn list_users(&self, now: i64) -> StoreResult<Vec<UserSummary>> {

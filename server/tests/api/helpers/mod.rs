@@ -185,15 +185,15 @@ impl Browser {
             reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(WAIT).build().unwrap();
         let request =
             client.get(format!("{}{path}", self.base)).header(header::COOKIE, format!("portal_session={token}"));
-        send(format_args!("GET {path}"), request).await
+        send(format!("GET {path}"), request).await
     }
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
-        send(format_args!("POST {path}"), self.client.post(format!("{}{path}", self.base)).form(form)).await
+        send(format!("POST {path}"), self.client.post(format!("{}{path}", self.base)).form(form)).await
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        send(format_args!("GET {path}"), self.client.get(format!("{}{path}", self.base))).await
+        send(format!("GET {path}"), self.client.get(format!("{}{path}", self.base))).await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Response {
@@ -209,13 +209,13 @@ impl Browser {
             .header(header::REFERER, format!("{}{referer}", self.base))
             .header(header::ORIGIN, &self.base)
             .form(form);
-        send(format_args!("POST {path} (HTML form)"), request).await
+        send(format!("POST {path} (HTML form)"), request).await
     }
 }
 
 /// Sends `request` and waits (bounded) for the head of the answer; panics naming `what` when
 /// none comes. The client's own timeout bounds reading the body afterwards.
-pub async fn send(what: std::fmt::Arguments<'_>, request: reqwest::RequestBuilder) -> Response {
+pub async fn send(what: String, request: reqwest::RequestBuilder) -> Response {
     let what = format!("the answer to {what}");
     within(WAIT, &what, request.send()).await.unwrap_or_else(|e| panic!("no {what}: {e}"))
 }
