@@ -4,10 +4,11 @@ use anyhow::Context as _;
 use app::backend::{
     captcha::Captcha,
     clock::Clock,
-    config::{CaptchaKeySource, CaptchaMode, Config},
-    mail::{self, MailQueue, Mailer},
+    config::{CaptchaKeySource, CaptchaMode, Config, KeySource},
+    mail::{self, sealed::OutboxSeal, MailQueue, Mailer},
     password_hasher::PasswordHasher,
     rate_limits::Limit,
+    secret_key::DeploymentKey,
     sessions,
     store::Store,
     AppState, Services,
@@ -30,6 +31,11 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         .context("cannot set up password hashing")?;
     let mailer = Mailer::from_config(&config).context("cannot set up mail")?;
     let captcha = Captcha::load(&config.captcha).context("cannot read or create the captcha key")?;
+    let deployment_key = DeploymentKey::load(&config.secret_key).context("cannot read or create the deployment key")?;
+    let seal = OutboxSeal::new(&deployment_key);
+    if matches!(config.secret_key, KeySource::File(_)) && config.database.is_shared() {
+        tracing::warn!("PORTAL_SECRET_KEY is not set: give every node the same key, or mail queued on one node cannot be sent by another");
+    }
     if matches!(config.captcha.mode, CaptchaMode::Pow)
         && matches!(config.captcha.key, CaptchaKeySource::File(_))
         && config.database.is_shared()
@@ -43,7 +49,7 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         hasher,
         captcha,
         clock,
-        mail: MailQueue::new(),
+        mail: MailQueue::new(seal),
         mailer,
         reset_queue: Default::default(),
         background: TaskTracker::new(),

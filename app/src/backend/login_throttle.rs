@@ -94,7 +94,7 @@ impl Attempt {
         let until = (!for_good).then(|| now + lockout_secs(state));
         let browser = session_view::browser(&client.user_agent);
         let notice = templates::sign_ins_paused(&state.config, &self.email, now, until, &client.ip, &browser);
-        state.store.enqueue_mail(&notice, now).await?;
+        state.store.enqueue_mail(&state.mail.seal(notice), now).await?;
         state.mail.wake();
         Ok(())
     }

@@ -76,7 +76,7 @@ pub async fn change(
     let hash = state.hasher.hash(new.as_password()).await?;
     let now = state.clock.now();
     let browser = session_view::browser(&client.user_agent);
-    let notice = templates::password_changed(&state.config, &user.email, now, &client.ip, &browser);
+    let notice = state.mail.seal(templates::password_changed(&state.config, &user.email, now, &client.ip, &browser));
     let replacement = sessions::Draft::new(state, client);
     let change = PasswordChange {
         seen_version: user.credentials_version,

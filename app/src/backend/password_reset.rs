@@ -16,7 +16,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::{
     captcha::{CaptchaAnswer, CaptchaError},
-    mail::{templates, OutgoingMail},
+    mail::{sealed::SealedMail, templates},
     new_password::{self, Problems, TypedTwice},
     password_hasher::HashError,
     rate_limits::Limit,
@@ -125,8 +125,9 @@ async fn request_now(state: &AppState, email: &Email) -> Result<Outcome, StoreEr
     let token = SecretToken::generate();
     let lifetime = state.config.reset_link_lifetime;
     let link = state.config.link(&format!("/reset?token={}", token.expose()));
-    let mail = templates::password_reset(&state.config, &user.email, &link);
-    state.store.create_password_reset(user.id, &token.hash(), now, now + lifetime.as_secs() as i64, &mail).await?;
+    let expires_at = now + lifetime.as_secs() as i64;
+    let mail = state.mail.seal_with_link(templates::password_reset(&state.config, &user.email, &link), expires_at);
+    state.store.create_password_reset(user.id, &token.hash(), now, expires_at, &mail).await?;
     state.mail.wake();
     Ok(Outcome::Sent)
 }
@@ -162,8 +163,9 @@ pub async fn complete(
     let hash = state.hasher.hash(new.as_password()).await?;
     let now = state.clock.now();
     let browser = session_view::browser(&client.user_agent);
-    let notice =
-        |to: &str| -> OutgoingMail { templates::password_reset_done(&state.config, to, now, &client.ip, &browser) };
+    let notice = |to: &str| -> SealedMail {
+        state.mail.seal(templates::password_reset_done(&state.config, to, now, &client.ip, &browser))
+    };
     match state.store.complete_password_reset(&token.hash(), &hash, now, notice).await? {
         Some(user_id) => {
             state.mail.wake();

@@ -304,7 +304,11 @@ async fn reset_password(app: &TestApp, user_id: i64, new: &str) -> u16 {
     let token = app::backend::secret_token::SecretToken::generate();
     let now = app.clock.now();
     let mail = app::backend::mail::templates::password_reset(&app.state.config, "alice@example.com", "link");
-    app.state.store.create_password_reset(user_id, &token.hash(), now, now + 7200, &mail).await.unwrap();
+    app.state
+        .store
+        .create_password_reset(user_id, &token.hash(), now, now + 7200, &app.state.mail.seal(mail))
+        .await
+        .unwrap();
     let response = app
         .browser()
         .client

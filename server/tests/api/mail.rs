@@ -5,11 +5,12 @@ use std::time::Duration;
 
 use app::backend::{
     config::MailTransport,
-    mail::{templates, worker, Mailer, OutgoingMail},
+    mail::{sealed::OutboxSeal, templates, worker, MailQueue, Mailer, OutgoingMail},
+    secret_key::DeploymentKey,
     store::{OutboxEntry, Store},
 };
 
-use crate::helpers::{free_port, on_both_databases, smtp_url, Db, SmtpServer, TestApp};
+use crate::helpers::{free_port, on_both_databases, smtp_url, Db, SmtpServer, TestApp, SECRET_KEY};
 
 on_both_databases!(
     a_queued_message_is_delivered_over_smtp,
@@ -94,7 +95,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_back(db: Db) {
     app.state.mail.wake();
     let rows = wait_for_outbox(store, |rows| rows[0].attempts == 2 && settled(&rows[0])).await;
     assert_eq!(rows[0].next_attempt_at, queued_at + 30 + 60, "then twice as long");
-    let early = worker::deliver_due(store, &app.state.mailer, &app.clock).await;
+    let early = worker::deliver_due(store, &app.state.mailer, &app.state.mail, &app.clock).await;
     assert_eq!(early.unwrap(), 0, "not due before its time");
 
     let smtp = SmtpServer::start_on(port).await.expect("the port was taken while the mail server was down");
@@ -106,7 +107,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_back(db: Db) {
     let rows = wait_for_outbox(store, |rows| rows[0].sent_at.is_some()).await;
     assert_eq!(rows[0].attempts, 3);
     app.clock.advance(3600);
-    let again = worker::deliver_due(store, &app.state.mailer, &app.clock).await;
+    let again = worker::deliver_due(store, &app.state.mailer, &app.state.mail, &app.clock).await;
     assert_eq!(again.unwrap(), 0);
     assert_eq!(smtp.received().len(), 1, "delivered exactly once");
 }
@@ -119,18 +120,21 @@ async fn two_nodes_racing_deliver_each_message_once(db: Db) {
     let other_mailer = Mailer::from_config(&app.state.config).unwrap();
     for i in 0..MESSAGES {
         let mail = password_changed(&app, &format!("user{i}@example.com"));
-        app.state.store.enqueue_mail(&mail, app.clock.now()).await.unwrap();
+        app.state.store.enqueue_mail(&app.state.mail.seal(mail), app.clock.now()).await.unwrap();
     }
 
     // This node's own worker may join in too; that only makes the race harder.
     let (here, there) = tokio::join!(
         tokio::spawn({
             let (store, mailer, clock) = (app.state.store.clone(), app.state.mailer.clone(), app.clock.clone());
-            async move { worker::deliver_due(&store, &mailer, &clock).await }
+            let queue = app.state.mail.clone();
+            async move { worker::deliver_due(&store, &mailer, &queue, &clock).await }
         }),
         tokio::spawn({
             let (store, mailer, clock) = (other_node.clone(), other_mailer, app.clock.clone());
-            async move { worker::deliver_due(&store, &mailer, &clock).await }
+            // The other node has the same deployment key, so its own seal opens these bodies.
+            let queue = MailQueue::new(OutboxSeal::new(&DeploymentKey::from_text(SECRET_KEY)));
+            async move { worker::deliver_due(&store, &mailer, &queue, &clock).await }
         }),
     );
     here.unwrap().unwrap();

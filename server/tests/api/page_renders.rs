@@ -24,7 +24,11 @@ async fn a_reset_page_renders_while_other_nodes_start() {
     let user_id = app.add_user("alice@example.com").await;
     let token = SecretToken::generate();
     let (now, mail) = (app.clock.now(), templates::password_reset(&app.state.config, "alice@example.com", "-"));
-    app.state.store.create_password_reset(user_id, &token.hash(), now, now + 7200, &mail).await.unwrap();
+    app.state
+        .store
+        .create_password_reset(user_id, &token.hash(), now, now + 7200, &app.state.mail.seal(mail))
+        .await
+        .unwrap();
     let browser = app.browser();
 
     // Another thread keeps building routers, as a starting node (or test) does.

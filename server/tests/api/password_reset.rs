@@ -1,5 +1,6 @@
 //! "Forgot?": a link by email that works once and for two hours, and a reply that reveals nothing.
 
+use app::backend::mail::worker;
 use reqwest::header;
 
 use crate::helpers::{
@@ -24,6 +25,8 @@ on_both_databases!(
     the_reply_the_mail_and_the_reset_page_say_how_long_links_work,
     when_the_queue_is_full_a_request_is_dropped_with_the_same_answer,
     the_reset_cookie_lasts_as_long_as_the_browser_and_ends_at_login_and_logout,
+    a_link_waiting_in_the_outbox_is_sealed_and_dropped_once_it_expires,
+    disabling_the_account_drops_its_waiting_reset_mail_for_good,
 );
 
 async fn spawn_with_smtp(db: Db, smtp: &SmtpServer) -> TestApp {
@@ -398,4 +401,57 @@ async fn the_reset_cookie_lasts_as_long_as_the_browser_and_ends_at_login_and_log
     let logout = browser.post_form("/api/logout", &[]).await;
     assert!(set_cookies(&logout).iter().any(|c| c.starts_with("portal_reset=;") && c.contains("Max-Age=0")));
     assert!(browser.get("/reset").await.text().await.unwrap().contains("This link has expired"));
+}
+
+/// A portal whose SMTP server is down: mail waits in the outbox. The port, to start it later.
+async fn spawn_with_smtp_down(db: Db) -> (TestApp, u16) {
+    let port = free_port();
+    let url = crate::helpers::smtp_url(port);
+    (TestApp::spawn_with(db, move |config| config.mail_transport = url).await, port)
+}
+
+/// One delivery pass of this node's worker, as its loop runs it: how many were sent.
+async fn deliver(app: &TestApp) -> usize {
+    worker::deliver_due(&app.state.store, &app.state.mailer, &app.state.mail, &app.clock).await.unwrap()
+}
+
+async fn a_link_waiting_in_the_outbox_is_sealed_and_dropped_once_it_expires(db: Db) {
+    let (app, port) = spawn_with_smtp_down(db).await;
+    app.add_user("alice@example.com").await;
+    forgot(&app, "alice@example.com").await;
+    app.settle().await;
+
+    let waiting = app.state.store.list_outbox().await.unwrap();
+    let (text, html) = app.state.store.stored_bodies(waiting[0].id).await.unwrap();
+    for body in [&text, &html] {
+        assert!(body.starts_with("v1.") && !body.contains("token") && !body.contains("/reset"), "{body}");
+    }
+
+    // The server comes back only after the link's two hours: the mail is not worth sending.
+    app.clock.advance(2 * 60 * 60);
+    let smtp = SmtpServer::start_on(port).await.expect("the SMTP server comes back on its port");
+    assert_eq!(deliver(&app).await, 0);
+    let row = &app.state.store.list_outbox().await.unwrap()[0];
+    assert!(row.failed_at.is_some() && row.sent_at.is_none(), "{row:?}");
+    assert!(row.last_error.as_deref().unwrap_or_default().contains("expired"), "{row:?}");
+    assert_eq!(app.state.store.stored_bodies(row.id).await.unwrap(), (String::new(), String::new()));
+    assert!(smtp.received().is_empty());
+}
+
+async fn disabling_the_account_drops_its_waiting_reset_mail_for_good(db: Db) {
+    let (app, port) = spawn_with_smtp_down(db).await;
+    app.add_user("alice@example.com").await;
+    forgot(&app, "alice@example.com").await;
+    app.settle().await;
+    let now = app.clock.now();
+
+    app.state.store.set_user_disabled(&email("alice@example.com"), Some(now), now).await.unwrap();
+    app.state.store.set_user_disabled(&email("alice@example.com"), None, now).await.unwrap();
+    let smtp = SmtpServer::start_on(port).await.expect("the SMTP server comes back on its port");
+
+    assert_eq!(deliver(&app).await, 0, "nothing to send: the link was ended with the account's");
+    let row = &app.state.store.list_outbox().await.unwrap()[0];
+    assert!(row.failed_at.is_some(), "{row:?}");
+    assert_eq!(app.state.store.stored_bodies(row.id).await.unwrap(), (String::new(), String::new()));
+    assert!(smtp.received().is_empty());
 }

@@ -6,7 +6,6 @@
 //! and are accepted once: answered ones are recorded in the database until they expire, so
 //! every node refuses a second use.
 
-mod key;
 mod picture;
 mod proof_of_work;
 mod provider;
@@ -92,7 +91,7 @@ struct Inner {
 impl Captcha {
     /// Reads the key (generating and keeping it when none is configured).
     pub fn load(settings: &CaptchaSettings) -> std::io::Result<Self> {
-        let key = key::load(&settings.key)?;
+        let key = crate::backend::key_file::load(&settings.key)?;
         let http = settings.provider().is_some().then(provider::client);
         Ok(Self(Arc::new(Inner { settings: settings.clone(), key, http })))
     }

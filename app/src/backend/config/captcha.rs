@@ -25,15 +25,18 @@ pub struct ProviderSettings {
     pub verify_url: Url,
 }
 
-/// Where the key that signs captcha challenges comes from. Every node of one deployment
-/// must use the same key.
+/// Where a key comes from (the captcha's signing key, the deployment key). Every node of one
+/// deployment must use the same.
 #[derive(Debug, Clone)]
-pub enum CaptchaKeySource {
-    /// `PORTAL_CAPTCHA_KEY`.
+pub enum KeySource {
+    /// Given in the environment (`PORTAL_CAPTCHA_KEY`, `PORTAL_SECRET_KEY`).
     Given(secrecy::SecretString),
-    /// A key the portal generates on first start and keeps in this file.
+    /// A key the portal generates on first start and keeps in this file (mode 0600).
     File(PathBuf),
 }
+
+/// The captcha's signing key.
+pub type CaptchaKeySource = KeySource;
 
 /// The proof-of-work the browser does and how long its answer is good for.
 #[derive(Debug, Clone)]

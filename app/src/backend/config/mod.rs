@@ -21,7 +21,7 @@ use url::Url;
 
 use self::raw::RawConfig;
 pub use self::{
-    captcha::{CaptchaKeySource, CaptchaMode, CaptchaSettings, ProviderSettings},
+    captcha::{CaptchaKeySource, CaptchaMode, CaptchaSettings, KeySource, ProviderSettings},
     database::Database,
     mail::{BadSmtpUrl, MailTransport, Security, SmtpSettings},
 };
@@ -60,6 +60,8 @@ pub struct Config {
     pub mail_transport: MailTransport,
     pub mail_from: Mailbox,
     pub captcha: CaptchaSettings,
+    /// The deployment key (`PORTAL_SECRET_KEY`): what the outbox's bodies are encrypted under.
+    pub secret_key: KeySource,
     pub client_address: ClientAddressSource,
     pub cookie_secure: bool,
     pub site_root: PathBuf,
@@ -126,6 +128,16 @@ impl Config {
         let mail_transport = mail::parse_transport(&raw.smtp_url)?;
         let mail_from = mail::parse_from(&raw.mail_from)?;
         let captcha = captcha::parse(&raw)?;
+        let secret_key = match raw.secret_key.as_deref() {
+            Some(key) if key.len() < 32 => {
+                return Err(bad(
+                    "PORTAL_SECRET_KEY",
+                    "must be at least 32 characters (for example: openssl rand -hex 32)",
+                ))
+            }
+            Some(key) => KeySource::Given(key.to_owned().into()),
+            None => KeySource::File(std::path::PathBuf::from(&raw.secret_key_file)),
+        };
         let client_address = parse_client_address(&raw)?;
         let cookie_secure = raw.cookie_secure.unwrap_or(public_url.scheme() == "https");
         if public_url.scheme() == "https" && !cookie_secure {
@@ -180,6 +192,7 @@ impl Config {
             mail_transport,
             mail_from,
             captcha,
+            secret_key,
             client_address,
             cookie_secure,
             site_root: PathBuf::from(raw.site_root),

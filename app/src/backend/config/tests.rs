@@ -53,6 +53,7 @@ fn bad_values_name_the_setting() {
         (RawConfig { ipv6_prefix: 0, ..raw() }, "PORTAL_IPV6_PREFIX"),
         (RawConfig { ipv6_prefix: 129, ..raw() }, "PORTAL_IPV6_PREFIX"),
         (RawConfig { captcha_key: Some("short".into()), ..raw() }, "PORTAL_CAPTCHA_KEY"),
+        (RawConfig { secret_key: Some("short".into()), ..raw() }, "PORTAL_SECRET_KEY"),
         (RawConfig { captcha_cost: 0, ..raw() }, "PORTAL_CAPTCHA_COST"),
         (RawConfig { captcha_difficulty: 9, ..raw() }, "PORTAL_CAPTCHA_DIFFICULTY"),
         (RawConfig { captcha_lifetime_secs: 5, ..raw() }, "PORTAL_CAPTCHA_LIFETIME_SECS"),

@@ -4,6 +4,7 @@
 //! A request never talks to the mail server: it only inserts a row, so an SMTP outage delays
 //! mail but loses none and never changes what the user sees.
 
+pub mod sealed;
 pub mod templates;
 pub mod transport;
 pub mod worker;
@@ -14,6 +15,7 @@ use tokio::sync::Notify;
 
 #[cfg(feature = "test-support")]
 use super::store::{Store, StoreResult};
+use sealed::{OutboxSeal, SealedMail};
 
 pub use transport::{MailError, Mailer};
 
@@ -37,21 +39,33 @@ impl std::fmt::Debug for OutgoingMail {
 }
 
 /// Queues mail in the outbox and wakes this node's worker.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct MailQueue {
     wake: Arc<Notify>,
+    /// What bodies are sealed with before they reach the outbox, and opened with to send.
+    pub seal: OutboxSeal,
 }
 
 impl MailQueue {
-    pub fn new() -> Self {
-        Self::default()
+    pub fn new(seal: OutboxSeal) -> Self {
+        Self { wake: Arc::default(), seal }
+    }
+
+    /// `mail` as the outbox stores it, with nothing secret in it.
+    pub fn seal(&self, mail: OutgoingMail) -> SealedMail {
+        self.seal.seal(mail, None)
+    }
+
+    /// `mail` carrying a link that works until `until`: not sent after that.
+    pub fn seal_with_link(&self, mail: OutgoingMail, until: i64) -> SealedMail {
+        self.seal.seal(mail, Some(until))
     }
 
     /// Stores the message for delivery and wakes the worker; returns its outbox id. Requests
     /// queue their mail inside their own transaction ([`crate::backend::store::Tx::queue_mail`]).
     #[cfg(feature = "test-support")]
     pub async fn enqueue(&self, store: &Store, mail: &OutgoingMail, now: i64) -> StoreResult<i64> {
-        let id = store.enqueue_mail(mail, now).await?;
+        let id = store.enqueue_mail(&self.seal(mail.clone()), now).await?;
         self.wake();
         Ok(id)
     }

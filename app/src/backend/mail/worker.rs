@@ -40,7 +40,7 @@ const MAX_ERROR_CHARS: usize = 500;
 pub fn spawn(store: Store, mailer: Mailer, queue: MailQueue, clock: Clock) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            if let Err(e) = deliver_due(&store, &mailer, &clock).await {
+            if let Err(e) = deliver_due(&store, &mailer, &queue, &clock).await {
                 tracing::warn!(error = ?e, "mail delivery pass failed; retrying at the next poll");
             }
             tokio::select! {
@@ -52,7 +52,12 @@ pub fn spawn(store: Store, mailer: Mailer, queue: MailQueue, clock: Clock) -> Jo
 }
 
 /// One delivery pass: claims and sends until no mail is due. Returns how many were sent.
-pub async fn deliver_due(store: &Store, mailer: &Mailer, clock: &Clock) -> StoreResult<usize> {
+/// Sends every due message; messages whose link has expired are blanked first, not sent.
+pub async fn deliver_due(store: &Store, mailer: &Mailer, queue: &MailQueue, clock: &Clock) -> StoreResult<usize> {
+    let expired = store.drop_expired_links(clock.now()).await?;
+    if expired > 0 {
+        tracing::warn!(expired, "reset mail not sent before its link expired: dropped");
+    }
     let mut sent = 0;
     loop {
         let now = clock.now();
@@ -61,7 +66,7 @@ pub async fn deliver_due(store: &Store, mailer: &Mailer, clock: &Clock) -> Store
             return Ok(sent);
         }
         for mail in &claimed {
-            if deliver(store, mailer, clock, mail).await? {
+            if deliver(store, mailer, queue, clock, mail).await? {
                 sent += 1;
             }
         }
@@ -69,9 +74,23 @@ pub async fn deliver_due(store: &Store, mailer: &Mailer, clock: &Clock) -> Store
 }
 
 /// Sends one claimed message and records the outcome; true when it was sent.
-async fn deliver(store: &Store, mailer: &Mailer, clock: &Clock, mail: &ClaimedMail) -> StoreResult<bool> {
+async fn deliver(
+    store: &Store,
+    mailer: &Mailer,
+    queue: &MailQueue,
+    clock: &Clock,
+    mail: &ClaimedMail,
+) -> StoreResult<bool> {
     let (id, attempts) = (mail.id, mail.attempts);
-    let error = match mailer.send(&mail.to_outgoing()).await {
+    let message = match queue.seal.open(&mail.recipient, &mail.subject, &mail.text_body, &mail.html_body) {
+        Ok(message) => message,
+        Err(unreadable) => {
+            tracing::error!(mail_id = id, subject = %mail.subject, error = %unreadable, "mail given up on");
+            store.mark_mail_failed(id, clock.now(), &unreadable.to_string()).await?;
+            return Ok(false);
+        }
+    };
+    let error = match mailer.send(&message).await {
         Ok(()) => {
             // A crash right here sends the message again later: see the module's comment.
             store.mark_mail_sent(id, clock.now()).await?;

@@ -59,6 +59,22 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// Creates `path`'s missing directories (0700) and the file itself (0600) if it is missing.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}
+
 impl Store {
     /// Opens the configured database: a SQLite file (created with its folder when missing)
     /// or a PostgreSQL server.
@@ -69,10 +85,11 @@ impl Store {
         }
     }
 
+    /// Opens (or creates) the SQLite file. A new file is made readable by the portal's user
+    /// only (0600), in a directory made for it likewise (0700): it holds password hashes and
+    /// mail waiting to be sent. SQLite gives its `-wal` and `-shm` files the same mode.
     pub async fn connect_sqlite(path: &Path) -> StoreResult<Self> {
-        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
-        }
+        create_private(path).map_err(sqlx::Error::Io)?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -118,5 +135,21 @@ fn unique_violation(err: sqlx::Error) -> StoreError {
     match &err {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::DuplicateEmail,
         _ => StoreError::Database(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn a_new_database_file_and_its_directory_are_the_portal_user_s_alone() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/portal.db");
+        super::create_private(&path).unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        super::create_private(&path).unwrap(); // an existing file is opened, not truncated
     }
 }

@@ -5,7 +5,7 @@
 //! node that dies mid-send leaves a lease that simply runs out, after which the row is due again.
 
 use super::{on_pool, Store, StoreResult};
-use crate::backend::mail::OutgoingMail;
+use crate::backend::mail::sealed::SealedMail;
 
 /// A claimed message, ready to send. `attempts` already counts this attempt.
 #[derive(Clone, sqlx::FromRow)]
@@ -16,17 +16,6 @@ pub struct ClaimedMail {
     pub text_body: String,
     pub html_body: String,
     pub attempts: i64,
-}
-
-impl ClaimedMail {
-    pub fn to_outgoing(&self) -> OutgoingMail {
-        OutgoingMail {
-            to: self.recipient.clone(),
-            subject: self.subject.clone(),
-            text: self.text_body.clone(),
-            html: self.html_body.clone(),
-        }
-    }
 }
 
 /// Bodies may carry secrets (reset links), so they stay out of `Debug`.
@@ -67,6 +56,7 @@ macro_rules! claim_sql {
              WHERE id IN (SELECT id FROM mail_outbox \
                           WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 \
                             AND (claimed_until IS NULL OR claimed_until <= $1) \
+                            AND (secret_until IS NULL OR secret_until > $1) \
                           ORDER BY next_attempt_at, id LIMIT $3 ",
             $lock,
             ") RETURNING id, recipient, subject, text_body, html_body, attempts"
@@ -76,12 +66,12 @@ macro_rules! claim_sql {
 
 /// Queues a message, due at once ([`super::Tx::queue_mail`]).
 pub(super) const INSERT_MAIL: &str = "INSERT INTO mail_outbox \
-                                      (recipient, subject, text_body, html_body, created_at, next_attempt_at) \
-                                      VALUES ($1, $2, $3, $4, $5, $5) RETURNING id";
+     (recipient, subject, text_body, html_body, created_at, next_attempt_at, secret_until) \
+     VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id";
 
 impl Store {
     /// Queues a message, due at once, outside any transaction.
-    pub async fn enqueue_mail(&self, mail: &OutgoingMail, now: i64) -> StoreResult<i64> {
+    pub async fn enqueue_mail(&self, mail: &SealedMail, now: i64) -> StoreResult<i64> {
         let mut tx = self.begin().await?;
         let id = tx.queue_mail(mail, now).await?;
         tx.commit().await?;
@@ -114,6 +104,22 @@ impl Store {
                            last_error = $3 WHERE id = $1";
         on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(next_attempt_at).bind(error).execute(pool).await.map(|_| ()))?;
         Ok(())
+    }
+
+    /// Blanks and gives up on unsent messages whose link stopped working at `now` or before:
+    /// a link nobody can use any more is not worth sending, nor keeping.
+    pub async fn drop_expired_links(&self, now: i64) -> StoreResult<u64> {
+        const SQL: &str = "UPDATE mail_outbox SET failed_at = $1, text_body = '', html_body = '', \
+                           last_error = 'its link expired before it could be sent' \
+                           WHERE secret_until <= $1 AND sent_at IS NULL AND failed_at IS NULL";
+        Ok(on_pool!(self, pool => sqlx::query(SQL).bind(now).execute(pool).await.map(|r| r.rows_affected()))?)
+    }
+
+    /// The sealed bodies of a message as stored: for tests.
+    #[cfg(feature = "test-support")]
+    pub async fn stored_bodies(&self, id: i64) -> StoreResult<(String, String)> {
+        const SQL: &str = "SELECT text_body, html_body FROM mail_outbox WHERE id = $1";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_one(pool).await)?)
     }
 
     /// Giving up on a message: record why and drop the bodies.

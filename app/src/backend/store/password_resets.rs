@@ -1,5 +1,5 @@
 use super::{on_pool, transaction::on_tx, Store, StoreResult, Tx};
-use crate::backend::{mail::OutgoingMail, password_hasher::PasswordHash};
+use crate::backend::{mail::sealed::SealedMail, password_hasher::PasswordHash};
 
 /// A reset link that can still be used, and the account it belongs to.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -17,7 +17,7 @@ impl Store {
         token_hash: &[u8],
         now: i64,
         expires_at: i64,
-        mail: &OutgoingMail,
+        mail: &SealedMail,
     ) -> StoreResult<()> {
         const INSERT: &str =
             "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)";
@@ -46,7 +46,7 @@ impl Store {
         token_hash: &[u8],
         password_hash: &PasswordHash,
         now: i64,
-        notice: impl Fn(&str) -> OutgoingMail,
+        notice: impl Fn(&str) -> SealedMail,
     ) -> StoreResult<Option<i64>> {
         let mut tx = self.begin().await?;
         let Some(link) = tx.claim_reset_link(token_hash, now).await? else {

@@ -5,7 +5,7 @@
 use sqlx::{Postgres, Sqlite, Transaction};
 
 use super::{outbox::INSERT_MAIL, Store, StoreResult};
-use crate::backend::{mail::OutgoingMail, password_hasher::PasswordHash};
+use crate::backend::{mail::sealed::SealedMail, password_hasher::PasswordHash};
 
 pub enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
@@ -80,22 +80,29 @@ impl Tx {
         Ok(on_tx!(self, tx => sqlx::query(SQL).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))?)
     }
 
-    /// Ends every unused reset link of the account.
+    /// Ends every unused reset link of the account, and blanks (gives up on) the account's
+    /// unsent messages that carry one.
     pub async fn end_links(&mut self, user_id: i64, now: i64) -> StoreResult<u64> {
-        const SQL: &str = "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL";
-        Ok(on_tx!(self, tx => sqlx::query(SQL)
+        const LINKS: &str = "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL";
+        const MAIL: &str = "UPDATE mail_outbox SET failed_at = $1, text_body = '', html_body = '', \
+                            last_error = 'its link was ended before it could be sent' \
+                            WHERE recipient = (SELECT email FROM users WHERE id = $2) \
+                              AND secret_until IS NOT NULL AND sent_at IS NULL AND failed_at IS NULL";
+        on_tx!(self, tx => sqlx::query(MAIL).bind(now).bind(user_id).execute(&mut **tx).await.map(|_| ()))?;
+        Ok(on_tx!(self, tx => sqlx::query(LINKS)
             .bind(now).bind(user_id)
             .execute(&mut **tx).await.map(|r| r.rows_affected()))?)
     }
 
     /// Queues `mail`, due at once; it is sent only if the transaction commits.
-    pub async fn queue_mail(&mut self, mail: &OutgoingMail, now: i64) -> StoreResult<i64> {
+    pub async fn queue_mail(&mut self, mail: &SealedMail, now: i64) -> StoreResult<i64> {
         let id = on_tx!(self, tx => sqlx::query_scalar(INSERT_MAIL)
             .bind(&mail.to)
             .bind(&mail.subject)
             .bind(&mail.text)
             .bind(&mail.html)
             .bind(now)
+            .bind(mail.secret_until)
             .fetch_one(&mut **tx)
             .await)?;
         Ok(id)
@@ -110,7 +117,7 @@ impl Tx {
         only_from: Option<i64>,
         hash: &PasswordHash,
         now: i64,
-        notice: &OutgoingMail,
+        notice: &SealedMail,
     ) -> StoreResult<Option<i64>> {
         let Some(version) = self.set_password_hash(user_id, only_from, hash, now).await? else {
             return Ok(None);

@@ -1,6 +1,6 @@
 use super::{on_pool, transaction::on_tx, unique_violation, NewSession, Store, StoreResult};
 use crate::{
-    backend::{mail::OutgoingMail, password_hasher::PasswordHash},
+    backend::{mail::sealed::SealedMail, password_hasher::PasswordHash},
     domain::Email,
 };
 
@@ -68,7 +68,7 @@ impl Store {
     /// still exists; then every session and reset link of the account ends, `notice` is queued
     /// and `change.replacement` becomes the browser's session under the new version. False
     /// (nothing written) when another new password or a sign-out got there first.
-    pub async fn change_password(&self, change: PasswordChange<'_>, notice: &OutgoingMail) -> StoreResult<bool> {
+    pub async fn change_password(&self, change: PasswordChange<'_>, notice: &SealedMail) -> StoreResult<bool> {
         let mut tx = self.begin().await?;
         let user_id = change.replacement.user_id;
         if !tx.ended_session(change.requesting_session).await? {

@@ -53,6 +53,9 @@ pub const PASSWORD: &str = "Correct-Horse-Battery-9!";
 /// Every test portal signs its captchas with this (a second node of one test shares it).
 pub const CAPTCHA_KEY: &str = "test-captcha-key-0123456789abcdef0123456789abcdef";
 
+/// Every test portal's deployment key (a second node of one test shares it).
+pub const SECRET_KEY: &str = "test-deployment-key-0123456789abcdef0123456789abcdef";
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub state: AppState,
@@ -86,6 +89,7 @@ impl TestApp {
         // Most stories are not about the captcha; the captcha's own switch it back on.
         config.captcha.mode = CaptchaMode::Off;
         config.captcha.key = CaptchaKeySource::Given(CAPTCHA_KEY.to_owned().into());
+        config.secret_key = CaptchaKeySource::Given(SECRET_KEY.to_owned().into());
         adjust(&mut config);
         // Now, so that the system clock (which the ALTCHA crate also consults) agrees with it.
         let clock = Clock::manual(Clock::system().now());

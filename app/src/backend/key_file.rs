@@ -1,5 +1,6 @@
-//! The key that signs captcha challenges: `PORTAL_CAPTCHA_KEY`, or one the portal generates on
-//! first start and keeps in a file only its user can read.
+//! Keys given in the environment, or generated on first start and kept in a file only the
+//! portal's user can read: the captcha's signing key and the deployment key
+//! ([`crate::backend::secret_key`]).
 
 use std::{
     fs,
@@ -10,12 +11,12 @@ use std::{
 use rand::{rngs::SysRng, TryRng as _};
 use secrecy::{ExposeSecret as _, SecretString};
 
-use crate::backend::config::CaptchaKeySource;
+use crate::backend::config::KeySource;
 
-pub fn load(source: &CaptchaKeySource) -> io::Result<SecretString> {
+pub fn load(source: &KeySource) -> io::Result<SecretString> {
     match source {
-        CaptchaKeySource::Given(key) => Ok(key.clone()),
-        CaptchaKeySource::File(path) => load_or_create(path),
+        KeySource::Given(key) => Ok(key.clone()),
+        KeySource::File(path) => load_or_create(path),
     }
 }
 
@@ -53,7 +54,7 @@ fn load_or_create(path: &Path) -> io::Result<SecretString> {
     let _ = fs::remove_file(&draft);
     match linked {
         Ok(()) => {
-            tracing::info!(path = %path.display(), "generated the captcha signing key");
+            tracing::info!(path = %path.display(), "generated a key");
             Ok(key)
         }
         // Another process got there first: use its key.
@@ -70,8 +71,8 @@ mod tests {
     fn a_generated_key_is_kept_and_read_back_by_the_next_start() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("data/captcha.key");
-        let first = load(&CaptchaKeySource::File(path.clone())).unwrap();
-        let second = load(&CaptchaKeySource::File(path.clone())).unwrap();
+        let first = load(&KeySource::File(path.clone())).unwrap();
+        let second = load(&KeySource::File(path.clone())).unwrap();
         assert_eq!(first.expose_secret(), second.expose_secret());
         assert_eq!(first.expose_secret().len(), 64);
         #[cfg(unix)]
@@ -86,6 +87,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("captcha.key");
         fs::write(&path, "short\n").unwrap();
-        assert!(load(&CaptchaKeySource::File(path)).is_err());
+        assert!(load(&KeySource::File(path)).is_err());
     }
 }
