@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 pub const PROOF_FIELD: &str = "captcha";
 pub const PICTURE_FIELD: &str = "captcha_picture";
 pub const PICTURE_ANSWER_FIELD: &str = "captcha_answer";
+/// The action a Turnstile widget is rendered with and its tokens must carry back: a token
+/// solved for another site's form is refused.
+pub const PROVIDER_ACTION: &str = "account-portal";
 
 /// What a form shows for its captcha.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

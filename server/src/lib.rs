@@ -1,5 +1,6 @@
 //! The portal's HTTP host: builds the state and the router, and serves them.
 
+pub mod http_server;
 pub mod startup;
 pub mod web;
 

@@ -72,11 +72,15 @@ pub async fn serve(
     spawn_session_purge(state.clone());
     mail::worker::spawn(state.store.clone(), state.mailer.clone(), state.mail.clone(), state.clock.clone());
     let background = state.background.clone();
+    let connections = state.config.connections;
     let router = crate::web::router(state);
+    let limits = crate::http_server::Limits {
+        max_connections: connections.max_connections,
+        header_read_timeout: connections.header_read,
+        grace: connections.shutdown_grace,
+    };
     let task = tokio::spawn(async move {
-        let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = crate::http_server::serve(listener, router, limits, shutdown).await;
         // Let started work (a reset request's mail) reach the database before the process ends.
         background.close();
         background.wait().await;

@@ -11,9 +11,10 @@ mod session;
 
 use app::{backend::AppState, html_document, shell, App};
 use axum::{extract::FromRef, middleware, routing::get, Router};
+use http::{HeaderValue, StatusCode};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes};
-use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
 
 use self::bundles::Bundles;
 
@@ -41,6 +42,8 @@ impl FromRef<WebState> for LeptosOptions {
 }
 
 pub fn router(state: AppState) -> Router {
+    let hsts = state.config.hsts.as_deref().and_then(|value| HeaderValue::from_str(value).ok());
+    let request_timeout = state.config.connections.request;
     let routes = route_list();
     let leptos = LeptosOptions::builder()
         .output_name("portal")
@@ -82,8 +85,9 @@ pub fn router(state: AppState) -> Router {
     files
         .merge(assets)
         .merge(pages)
-        .layer(middleware::from_fn(security_headers::add))
+        .layer(middleware::from_fn_with_state(hsts, security_headers::add))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
         .layer(middleware::from_fn(request_log::log))
 }
 

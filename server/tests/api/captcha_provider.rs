@@ -17,6 +17,7 @@ use crate::helpers::{free_port, on_both_databases, Browser, Db, TestApp, PASSWOR
 
 on_both_databases!(
     a_token_is_checked_with_the_provider_and_accepted_once,
+    a_token_solved_on_another_site_or_for_another_action_is_refused,
     a_login_without_the_widget_s_token_is_asked_to_complete_it,
     when_the_provider_cannot_be_reached_the_login_gets_503,
     the_login_page_shows_the_widget_and_lets_its_origin_in,
@@ -39,9 +40,12 @@ async fn stand_in() -> StandIn {
         record.lock().unwrap().push(form.clone());
         let token = form.get("response").cloned().unwrap_or_default();
         let valid = form.get("secret").map(String::as_str) == Some(SECRET) && token.starts_with("issued-");
+        // Tokens solved on another site, or for another action, are real tokens all the same.
+        let hostname = if token.starts_with("issued-elsewhere") { "evil.example" } else { "127.0.0.1" };
+        let action = if token.starts_with("issued-for-another-action") { "signup" } else { "account-portal" };
         let success = valid && spent.lock().unwrap().insert(token);
         let codes: &[&str] = if success { &[] } else { &["invalid-input-response"] };
-        Json(serde_json::json!({ "success": success, "error-codes": codes }))
+        Json(serde_json::json!({ "success": success, "error-codes": codes, "hostname": hostname, "action": action }))
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/siteverify", listener.local_addr().unwrap());
@@ -53,6 +57,7 @@ async fn app_with_provider(db: Db, verify_url: &str) -> TestApp {
     let verify_url = verify_url.parse().unwrap();
     let app = TestApp::spawn_with(db, |config| {
         config.captcha.mode = CaptchaMode::Provider(ProviderSettings {
+            hostname: "127.0.0.1".into(),
             provider: Provider::Turnstile,
             site_key: SITE_KEY.into(),
             secret: SECRET.to_owned().into(),
@@ -88,6 +93,18 @@ async fn a_token_is_checked_with_the_provider_and_accepted_once(db: Db) {
     assert_eq!(received[0]["remoteip"], "127.0.0.1");
 }
 
+async fn a_token_solved_on_another_site_or_for_another_action_is_refused(db: Db) {
+    let provider = stand_in().await;
+    let app = app_with_provider(db, &provider.url).await;
+
+    for token in ["issued-elsewhere-1", "issued-for-another-action-1"] {
+        let (status, body) = login_with(&app.browser(), Some(token)).await;
+        assert_eq!(status, 400, "{token}");
+        assert!(body.contains("The check could not be verified"), "{token}: {body}");
+    }
+    assert_eq!(login_with(&app.browser(), Some("issued-here-1")).await.0, 200);
+}
+
 async fn a_login_without_the_widget_s_token_is_asked_to_complete_it(db: Db) {
     let provider = stand_in().await;
     let app = app_with_provider(db, &provider.url).await;
@@ -116,7 +133,12 @@ async fn the_login_page_shows_the_widget_and_lets_its_origin_in(db: Db) {
 
     let policy = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
     let html = page.text().await.unwrap();
-    assert!(html.contains(&format!(r#"<div data-sitekey="{SITE_KEY}" data-callback="portalCaptchaSolved""#)), "{html}");
+    assert!(
+        html.contains(&format!(
+            r#"<div data-sitekey="{SITE_KEY}" data-callback="portalCaptchaSolved" data-action="account-portal""#
+        )),
+        "{html}"
+    );
     assert!(html.contains(r#"class="cf-turnstile""#), "{html}");
     assert!(html.contains(r#"<script src="https://challenges.cloudflare.com/turnstile/v0/api.js""#), "{html}");
     assert!(!html.contains("captcha_picture"), "no picture of our own beside the widget");

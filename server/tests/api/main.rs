@@ -14,3 +14,4 @@ mod mail;
 mod page_renders;
 mod password_reset;
 mod sessions;
+mod transport;

@@ -9,7 +9,10 @@ use secrecy::ExposeSecret as _;
 use serde::Deserialize;
 
 use super::Refusal;
-use crate::backend::config::ProviderSettings;
+use crate::{
+    backend::config::ProviderSettings,
+    captcha::{Provider, PROVIDER_ACTION},
+};
 
 /// How long a verification may take before the login is answered with 503.
 const VERIFY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -19,6 +22,10 @@ struct Verdict {
     success: bool,
     #[serde(default, rename = "error-codes")]
     error_codes: Vec<String>,
+    /// The site the challenge was solved on.
+    hostname: Option<String>,
+    /// Turnstile: the action the widget was rendered with.
+    action: Option<String>,
 }
 
 pub fn client() -> reqwest::Client {
@@ -47,10 +54,22 @@ pub async fn verify(
         tracing::warn!("the captcha provider's answer was not understood");
         Refusal::ProviderUnavailable
     })?;
-    if verdict.success {
-        Ok(())
-    } else {
+    if !verdict.success {
         tracing::info!(codes = ?verdict.error_codes, "the captcha provider refused a token");
-        Err(Refusal::Invalid)
+        return Err(Refusal::Invalid);
     }
+    // A token is only good for this site: one solved on a page elsewhere (with our public
+    // site key) is refused.
+    let on_this_site = verdict.hostname.as_deref().is_some_and(|host| host.eq_ignore_ascii_case(&settings.hostname));
+    let for_this_action =
+        settings.provider != Provider::Turnstile || verdict.action.as_deref() == Some(PROVIDER_ACTION);
+    if !(on_this_site && for_this_action) {
+        tracing::warn!(
+            hostname = verdict.hostname.as_deref().unwrap_or("(none)"),
+            action = verdict.action.as_deref().unwrap_or("(none)"),
+            "a captcha token solved for another site or form was refused"
+        );
+        return Err(Refusal::Invalid);
+    }
+    Ok(())
 }

@@ -19,6 +19,8 @@ pub enum CaptchaMode {
 /// A third-party captcha: the site key the page shows, the secret the server checks with.
 #[derive(Debug, Clone)]
 pub struct ProviderSettings {
+    /// The public URL's host: a token solved on any other site is refused.
+    pub hostname: String,
     pub provider: Provider,
     pub site_key: String,
     pub secret: secrecy::SecretString,
@@ -62,12 +64,12 @@ impl CaptchaSettings {
     }
 }
 
-pub(super) fn parse(raw: &RawConfig) -> Result<CaptchaSettings, ConfigError> {
+pub(super) fn parse(raw: &RawConfig, public_url: &Url) -> Result<CaptchaSettings, ConfigError> {
     let mode = match raw.captcha.as_str() {
         "pow" => CaptchaMode::Pow,
         "off" => CaptchaMode::Off,
-        "turnstile" => CaptchaMode::Provider(parse_provider(raw, Provider::Turnstile)?),
-        "hcaptcha" => CaptchaMode::Provider(parse_provider(raw, Provider::Hcaptcha)?),
+        "turnstile" => CaptchaMode::Provider(parse_provider(raw, public_url, Provider::Turnstile)?),
+        "hcaptcha" => CaptchaMode::Provider(parse_provider(raw, public_url, Provider::Hcaptcha)?),
         other => return Err(bad("PORTAL_CAPTCHA", format!("'{other}' is not one of: pow, off, turnstile, hcaptcha"))),
     };
     let key = match raw.captcha_key.as_deref() {
@@ -96,7 +98,7 @@ pub(super) fn parse(raw: &RawConfig) -> Result<CaptchaSettings, ConfigError> {
     })
 }
 
-fn parse_provider(raw: &RawConfig, provider: Provider) -> Result<ProviderSettings, ConfigError> {
+fn parse_provider(raw: &RawConfig, public_url: &Url, provider: Provider) -> Result<ProviderSettings, ConfigError> {
     let given = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     let site_key = given(&raw.captcha_site_key)
         .ok_or_else(|| bad("PORTAL_CAPTCHA_SITE_KEY", format!("{} needs the site key it gave you", provider.name())))?;
@@ -105,8 +107,18 @@ fn parse_provider(raw: &RawConfig, provider: Provider) -> Result<ProviderSetting
     let text = given(&raw.captcha_verify_url).unwrap_or_else(|| provider.verify_url().to_owned());
     let verify_url =
         Url::parse(&text).map_err(|e| bad("PORTAL_CAPTCHA_VERIFY_URL", format!("'{text}' is not a URL: {e}")))?;
-    if !matches!(verify_url.scheme(), "https" | "http") {
-        return Err(bad("PORTAL_CAPTCHA_VERIFY_URL", "expected an https:// URL"));
+    // The secret travels to this URL: only over TLS, or to a stand-in on this machine.
+    let loopback = match verify_url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    match verify_url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        _ => return Err(bad("PORTAL_CAPTCHA_VERIFY_URL", "expected an https:// URL (http:// only to this machine)")),
     }
-    Ok(ProviderSettings { provider, site_key, secret: secret.into(), verify_url })
+    let hostname = public_url.host_str().unwrap_or_default().to_owned();
+    Ok(ProviderSettings { hostname, provider, site_key, secret: secret.into(), verify_url })
 }

@@ -64,6 +64,9 @@ pub struct Config {
     pub secret_key: KeySource,
     pub client_address: ClientAddressSource,
     pub cookie_secure: bool,
+    /// The `Strict-Transport-Security` value, when the public URL is https.
+    pub hsts: Option<String>,
+    pub connections: ConnectionLimits,
     pub site_root: PathBuf,
     pub session_idle: Duration,
     pub session_lifetime: Duration,
@@ -127,7 +130,7 @@ impl Config {
         let database = Database::parse(&raw.database_url)?;
         let mail_transport = mail::parse_transport(&raw.smtp_url)?;
         let mail_from = mail::parse_from(&raw.mail_from)?;
-        let captcha = captcha::parse(&raw)?;
+        let captcha = captcha::parse(&raw, &public_url)?;
         let secret_key = match raw.secret_key.as_deref() {
             Some(key) if key.len() < 32 => {
                 return Err(bad(
@@ -145,6 +148,11 @@ impl Config {
                 "PORTAL_COOKIE_SECURE=false while PORTAL_PUBLIC_URL is https: session cookies may travel in clear text"
             );
         }
+        let hsts = (public_url.scheme() == "https" && raw.hsts_max_age_secs > 0).then(|| {
+            let subdomains = if raw.hsts_include_subdomains { "; includeSubDomains" } else { "" };
+            format!("max-age={}{subdomains}", raw.hsts_max_age_secs)
+        });
+        let connections = parse_connection_limits(&raw)?;
         if raw.session_idle_secs == 0 {
             return Err(bad("PORTAL_SESSION_IDLE_SECS", "must be at least one second"));
         }
@@ -195,6 +203,8 @@ impl Config {
             secret_key,
             client_address,
             cookie_secure,
+            hsts,
+            connections,
             site_root: PathBuf::from(raw.site_root),
             session_idle: Duration::from_secs(raw.session_idle_secs),
             session_lifetime: Duration::from_secs(raw.session_lifetime_secs),
@@ -243,6 +253,38 @@ fn parse_client_address(raw: &RawConfig) -> Result<ClientAddressSource, ConfigEr
         other => return Err(bad("PORTAL_IPV6_PREFIX", format!("{other} is not a prefix length from 1 to 128"))),
     };
     Ok(ClientAddressSource { header, trusted_proxies, ipv6_prefix })
+}
+
+/// How many connections, and how long a connection or a request may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Connections open at once; more wait in the kernel's backlog (`PORTAL_MAX_CONNECTIONS`).
+    pub max_connections: usize,
+    /// A connection that has not sent a request's headers by then is closed
+    /// (`PORTAL_HEADER_READ_TIMEOUT_SECS`).
+    pub header_read: Duration,
+    /// A request not answered by then gets 408 (`PORTAL_REQUEST_TIMEOUT_SECS`): a body sent
+    /// slowly cannot hold a handler longer.
+    pub request: Duration,
+    /// How long open connections may finish their requests at shutdown
+    /// (`PORTAL_SHUTDOWN_GRACE_SECS`).
+    pub shutdown_grace: Duration,
+}
+
+fn parse_connection_limits(raw: &RawConfig) -> Result<ConnectionLimits, ConfigError> {
+    let secs = |value: u64, name: &str| match value {
+        1..=3600 => Ok(Duration::from_secs(value)),
+        _ => Err(bad(name, "must be between 1 and 3600 seconds")),
+    };
+    if !(1..=1_000_000).contains(&raw.max_connections) {
+        return Err(bad("PORTAL_MAX_CONNECTIONS", "must be between 1 and 1000000"));
+    }
+    Ok(ConnectionLimits {
+        max_connections: raw.max_connections,
+        header_read: secs(raw.header_read_timeout_secs, "PORTAL_HEADER_READ_TIMEOUT_SECS")?,
+        request: secs(raw.request_timeout_secs, "PORTAL_REQUEST_TIMEOUT_SECS")?,
+        shutdown_grace: secs(raw.shutdown_grace_secs, "PORTAL_SHUTDOWN_GRACE_SECS")?,
+    })
 }
 
 /// One hash per core, and never more than 256 MiB of argon2 memory in flight.

@@ -34,6 +34,11 @@ fn an_https_public_url_makes_cookies_secure() {
         Config::from_raw(RawConfig { public_url: Some("https://account.example.com".into()), ..raw() }).unwrap();
     assert!(config.cookie_secure);
     assert_eq!(config.link("/reset"), "https://account.example.com/reset");
+    assert_eq!(config.hsts.as_deref(), Some("max-age=31536000"));
+    let subdomains =
+        RawConfig { public_url: Some("https://account.example.com".into()), hsts_include_subdomains: true, ..raw() };
+    assert_eq!(Config::from_raw(subdomains).unwrap().hsts.as_deref(), Some("max-age=31536000; includeSubDomains"));
+    assert_eq!(Config::from_raw(raw()).unwrap().hsts, None, "no HSTS over plain http");
 }
 
 #[test]
@@ -51,6 +56,10 @@ fn bad_values_name_the_setting() {
         (RawConfig { reset_link_lifetime_secs: 59, ..raw() }, "PORTAL_RESET_LINK_LIFETIME_SECS"),
         (RawConfig { captcha: "maybe".into(), ..raw() }, "PORTAL_CAPTCHA"),
         (RawConfig { ipv6_prefix: 0, ..raw() }, "PORTAL_IPV6_PREFIX"),
+        (RawConfig { max_connections: 0, ..raw() }, "PORTAL_MAX_CONNECTIONS"),
+        (RawConfig { header_read_timeout_secs: 0, ..raw() }, "PORTAL_HEADER_READ_TIMEOUT_SECS"),
+        (RawConfig { request_timeout_secs: 0, ..raw() }, "PORTAL_REQUEST_TIMEOUT_SECS"),
+        (RawConfig { shutdown_grace_secs: 7200, ..raw() }, "PORTAL_SHUTDOWN_GRACE_SECS"),
         (RawConfig { ipv6_prefix: 129, ..raw() }, "PORTAL_IPV6_PREFIX"),
         (RawConfig { captcha_key: Some("short".into()), ..raw() }, "PORTAL_CAPTCHA_KEY"),
         (RawConfig { secret_key: Some("short".into()), ..raw() }, "PORTAL_SECRET_KEY"),
@@ -112,6 +121,27 @@ fn a_third_party_captcha_defaults_to_its_own_verify_url() {
     let provider = config.captcha.provider().unwrap();
     assert_eq!(provider.verify_url.as_str(), "https://challenges.cloudflare.com/turnstile/v0/siteverify");
     assert_eq!(provider.site_key, "0x4AAA");
+    assert_eq!(provider.hostname, "127.0.0.1", "tokens must come from the public URL's host");
+}
+
+#[test]
+fn the_captcha_secret_goes_out_over_tls_or_to_this_machine_only() {
+    let with_url = |url: &str| RawConfig {
+        captcha: "hcaptcha".into(),
+        captcha_site_key: Some("site".into()),
+        captcha_secret: Some("secret".into()),
+        captcha_verify_url: Some(url.into()),
+        ..raw()
+    };
+    for url in
+        ["http://127.0.0.1:9000/siteverify", "http://[::1]:9000/v", "http://localhost/v", "https://verify.example/v"]
+    {
+        assert!(Config::from_raw(with_url(url)).is_ok(), "{url}");
+    }
+    for url in ["http://verify.example/siteverify", "http://10.0.0.7/v", "ftp://127.0.0.1/v"] {
+        let error = Config::from_raw(with_url(url)).unwrap_err().to_string();
+        assert!(error.contains("PORTAL_CAPTCHA_VERIFY_URL"), "{url}: {error}");
+    }
 }
 
 #[test]

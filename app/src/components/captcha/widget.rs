@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::captcha::{Provider, PROOF_FIELD};
+use crate::captcha::{Provider, PROOF_FIELD, PROVIDER_ACTION};
 
 /// A third party's widget. Its script calls `portalCaptchaSolved(token)` (from
 /// `/js/captcha-provider.js`, on our own origin), which puts the token into the `captcha` field.
@@ -20,6 +20,7 @@ pub(super) fn ProviderWidget(
                 class=provider.widget_class()
                 data-sitekey=site_key
                 data-callback="portalCaptchaSolved"
+                data-action=PROVIDER_ACTION
                 data-expired-callback="portalCaptchaExpired"
             ></div>
             <script src=glue></script>
