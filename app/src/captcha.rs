@@ -15,6 +15,27 @@ pub const PICTURE_ANSWER_FIELD: &str = "captcha_answer";
 /// solved for another site's form is refused.
 pub const PROVIDER_ACTION: &str = "account-portal";
 
+/// Why an answer was refused. Each has a message a person can act on; it travels as a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Refusal {
+    #[error("Please wait until the human check says “Verified”, or type the characters from the picture.")]
+    Missing,
+    /// With a third-party widget: the person has not completed it.
+    #[error("Please complete the human check.")]
+    Incomplete,
+    #[error("The check has expired. Please try again.")]
+    Expired,
+    #[error("The check could not be verified. Please try again.")]
+    Invalid,
+    #[error("The characters did not match the picture. Please type the ones in the new picture.")]
+    WrongPicture,
+    #[error("This check has already been used. Please try again.")]
+    AlreadyUsed,
+    /// The third-party provider could not be asked (answered with 503, not 400).
+    #[error("The check could not be completed right now. Please try again in a moment.")]
+    ProviderUnavailable,
+}
+
 /// What a form shows for its captcha.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FormCaptcha {

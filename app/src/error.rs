@@ -1,8 +1,10 @@
 //! The error every server function returns: small, serializable, and safe to show anyone.
 //!
-//! Without JavaScript, Leptos puts a server function's error into the redirect URL, so nothing
-//! in here may carry internal detail. Causes are logged on the server where they happen; the
-//! user gets a sentence they can act on, and `field` says which input it belongs to.
+//! Without JavaScript, Leptos puts a server function's error into the redirect URL, and the
+//! page renders it from there. So an error is made of codes only ([`Problem`]): whoever writes
+//! a link can choose among the portal's own sentences, never put words of their own into its
+//! forms. Causes are logged on the server where they happen; the user gets a sentence they can
+//! act on, and `field` says which input it belongs to.
 
 use leptos::server_fn::{
     codec::JsonEncoding,
@@ -10,16 +12,70 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
-/// A message about one input of a form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+use crate::{
+    captcha::Refusal,
+    domain::{EmailError, PasswordError},
+    password_policy::Rule,
+};
+
+/// What is wrong with one input, as a code; its sentence is ours ([`std::fmt::Display`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Problem {
+    #[error(transparent)]
+    Email(#[from] EmailError),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error(transparent)]
+    Captcha(#[from] Refusal),
+    #[error("An account with this email address already exists.")]
+    EmailTaken,
+    #[error("Enter your current password.")]
+    CurrentPasswordMissing,
+    #[error("Your current password is incorrect.")]
+    CurrentPasswordWrong,
+    #[error("Choose a password.")]
+    NewPasswordMissing,
+    /// A rule of the password policy the new password breaks (the live checklist names the
+    /// dictionary words found; a message that can travel in a URL does not).
+    #[error("{}", .0.problem())]
+    Rule(Rule),
+    #[error("Choose a new password that differs from your current one.")]
+    NewPasswordUnchanged,
+    #[error("Type the new password again.")]
+    ConfirmationMissing,
+    #[error("The two new passwords do not match.")]
+    ConfirmationDiffers,
+    #[error("Use \u{201c}Log out\u{201d} to end the session you are using.")]
+    SessionIsCurrent,
+}
+
+/// A problem with one input of a form. It is written with its sentence too (`message`, for
+/// whoever reads the JSON), but read back from its code alone: a `message` in what arrives is
+/// ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct FieldError {
     pub field: String,
-    pub message: String,
+    pub problem: Problem,
+}
+
+impl Serialize for FieldError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("FieldError", 3)?;
+        out.serialize_field("field", &self.field)?;
+        out.serialize_field("problem", &self.problem)?;
+        out.serialize_field("message", &self.message())?;
+        out.end()
+    }
 }
 
 impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self { field: field.to_owned(), message: message.into() }
+    pub fn new(field: &str, problem: impl Into<Problem>) -> Self {
+        Self { field: field.to_owned(), problem: problem.into() }
+    }
+
+    pub fn message(&self) -> String {
+        self.problem.to_string()
     }
 }
 
@@ -56,12 +112,12 @@ pub enum AppError {
 }
 
 fn join_messages(errors: &[FieldError]) -> String {
-    errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ")
+    errors.iter().map(FieldError::message).collect::<Vec<_>>().join(" ")
 }
 
 impl AppError {
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
-        Self::Invalid(vec![FieldError::new(field, message)])
+    pub fn field(field: &str, problem: impl Into<Problem>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, problem)])
     }
 
     /// The HTTP status this error is answered with.
@@ -82,8 +138,8 @@ impl AppError {
     pub fn for_field(&self, field: &str) -> Option<String> {
         match self {
             Self::Invalid(errors) => {
-                let messages: Vec<&str> =
-                    errors.iter().filter(|e| e.field == field).map(|e| e.message.as_str()).collect();
+                let messages: Vec<String> =
+                    errors.iter().filter(|e| e.field == field).map(FieldError::message).collect();
                 (!messages.is_empty()).then(|| messages.join(" "))
             }
             _ => None,
@@ -123,8 +179,8 @@ mod tests {
     #[test]
     fn field_errors_are_found_by_field_name() {
         let err = AppError::Invalid(vec![
-            FieldError::new("email", "Enter your email address."),
-            FieldError::new("password", "Enter your password."),
+            FieldError::new("email", EmailError::Empty),
+            FieldError::new("password", PasswordError::Empty),
         ]);
         assert_eq!(err.for_field("password").as_deref(), Some("Enter your password."));
         assert_eq!(err.form_message(), None);
@@ -137,5 +193,23 @@ mod tests {
         assert_eq!(err, AppError::BadRequest);
         assert!(!err.to_string().contains("utf-8"));
         assert_eq!(err.status(), 400);
+    }
+
+    #[test]
+    fn an_error_carries_codes_and_reads_back_as_the_portal_s_own_sentences() {
+        let err = AppError::Invalid(vec![FieldError::new("new_password", Problem::Rule(Rule::MinLength(12)))]);
+        let json = serde_json::to_string(&err).unwrap();
+        assert_eq!(
+            json,
+            r#"{"Invalid":[{"field":"new_password","problem":{"Rule":{"MinLength":12}},"message":"Use at least 12 characters."}]}"#
+        );
+        let forged = json.replace("Use at least 12 characters.", "Call +1 555 0100.");
+        assert_eq!(serde_json::from_str::<AppError>(&forged).unwrap(), err, "the sentence is read from the code");
+        assert_eq!(
+            serde_json::from_str::<AppError>(&json).unwrap().for_field("new_password").unwrap(),
+            "Use at least 12 characters."
+        );
+        let crafted = r#"{"Invalid":[{"field":"email","message":"Your account is suspended. Call +1 555 0100."}]}"#;
+        assert!(serde_json::from_str::<AppError>(crafted).is_err(), "free text is not an error the portal reads");
     }
 }

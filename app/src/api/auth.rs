@@ -44,8 +44,8 @@ fn parse_credentials(email: &str, password: &str) -> Result<(crate::domain::Emai
         domain::{Email, Password},
         error::FieldError,
     };
-    let email = Email::parse(email).map_err(|e| FieldError::new("email", e.to_string()));
-    let password = Password::parse(password).map_err(|e| FieldError::new("password", e.to_string()));
+    let email = Email::parse(email).map_err(|e| FieldError::new("email", e));
+    let password = Password::parse(password).map_err(|e| FieldError::new("password", e));
     match (email, password) {
         (Ok(email), Ok(password)) => Ok((email, password)),
         (email, password) => Err(AppError::Invalid([email.err(), password.err()].into_iter().flatten().collect())),

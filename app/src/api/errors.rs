@@ -14,24 +14,14 @@ use crate::{
         session_list::SessionListError,
         store::StoreError,
     },
-    domain::NewPasswordError,
-    error::{AppError, FieldError},
+    domain::{NewPasswordError, PasswordError},
+    error::{AppError, FieldError, Problem},
 };
-
-/// Whether a message may name the dictionary words found in a new password. Without
-/// JavaScript an error travels in the redirect URL, where they must not appear.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Words {
-    Named,
-    Withheld,
-}
 
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::DuplicateEmail => {
-                AppError::field("email", "An account with this email address already exists.")
-            }
+            StoreError::DuplicateEmail => AppError::field("email", Problem::EmailTaken),
             other => {
                 tracing::error!(error = ?other, "storage failed");
                 match other {
@@ -62,7 +52,7 @@ impl From<CaptchaError> for AppError {
     fn from(err: CaptchaError) -> Self {
         match err {
             CaptchaError::Refused(Refusal::ProviderUnavailable) => AppError::Unavailable,
-            CaptchaError::Refused(refusal) => AppError::field(crate::captcha::PROOF_FIELD, refusal.to_string()),
+            CaptchaError::Refused(refusal) => AppError::field(crate::captcha::PROOF_FIELD, refusal),
             CaptchaError::Store(e) => e.into(),
         }
     }
@@ -83,9 +73,7 @@ impl From<LoginError> for AppError {
 impl From<SessionListError> for AppError {
     fn from(err: SessionListError) -> Self {
         match err {
-            SessionListError::IsCurrent => {
-                AppError::field("id", "Use \u{201c}Log out\u{201d} to end the session you are using.")
-            }
+            SessionListError::IsCurrent => AppError::field("id", Problem::SessionIsCurrent),
             SessionListError::NotFound => AppError::NotFound,
             SessionListError::Store(e) => e.into(),
         }
@@ -97,58 +85,50 @@ fn too_many(limit: Limit) -> AppError {
     AppError::TooManyRequests { retry_after_secs: limit.window().as_secs() }
 }
 
-pub fn change_password(err: ChangePasswordError, words: Words) -> AppError {
+pub fn change_password(err: ChangePasswordError) -> AppError {
     match err {
         ChangePasswordError::Refused { current_missing, new } => {
             let mut errors = Vec::new();
             if current_missing {
-                errors.push(FieldError::new("current_password", "Enter your current password."));
+                errors.push(FieldError::new("current_password", Problem::CurrentPasswordMissing));
             }
-            errors.extend(new_password_problems(new, words));
+            errors.extend(new_password_problems(new));
             AppError::Invalid(errors)
         }
-        ChangePasswordError::WrongCurrentPassword => {
-            AppError::field("current_password", "Your current password is incorrect.")
-        }
-        ChangePasswordError::Unchanged => {
-            AppError::field("new_password", "Choose a new password that differs from your current one.")
-        }
+        ChangePasswordError::WrongCurrentPassword => AppError::field("current_password", Problem::CurrentPasswordWrong),
+        ChangePasswordError::Unchanged => AppError::field("new_password", Problem::NewPasswordUnchanged),
         ChangePasswordError::SessionEnded => AppError::Unauthenticated,
         ChangePasswordError::Hash(e) => e.into(),
         ChangePasswordError::Store(e) => e.into(),
     }
 }
 
-pub fn reset(err: ResetError, words: Words) -> AppError {
+pub fn reset(err: ResetError) -> AppError {
     match err {
         ResetError::LinkEnded => AppError::LinkExpired,
         ResetError::TooManyChecks => too_many(Limit::ResetLinkChecksPerAddress),
-        ResetError::Refused(problems) => AppError::Invalid(new_password_problems(problems, words)),
+        ResetError::Refused(problems) => AppError::Invalid(new_password_problems(problems)),
         ResetError::Captcha(e) => e.into(),
         ResetError::Hash(e) => e.into(),
         ResetError::Store(e) => e.into(),
     }
 }
 
-/// One message per rule the new password breaks, then the confirmation's.
-fn new_password_problems(problems: Problems, words: Words) -> Vec<FieldError> {
+/// One problem per rule the new password breaks, then the confirmation's.
+fn new_password_problems(problems: Problems) -> Vec<FieldError> {
     let mut errors = Vec::new();
     match problems.new {
         Some(NewPasswordError::Weak(report)) => {
-            let messages = match words {
-                Words::Named => report.problems(),
-                Words::Withheld => report.problems_without_words(),
-            };
-            errors.extend(messages.into_iter().map(|m| FieldError::new("new_password", m)));
+            let broken = report.checks.iter().filter(|check| !check.passed);
+            errors.extend(broken.map(|check| FieldError::new("new_password", Problem::Rule(check.rule))));
         }
-        Some(other) => errors.push(FieldError::new("new_password", other.to_string())),
+        Some(NewPasswordError::Empty) => errors.push(FieldError::new("new_password", Problem::NewPasswordMissing)),
+        Some(NewPasswordError::TooLong) => errors.push(FieldError::new("new_password", PasswordError::TooLong)),
         None => {}
     }
     match problems.confirm {
-        Some(Confirmation::Missing) => errors.push(FieldError::new("confirm_password", "Type the new password again.")),
-        Some(Confirmation::Differs) => {
-            errors.push(FieldError::new("confirm_password", "The two new passwords do not match."))
-        }
+        Some(Confirmation::Missing) => errors.push(FieldError::new("confirm_password", Problem::ConfirmationMissing)),
+        Some(Confirmation::Differs) => errors.push(FieldError::new("confirm_password", Problem::ConfirmationDiffers)),
         None => {}
     }
     errors

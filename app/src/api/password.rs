@@ -47,7 +47,7 @@ pub async fn change_password(
     };
     let token = password_change::change(&state, &session, &request::client_info()?, change)
         .await
-        .map_err(|e| errors::change_password(e, request::words()))?;
+        .map_err(errors::change_password)?;
     request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
     if request::is_plain_form_post() {
         // Without JavaScript the page is rendered again; the query tells it to confirm.

@@ -53,16 +53,6 @@ pub fn client_info() -> Result<ClientInfo, AppError> {
     Ok(ClientInfo { ip: address.ip, budget_key: address.budget_key, user_agent })
 }
 
-/// Whether messages may name the words found in a new password: not when they travel in a
-/// redirect URL, as they do for a plain form post.
-pub fn words() -> super::errors::Words {
-    if is_plain_form_post() {
-        super::errors::Words::Withheld
-    } else {
-        super::errors::Words::Named
-    }
-}
-
 /// True for a plain HTML form post (no JavaScript): the browser expects a redirect back.
 pub fn is_plain_form_post() -> bool {
     use_context::<Parts>()

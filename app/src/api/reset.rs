@@ -17,11 +17,9 @@ pub async fn request_password_reset(
     };
 
     let state = request::app_state()?;
-    let email = Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
+    let email = Email::parse(&email).map_err(|e| AppError::field("email", e))?;
     let answer = CaptchaAnswer::from_fields(captcha, captcha_picture, captcha_answer);
-    password_reset::request(&state, email, &answer, request::client_info()?)
-        .await
-        .map_err(|e| errors::reset(e, request::words()))?;
+    password_reset::request(&state, email, &answer, request::client_info()?).await.map_err(errors::reset)?;
     if request::is_plain_form_post() {
         leptos_axum::redirect("/forgot?sent=1");
     }
@@ -43,9 +41,8 @@ pub async fn reset_form_context() -> Result<NewPasswordContext, AppError> {
 
     let state = request::app_state()?;
     let token = request::cookie_value(Jar::ResetLink, &state.config);
-    let (_, link) = password_reset::live_link(&state, token.as_deref(), &request::client_info()?)
-        .await
-        .map_err(|e| errors::reset(e, request::words()))?;
+    let (_, link) =
+        password_reset::live_link(&state, token.as_deref(), &request::client_info()?).await.map_err(errors::reset)?;
     Ok(NewPasswordContext {
         policy: state.config.password_policy.clone(),
         context_words: accounts::strength_context(&link.email),
@@ -61,9 +58,7 @@ pub async fn reset_password(new_password: String, confirm_password: String) -> R
     let state = request::app_state()?;
     let token = request::cookie_value(Jar::ResetLink, &state.config);
     let typed = TypedTwice { new: &new_password, confirm: &confirm_password };
-    password_reset::complete(&state, &request::client_info()?, token.as_deref(), typed)
-        .await
-        .map_err(|e| errors::reset(e, request::words()))?;
+    password_reset::complete(&state, &request::client_info()?, token.as_deref(), typed).await.map_err(errors::reset)?;
     request::set_cookie(&Jar::ResetLink.clear(&state.config))?;
     request::set_cookie(&Jar::Session.clear(&state.config))?;
     leptos_axum::redirect("/login?reset=1");

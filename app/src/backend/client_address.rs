@@ -95,6 +95,27 @@ mod tests {
         Some(text.parse().unwrap())
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_forwarded_header_yields_the_proxy_or_an_address_it_names(value in "[ -~]{0,80}") {
+            let mut headers = HeaderMap::new();
+            if let Ok(value) = http::HeaderValue::from_str(&value) {
+                headers.insert("x-forwarded-for", value);
+            }
+            let resolved = resolve(ip(PROXY), &headers, &behind_proxy()).unwrap();
+            let last = value.rsplit(',').next().unwrap_or_default();
+            proptest::prop_assert!(resolved == ip(PROXY).unwrap() || last.contains(&resolved.to_string()));
+        }
+
+        #[test]
+        fn every_address_has_a_budget_key(bits in proptest::prelude::any::<u128>(), v4 in proptest::prelude::any::<u32>(), prefix in 1u8..=128) {
+            let v6 = Ipv6Addr::from(bits);
+            let key = budget_key(IpAddr::V6(v6), prefix);
+            proptest::prop_assert!(key.ends_with(&format!("/{prefix}")) || v6.to_ipv4_mapped().is_some(), "{}", key);
+            proptest::prop_assert_eq!(budget_key(IpAddr::V4(v4.into()), prefix), std::net::Ipv4Addr::from(v4).to_string());
+        }
+    }
+
     #[test]
     fn without_a_configured_header_the_socket_peer_counts() {
         let headers = forwarded(&["203.0.113.9"]);

@@ -44,6 +44,15 @@ impl fmt::Debug for SecretToken {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_a_token_or_nothing_and_a_token_is_the_text(input in "\\PC{0,60}|[A-Za-z0-9_-]{43}") {
+            if let Some(token) = SecretToken::parse(&input) {
+                proptest::prop_assert_eq!(token.expose(), input.as_str());
+            }
+        }
+    }
+
     #[test]
     fn tokens_are_unique_and_parse_back() {
         let a = SecretToken::generate();

@@ -9,7 +9,7 @@ pub struct Email(String);
 /// RFC 5321 caps a forward path at 256 octets including the angle brackets.
 const MAX_LEN: usize = 254;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
 pub enum EmailError {
     #[error("Enter your email address.")]
     Empty,
@@ -69,6 +69,17 @@ impl fmt::Debug for Email {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_an_address_or_a_refusal_and_an_address_parses_again(input in "\\PC{0,80}|[a-zA-Z0-9.+_-]{1,30}@[a-z0-9.-]{1,30}") {
+            if let Ok(email) = Email::parse(&input) {
+                let again = Email::parse(email.as_str()).expect("a parsed address parses again");
+                proptest::prop_assert_eq!(again.key(), email.key());
+                proptest::prop_assert!(email.as_str().len() <= MAX_LEN);
+            }
+        }
+    }
 
     #[test]
     fn surrounding_space_is_trimmed_and_case_is_kept() {

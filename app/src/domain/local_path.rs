@@ -30,6 +30,15 @@ fn is_local(next: &str) -> bool {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #[test]
+        fn whatever_next_says_the_login_sends_the_user_to_a_path_on_this_site(next in "\\PC{0,40}|/[!-~]{0,40}|//[!-~]{0,20}") {
+            let path = LocalPath::parse_or_default(Some(&next));
+            proptest::prop_assert!(path.as_str().starts_with('/') && !path.as_str().starts_with("//"));
+            proptest::prop_assert!(!path.as_str().contains('\\') && path.as_str().chars().all(|c| c.is_ascii_graphic()));
+        }
+    }
+
     #[test]
     fn local_paths_are_kept() {
         for next in ["/account", "/account/password?tab=1", "/a%20b"] {

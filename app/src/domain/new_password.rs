@@ -55,6 +55,15 @@ mod tests {
         Vec::new()
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+        #[test]
+        fn any_text_is_judged_without_panicking(input in "\\PC{0,60}") {
+            let policy = crate::password_policy::PasswordPolicy::default();
+            let _ = NewPassword::parse(&input, &policy, &["alice".to_owned()]);
+        }
+    }
+
     #[test]
     fn a_strong_password_is_accepted_and_never_printed() {
         let password = NewPassword::parse("Kp8#Zq!vW3xL-tR", &PasswordPolicy::default(), &no_context()).unwrap();

@@ -13,7 +13,7 @@ pub struct Password(String);
 /// Long enough for any passphrase or manager-generated secret, short enough to bound hashing work.
 pub const MAX_PASSWORD_CHARS: usize = 1024;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
 pub enum PasswordError {
     #[error("Enter your password.")]
     Empty,
@@ -59,6 +59,16 @@ impl Drop for Password {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_a_password_or_a_refusal_and_a_password_parses_again(input in proptest::prelude::any::<String>()) {
+            if let Ok(password) = Password::parse(&input) {
+                proptest::prop_assert!(password.expose().chars().count() <= MAX_PASSWORD_CHARS);
+                proptest::prop_assert!(Password::parse(password.expose()).is_ok());
+            }
+        }
+    }
 
     #[test]
     fn debug_output_never_shows_the_password() {

@@ -9,6 +9,7 @@ on_both_databases!(
     a_visitor_without_a_session_is_sent_to_login_and_back,
     login_without_javascript_redirects_to_a_local_next_only,
     a_failed_login_without_javascript_returns_to_the_form_with_the_message,
+    an_error_written_into_a_link_can_only_show_the_portal_s_own_sentences,
 );
 
 async fn a_user_with_the_right_password_gets_a_session_and_sees_the_account(db: Db) {
@@ -147,6 +148,34 @@ async fn a_failed_login_without_javascript_returns_to_the_form_with_the_message(
     assert!(back.contains("/login?") && back.contains("__err="), "{back}");
     let page = browser.client.get(&back).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("The email address or password is incorrect."));
+}
+
+/// Without JavaScript the error travels in the redirect URL: whoever writes a link chooses the
+/// codes in it, never the words on the page.
+async fn an_error_written_into_a_link_can_only_show_the_portal_s_own_sentences(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let browser = app.browser();
+    let refused = browser.post_html_form("/api/login", "/login", &[("email", ""), ("password", "")]).await;
+    let back = url::Url::parse(&app.base()).unwrap().join(&location(&refused)).unwrap();
+    let with_error = |error: &str| {
+        let mut link = back.clone();
+        let others: Vec<(String, String)> =
+            back.query_pairs().filter(|(k, _)| k != "__err").map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        // How Leptos writes an error into the URL: its JSON, in URL-safe base64.
+        let encoded = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE, error);
+        link.query_pairs_mut().clear().extend_pairs(others).append_pair("__err", &encoded);
+        link
+    };
+    let client = &browser.client;
+    let page = |link: url::Url| async move { client.get(link).send().await.unwrap().text().await.unwrap() };
+
+    let own = page(back.clone()).await;
+    assert!(own.contains("Enter your email address.") && own.contains("Enter your password."), "{own}");
+    let crafted = r#"{"Invalid":[{"field":"email","message":"Your account is suspended. Call +1 555 0100."}]}"#;
+    let shown = page(with_error(crafted)).await;
+    assert!(!shown.contains("Call +1 555 0100"), "a sentence from the link was shown");
+    let coded = r#"{"Invalid":[{"field":"email","problem":"EmailTaken"}]}"#;
+    assert!(page(with_error(coded)).await.contains("An account with this email address already exists."));
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod captcha;
 mod captcha_provider;
 mod change_password;
 mod credentials;
+mod fuzz;
 mod login;
 mod mail;
 mod page_renders;

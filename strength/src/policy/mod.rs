@@ -75,6 +75,21 @@ impl PasswordPolicy {
     }
 }
 
+impl Rule {
+    /// What to do about a password that breaks this rule (without the words found).
+    pub fn problem(self) -> String {
+        match self {
+            Rule::MinLength(min) => format!("Use at least {min} characters."),
+            Rule::Upper => "Add an upper-case letter.".to_owned(),
+            Rule::Lower => "Add a lower-case letter.".to_owned(),
+            Rule::Digit => "Add a digit.".to_owned(),
+            Rule::Symbol => "Add a symbol, such as ! or #.".to_owned(),
+            Rule::NoDictionaryWords => "Avoid dictionary words and names.".to_owned(),
+            Rule::Strength => "Make it harder to guess: add more words or characters.".to_owned(),
+        }
+    }
+}
+
 /// One rule of the checklist; the report lists only those the policy enables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Rule {
@@ -146,16 +161,10 @@ impl StrengthReport {
 
     fn problem(&self, rule: Rule, with_words: bool) -> String {
         match rule {
-            Rule::MinLength(min) => format!("Use at least {min} characters."),
-            Rule::Upper => "Add an upper-case letter.".to_owned(),
-            Rule::Lower => "Add a lower-case letter.".to_owned(),
-            Rule::Digit => "Add a digit.".to_owned(),
-            Rule::Symbol => "Add a symbol, such as ! or #.".to_owned(),
             Rule::NoDictionaryWords if with_words && !self.dictionary_words.is_empty() => {
                 format!("Avoid dictionary words and names: {}.", quoted(&self.dictionary_words))
             }
-            Rule::NoDictionaryWords => "Avoid dictionary words and names.".to_owned(),
-            Rule::Strength => "Make it harder to guess: add more words or characters.".to_owned(),
+            other => other.problem(),
         }
     }
 }

@@ -22,26 +22,7 @@ use super::{
 };
 use crate::captcha::{CaptchaChallenge, FormCaptcha, Provider};
 
-/// Why an answer was refused. Each has a message a person can act on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    #[error("Please wait until the human check says “Verified”, or type the characters from the picture.")]
-    Missing,
-    /// With a third-party widget: the person has not completed it.
-    #[error("Please complete the human check.")]
-    Incomplete,
-    #[error("The check has expired. Please try again.")]
-    Expired,
-    #[error("The check could not be verified. Please try again.")]
-    Invalid,
-    #[error("The characters did not match the picture. Please type the ones in the new picture.")]
-    WrongPicture,
-    #[error("This check has already been used. Please try again.")]
-    AlreadyUsed,
-    /// The third-party provider could not be asked (answered with 503, not 400).
-    #[error("The check could not be completed right now. Please try again in a moment.")]
-    ProviderUnavailable,
-}
+pub use crate::captcha::Refusal;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaptchaError {
@@ -189,6 +170,16 @@ async fn spend(store: &Store, id: [u8; 32], expires_at: i64) -> Result<(), Captc
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn a_forged_proof_of_work_payload_is_refused_without_panicking(
+            answer in "\\PC{0,200}|\\{\"algorithm\":\"[A-Z0-9-]{0,10}\",\"challenge\":\"[a-f0-9]{0,64}\",\"number\":[0-9]{1,9},\"salt\":\"[ -~]{0,60}\",\"signature\":\"[a-f0-9]{0,64}\"\\}"
+        ) {
+            let key: secrecy::SecretString = "k".repeat(32).into();
+            proptest::prop_assert!(proof_of_work::verify(&key, &answer, 1_700_000_000).is_err());
+        }
+    }
 
     #[test]
     fn the_page_s_proof_wins_over_an_untouched_picture() {

@@ -127,6 +127,13 @@ mod tests {
         "k".repeat(32).into()
     }
 
+    proptest::proptest! {
+        #[test]
+        fn a_forged_picture_token_is_refused_without_panicking(text in "\\PC{0,120}|[0-9]{1,12}\\.[A-Za-z0-9_-]{0,64}") {
+            proptest::prop_assert!(Token::parse(&key(), &text).is_none());
+        }
+    }
+
     #[test]
     fn the_text_is_the_same_every_time_the_token_is_drawn() {
         let token = Token::parse(&key(), &Token::issue(&key(), 100)).unwrap();

@@ -6,6 +6,31 @@ fn raw() -> RawConfig {
     RawConfig::default()
 }
 
+proptest::proptest! {
+    #[test]
+    fn any_setting_is_accepted_or_refused_by_name_without_panicking(
+        text in "\\PC{0,40}|[a-z]{2,10}://[ -~]{0,30}",
+        which in 0usize..9,
+        number in proptest::prelude::any::<u64>(),
+    ) {
+        let mut raw = raw();
+        match which {
+            0 => raw.listen = text,
+            1 => raw.public_url = Some(text),
+            2 => raw.database_url = text,
+            3 => raw.smtp_url = text,
+            4 => raw.mail_from = text,
+            5 => raw.trusted_proxies = text,
+            6 => raw.client_address_header = Some(text),
+            7 => raw.captcha = text,
+            _ => raw.session_idle_secs = number,
+        }
+        if let Err(e) = Config::from_raw(raw) {
+            proptest::prop_assert!(e.to_string().contains("PORTAL_"), "{}", e);
+        }
+    }
+}
+
 #[test]
 fn defaults_serve_sqlite_on_localhost_without_secure_cookies() {
     let config = Config::from_raw(raw()).unwrap();
