@@ -146,6 +146,15 @@ impl AppError {
         }
     }
 
+    /// One line per problem, for the error summary: the field it is about, if any, and its
+    /// sentence.
+    pub fn summary(&self) -> Vec<(Option<String>, String)> {
+        match self {
+            Self::Invalid(errors) => errors.iter().map(|e| (Some(e.field.clone()), e.message())).collect(),
+            other => vec![(None, other.to_string())],
+        }
+    }
+
     /// The message for the form as a whole (everything that is not about one field).
     pub fn form_message(&self) -> Option<String> {
         match self {

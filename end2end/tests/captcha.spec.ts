@@ -77,7 +77,7 @@ test.describe('the captcha without JavaScript', () => {
     await portal.passwordField.fill(alice.password);
     await portal.answerCaptcha('wrong');
     await portal.loginButton.click();
-    await expect(page.getByText('The characters did not match the picture.')).toBeVisible();
+    await expect(portal.alert).toContainText('The characters did not match the picture.');
     expect(await portal.pictureToken()).not.toBe(first);
 
     await portal.submitLogin(alice);

@@ -45,7 +45,7 @@ test.describe('changing the password', () => {
 
     await page.getByLabel('Current password', { exact: true }).fill('Not-the-current-1!');
     await page.getByRole('button', { name: 'Save Changes', exact: true }).click();
-    await expect(page.getByText('Your current password is incorrect.')).toBeVisible();
+    await expect(portal.alert).toContainText('Your current password is incorrect.');
 
     await page.getByLabel('Current password', { exact: true }).fill(carol.password);
     await newPassword.fill(generated);
@@ -88,7 +88,7 @@ test.describe('changing the password without JavaScript', () => {
     await page.getByLabel('New password', { exact: true }).fill(next);
     await page.getByLabel('Confirm new password', { exact: true }).fill(next);
     await page.getByRole('button', { name: 'Save Changes', exact: true }).click();
-    await expect(page.getByText('Your current password is incorrect.')).toBeVisible();
+    await expect(portal.alert).toContainText('Your current password is incorrect.');
 
     await page.getByLabel('Current password', { exact: true }).fill(dave.password);
     await page.getByLabel('New password', { exact: true }).fill(next);

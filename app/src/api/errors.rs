@@ -95,7 +95,11 @@ pub fn change_password(err: ChangePasswordError) -> AppError {
             errors.extend(new_password_problems(new));
             AppError::Invalid(errors)
         }
-        ChangePasswordError::WrongCurrentPassword => AppError::field("current_password", Problem::CurrentPasswordWrong),
+        ChangePasswordError::WrongCurrentPassword { new } => {
+            let mut errors = vec![FieldError::new("current_password", Problem::CurrentPasswordWrong)];
+            errors.extend(new_password_problems(new));
+            AppError::Invalid(errors)
+        }
         ChangePasswordError::Unchanged => AppError::field("new_password", Problem::NewPasswordUnchanged),
         ChangePasswordError::SessionEnded => AppError::Unauthenticated,
         ChangePasswordError::Hash(e) => e.into(),

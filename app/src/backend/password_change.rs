@@ -28,9 +28,9 @@ pub enum ChangePasswordError {
     Refused { current_missing: bool, new: Problems },
     /// Also the answer while the account is held back after failed password checks: guessing
     /// the current password here is slowed down like guessing it at login, and counts towards
-    /// the lock.
+    /// the lock. Said on the first try, with whatever is wrong with the new password too.
     #[error("the current password is wrong")]
-    WrongCurrentPassword,
+    WrongCurrentPassword { new: Problems },
     #[error("the new password is the current one")]
     Unchanged,
     /// The account is gone, or its password changed or its sessions ended while this request
@@ -51,25 +51,27 @@ pub async fn change(
     request: ChangeRequest<'_>,
 ) -> Result<SecretToken, ChangePasswordError> {
     let checked = new_password::check(state, &session.email, request.new).await?;
-    let (current, new) = match (request.current, checked) {
-        (Some(current), Ok(new)) => (current, new),
-        (current, checked) => {
-            let new = checked.err().unwrap_or_default();
-            return Err(ChangePasswordError::Refused { current_missing: current.is_none(), new });
-        }
+    let Some(current) = request.current else {
+        return Err(ChangePasswordError::Refused { current_missing: true, new: checked.err().unwrap_or_default() });
     };
+    // The current password is checked whatever the new one is like, so that a person learns
+    // about both on the first try.
     let user = state.store.find_user_by_id(session.user_id).await?.ok_or(ChangePasswordError::SessionEnded)?;
     let attempt = login_throttle::begin(state, &user).await?;
     let verdict = state.hasher.verify(&current, Some(&user.password_hash)).await?;
+    let wrong = |checked: Result<_, Problems>| ChangePasswordError::WrongCurrentPassword {
+        new: checked.err().unwrap_or_default(),
+    };
     match (attempt, verdict) {
         (Some(attempt), Verification::Match { .. }) => attempt.succeeded(state).await?,
         (Some(attempt), Verification::Mismatch) => {
             tracing::info!(user_id = user.id, "password change refused: wrong current password");
             attempt.failed(state, client).await?;
-            return Err(ChangePasswordError::WrongCurrentPassword);
+            return Err(wrong(checked));
         }
-        (None, _) => return Err(ChangePasswordError::WrongCurrentPassword),
+        (None, _) => return Err(wrong(checked)),
     }
+    let new = checked.map_err(|new| ChangePasswordError::Refused { current_missing: false, new })?;
     if new.as_password().expose() == current.expose() {
         return Err(ChangePasswordError::Unchanged);
     }

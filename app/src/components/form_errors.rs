@@ -17,8 +17,3 @@ where
 pub fn field_error(error: Memo<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || error.get().and_then(|e| e.for_field(field)))
 }
-
-/// The message about the form as a whole, for [`super::FormAlert`].
-pub fn form_error(error: Memo<Option<AppError>>) -> Signal<Option<String>> {
-    Signal::derive(move || error.get().and_then(|e| e.form_message()))
-}

@@ -1,4 +1,5 @@
 mod captcha;
+mod error_summary;
 mod field;
 mod form_alert;
 mod form_errors;
@@ -6,10 +7,11 @@ mod nav_bar;
 mod new_password_fields;
 mod strength_check;
 
-pub use captcha::{Captcha, CaptchaGate, GatedSubmit};
+pub use captcha::{Captcha, CaptchaGate, GatedSubmit, SubmitButton};
+pub use error_summary::ErrorSummary;
 pub use field::Field;
 pub use form_alert::FormAlert;
-pub use form_errors::{field_error, form_error, last_error};
+pub use form_errors::{field_error, last_error};
 pub use nav_bar::NavBar;
 pub use new_password_fields::NewPasswordFields;
 pub use strength_check::StrengthCheck;

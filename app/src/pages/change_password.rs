@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{password_form_context, ChangePassword},
-    components::{field_error, form_error, last_error, Field, FormAlert, NewPasswordFields},
+    components::{field_error, last_error, ErrorSummary, Field, NewPasswordFields, SubmitButton},
     page_title,
 };
 
@@ -43,7 +43,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
             </div>
             <h1>"Change Password"</h1>
             <p class="muted">"After you save, every other device signed in to your account is signed out."</p>
-            <FormAlert message=form_error(error)/>
+            <ErrorSummary error=error attempts=change.version()/>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match form_context.await {
@@ -63,9 +63,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                                     clear=saves
                                 />
                                 <div class="form-actions">
-                                    <button type="submit" class="button button-primary" disabled=move || change.pending().get()>
-                                        "Save Changes"
-                                    </button>
+                                    <SubmitButton pending=change.pending()>"Save Changes"</SubmitButton>
                                     <a href="/account">"Cancel"</a>
                                 </div>
                             </ActionForm>

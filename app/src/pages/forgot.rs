@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{reset_link_lifetime, RequestPasswordReset},
-    components::{field_error, form_error, last_error, Captcha, CaptchaGate, Field, FormAlert, GatedSubmit},
+    components::{field_error, last_error, Captcha, CaptchaGate, ErrorSummary, Field, GatedSubmit},
     page_title,
 };
 
@@ -39,7 +39,7 @@ pub fn ForgotPage() -> impl IntoView {
                 when=move || sent.get()
                 fallback=move || view! {
                     <p class="muted">"Enter the email address of your account and we will send you a link to choose a new password."</p>
-                    <FormAlert message=form_error(error)/>
+                    <ErrorSummary error=error attempts=request.version()/>
                     <ActionForm action=request node_ref=form attr:novalidate=true attr:class="stack">
                         <Field
                             label="Email address"

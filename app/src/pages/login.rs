@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::Login,
-    components::{field_error, form_error, last_error, Captcha, CaptchaGate, Field, FormAlert, GatedSubmit},
+    components::{field_error, last_error, Captcha, CaptchaGate, ErrorSummary, Field, GatedSubmit},
     page_title,
 };
 
@@ -26,7 +26,7 @@ pub fn LoginPage() -> impl IntoView {
                 <div class="alert alert-success" role="status">"Your password has been reset. Please log in."</div>
             </Show>
             <h1>"Log in"</h1>
-            <FormAlert message=form_error(error)/>
+            <ErrorSummary error=error attempts=login.version()/>
             <ActionForm action=login node_ref=form attr:novalidate=true attr:class="stack">
                 <input type="hidden" name="next" value=next/>
                 <Field

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::{reset_form_context, reset_link_lifetime, ResetPassword},
-    components::{field_error, form_error, last_error, FormAlert, NewPasswordFields},
+    components::{field_error, last_error, ErrorSummary, NewPasswordFields, SubmitButton},
     error::AppError,
     page_title,
 };
@@ -28,7 +28,7 @@ pub fn ResetPage() -> impl IntoView {
                         Ok(_) if expired() => link_expired(lifetime).into_any(),
                         Ok(context) => view! {
                             <h1>"Set a new password"</h1>
-                            <FormAlert message=form_error(error)/>
+                            <ErrorSummary error=error attempts=reset.version()/>
                             <ActionForm action=reset attr:novalidate=true attr:class="stack">
                                 <NewPasswordFields
                                     context=context
@@ -37,9 +37,7 @@ pub fn ResetPage() -> impl IntoView {
                                     clear=Signal::derive(|| 0)
                                 />
                                 <div class="form-actions">
-                                    <button type="submit" class="button button-primary" disabled=move || reset.pending().get()>
-                                        "Set password"
-                                    </button>
+                                    <SubmitButton pending=reset.pending()>"Set password"</SubmitButton>
                                 </div>
                             </ActionForm>
                         }.into_any(),

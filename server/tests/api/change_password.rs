@@ -6,6 +6,7 @@ on_both_databases!(
     a_user_changes_the_password_and_every_other_session_ends,
     the_old_password_stops_working_and_the_new_one_works,
     a_wrong_current_password_changes_nothing,
+    a_wrong_current_password_is_said_on_the_first_try_whatever_the_new_one,
     a_mismatched_confirmation_is_pointed_out,
     a_weak_new_password_is_refused_with_the_rules_it_breaks,
     the_new_password_must_differ_from_the_current_one,
@@ -64,6 +65,22 @@ async fn a_wrong_current_password_changes_nothing(db: Db) {
     assert!(body.contains("current_password") && body.contains("Your current password is incorrect."), "{body}");
     assert_eq!(phone.get("/account").await.status(), 200, "nothing ended");
     assert_eq!(app.browser().login("alice@example.com", PASSWORD).await.status(), 200);
+}
+
+async fn a_wrong_current_password_is_said_on_the_first_try_whatever_the_new_one(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("alice@example.com").await;
+    let browser = app.logged_in("alice@example.com").await;
+
+    let response = change(&browser, "Not-The-Password-1!", "short", "shorter").await;
+
+    assert_eq!(response.status(), 400);
+    let body = response.text().await.unwrap();
+    for said in
+        ["Your current password is incorrect.", "Use at least 12 characters.", "The two new passwords do not match."]
+    {
+        assert!(body.contains(said), "{said} missing from {body}");
+    }
 }
 
 async fn a_mismatched_confirmation_is_pointed_out(db: Db) {

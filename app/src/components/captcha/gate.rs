@@ -49,9 +49,17 @@ pub fn GatedSubmit(gate: CaptchaGate, #[prop(into)] pending: Signal<bool>, child
         <button
             type="submit"
             class="button button-primary"
-            disabled=move || pending.get()
+            aria-disabled=move || pending.get().then_some("true")
             aria-busy=move || gate.is_waiting().then_some("true")
-            on:click=move |ev| gate.hold_until_solved(ev)
+            on:click=move |ev| {
+                // Still focusable while busy (a disabled button drops focus to the page); a
+                // repeat press is ignored instead.
+                if pending.get_untracked() {
+                    ev.prevent_default();
+                } else {
+                    gate.hold_until_solved(ev);
+                }
+            }
         >
             {children()}
         </button>
@@ -64,4 +72,24 @@ pub(super) enum Progress {
     Working,
     Verified,
     Failed,
+}
+
+/// A form's submit button that stays focusable while the form is being sent: `aria-disabled`
+/// says it is busy, and a repeat press is ignored.
+#[component]
+pub fn SubmitButton(#[prop(into)] pending: Signal<bool>, children: Children) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="button button-primary"
+            aria-disabled=move || pending.get().then_some("true")
+            on:click=move |ev| {
+                if pending.get_untracked() {
+                    ev.prevent_default();
+                }
+            }
+        >
+            {children()}
+        </button>
+    }
 }

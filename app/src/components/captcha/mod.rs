@@ -8,7 +8,7 @@ mod widget;
 
 use leptos::{html, prelude::*};
 
-pub use self::gate::{CaptchaGate, GatedSubmit};
+pub use self::gate::{CaptchaGate, GatedSubmit, SubmitButton};
 use self::{
     gate::Progress,
     picture::picture_fallback,
@@ -107,7 +107,7 @@ pub fn Captcha(
                     {error_view()}
                 }.into_any(),
                 FormCaptcha::ProofOfWork(current) => view! {
-                <div class="captcha" role="group" aria-label="Human check" aria-describedby=described_by>
+                <div id="captcha" tabindex="-1" class="captcha" role="group" aria-label="Human check" aria-describedby=described_by>
                     <input type="hidden" name=PROOF_FIELD node_ref=answer_field prop:value=move || answer.get()/>
                     <p
                         class="captcha-status"

@@ -14,7 +14,7 @@ pub(super) fn ProviderWidget(
 ) -> impl IntoView {
     let glue = crate::assets::AssetUrls::current().captcha_provider;
     view! {
-        <div class="captcha" role="group" aria-label="Human check" aria-describedby=described_by>
+        <div id="captcha" tabindex="-1" class="captcha" role="group" aria-label="Human check" aria-describedby=described_by>
             <input type="hidden" name=PROOF_FIELD/>
             <div
                 class=provider.widget_class()
