@@ -259,7 +259,7 @@ async fn flood_row(portal: &PortalProcess, emails: &[String], length: Duration, 
     let flood = {
         let url = portal.url("/api/request_password_reset");
         move |client: &Client, worker: usize| {
-            let email = if worker % 2 == 0 {
+            let email = if worker.is_multiple_of(2) {
                 format!("nobody{worker}@example.com")
             } else {
                 format!("user{worker}@example.com")
