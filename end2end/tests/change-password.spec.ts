@@ -75,6 +75,21 @@ test.describe('changing the password', () => {
     await expect(rules.filter({ hasText: '(not met yet)' })).toHaveCount(0);
     expect(workers.filter((url) => /^\/js\/strength-worker\.[0-9a-f]{16}\.js$/.test(url))).toHaveLength(1);
   });
+
+  test('one length rule everywhere: nothing is ticked before typing, and a too-long paste is not met', async ({
+    page,
+    portal,
+  }) => {
+    await portal.logIn(alice);
+    await portal.open('/account/password');
+    const rules = page.getByRole('list', { name: 'Password requirements' }).getByRole('listitem');
+    await expect(rules.first()).toBeVisible();
+    await expect(rules.filter({ hasText: '(met)' })).toHaveCount(0);
+
+    await page.getByLabel('New password', { exact: true }).fill(`Qx7#Lm2!Vz9@Kp4$${'Rt6%Bw3^'.repeat(190)}`);
+    const longest = rules.filter({ hasText: 'At most 1024 characters' });
+    await expect(longest).toContainText('(not met yet)');
+  });
 });
 
 test.describe('changing the password without JavaScript', () => {

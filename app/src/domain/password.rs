@@ -11,7 +11,7 @@ use zeroize::Zeroize;
 pub struct Password(String);
 
 /// Long enough for any passphrase or manager-generated secret, short enough to bound hashing work.
-pub const MAX_PASSWORD_CHARS: usize = 1024;
+pub const MAX_PASSWORD_CHARS: usize = crate::password_policy::MAX_LENGTH;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
 pub enum PasswordError {

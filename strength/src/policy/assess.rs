@@ -2,7 +2,7 @@
 
 use zxcvbn::matching::patterns::MatchPattern;
 
-use super::{checks, PasswordPolicy, Rule, StrengthReport};
+use super::{checks, PasswordPolicy, Rule, StrengthReport, MAX_LENGTH};
 
 /// zxcvbn's cost grows steeply with length (about 7 ms at 64 characters natively, 0.3 s at
 /// 100), so only this many characters are scored and searched for words. The length and
@@ -39,11 +39,15 @@ const WORD_GUESS_LIMIT: u64 = 10_000;
 /// word by chance ("fact" in "…f@<T…"): some random passwords are refused for it (the
 /// generator simply draws again; `cargo bench -p app --bench password_policy` counts how many).
 pub fn assess(password: &str, policy: &PasswordPolicy, context: &[String]) -> StrengthReport {
+    if password.is_empty() {
+        return StrengthReport::unchecked(policy); // nothing typed, nothing ticked
+    }
     let estimate = Estimate::of(password, context, policy.reject_dictionary_words);
     let has = |class: fn(char) -> bool| password.chars().any(class);
     let words = estimate.dictionary_words;
     let passed = |rule: Rule| match rule {
         Rule::MinLength(min) => password.chars().count() >= min,
+        Rule::MaxLength(max) => password.chars().count() <= max,
         Rule::Upper => has(char::is_uppercase),
         Rule::Lower => has(char::is_lowercase),
         Rule::Digit => has(char::is_numeric),
@@ -51,7 +55,8 @@ pub fn assess(password: &str, policy: &PasswordPolicy, context: &[String]) -> St
         Rule::NoDictionaryWords => words.is_empty(),
         Rule::Strength => estimate.score >= policy.min_score,
     };
-    let checks = checks(policy, passed, &words);
+    let too_long = !passed(Rule::MaxLength(MAX_LENGTH));
+    let checks = checks(policy, passed, &words, too_long);
 
     StrengthReport {
         checks,

@@ -75,11 +75,17 @@ impl PasswordPolicy {
     }
 }
 
+/// The longest password anyone may set or type, in characters after NFKC normalisation: long
+/// enough for any passphrase or manager-generated secret, short enough to bound hashing work.
+/// One limit for the live checklist, the server's check and every password field.
+pub const MAX_LENGTH: usize = 1024;
+
 impl Rule {
     /// What to do about a password that breaks this rule (without the words found).
     pub fn problem(self) -> String {
         match self {
             Rule::MinLength(min) => format!("Use at least {min} characters."),
+            Rule::MaxLength(max) => format!("Use at most {max} characters."),
             Rule::Upper => "Add an upper-case letter.".to_owned(),
             Rule::Lower => "Add a lower-case letter.".to_owned(),
             Rule::Digit => "Add a digit.".to_owned(),
@@ -95,6 +101,8 @@ impl Rule {
 pub enum Rule {
     /// The policy's minimum length, in characters.
     MinLength(usize),
+    /// [`MAX_LENGTH`]: listed only once a password is longer.
+    MaxLength(usize),
     Upper,
     Lower,
     Digit,
@@ -174,7 +182,7 @@ impl StrengthReport {
     /// yet. What the page shows until the strength worker has answered.
     pub fn unchecked(policy: &PasswordPolicy) -> Self {
         Self {
-            checks: checks(policy, |_| false, &[]),
+            checks: checks(policy, |_| false, &[], false),
             score: 0,
             dictionary_words: Vec::new(),
             warning: None,
@@ -184,11 +192,12 @@ impl StrengthReport {
 }
 
 /// The checklist for `policy`, each rule marked by `passed`; `words` are the dictionary words
-/// found, for the label of that rule.
-fn checks(policy: &PasswordPolicy, passed: impl Fn(Rule) -> bool, words: &[String]) -> Vec<RuleCheck> {
+/// found, for the label of that rule; the maximum length is listed when `too_long`.
+fn checks(policy: &PasswordPolicy, passed: impl Fn(Rule) -> bool, words: &[String], too_long: bool) -> Vec<RuleCheck> {
     let min = policy.min_length;
     let rules = [
         (true, Rule::MinLength(min), format!("At least {min} characters")),
+        (too_long, Rule::MaxLength(MAX_LENGTH), format!("At most {MAX_LENGTH} characters")),
         (policy.require_upper, Rule::Upper, "An upper-case letter".to_owned()),
         (policy.require_lower, Rule::Lower, "A lower-case letter".to_owned()),
         (policy.require_digit, Rule::Digit, "A digit".to_owned()),
@@ -475,7 +484,9 @@ mod tests {
         assert_eq!(report.warning, None);
         assert!(report.suggestions.is_empty());
         let failed: Vec<Rule> = report.checks.iter().filter(|c| !c.passed).map(|c| c.rule).collect();
-        assert_eq!(failed, [Rule::MinLength(12), Rule::Upper, Rule::Lower, Rule::Symbol, Rule::Strength]);
+        let every_rule =
+            [Rule::MinLength(12), Rule::Upper, Rule::Lower, Rule::Symbol, Rule::NoDictionaryWords, Rule::Strength];
+        assert_eq!(failed, every_rule, "nothing is met before anything is typed");
     }
 
     #[test]
@@ -557,5 +568,26 @@ mod tests {
         let json = serde_json::to_string(&report).unwrap();
         assert!(!json.contains("Kp8vZq"));
         assert_eq!(serde_json::from_str::<StrengthReport>(&json).unwrap(), report);
+    }
+
+    #[test]
+    fn nothing_is_ticked_before_anything_is_typed() {
+        let report = product("");
+        assert!(report.checks.iter().all(|check| !check.passed), "{:?}", report.checks);
+        assert!(report.checks.iter().all(|check| check.rule != Rule::MaxLength(MAX_LENGTH)));
+    }
+
+    #[test]
+    fn a_password_longer_than_the_limit_fails_the_length_rule_shown_for_it() {
+        let long = format!("Kp8#Zq!vW3xL{}", "x".repeat(MAX_LENGTH));
+        let report = product(&long);
+        let max = report.checks.iter().find(|check| check.rule == Rule::MaxLength(MAX_LENGTH)).expect("listed");
+        assert!(!max.passed);
+        assert_eq!(max.label, "At most 1024 characters");
+        assert!(!report.is_acceptable());
+        assert!(
+            product("Kp8#Zq!vW3xL").checks.iter().all(|check| check.rule != Rule::MaxLength(MAX_LENGTH)),
+            "not listed"
+        );
     }
 }
