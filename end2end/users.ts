@@ -22,4 +22,7 @@ export const erin: TestUser = { email: 'erin@example.com', password: 'Rv8!gQm5#z
 /** Forgets his password and resets it with the emailed link, JavaScript off. */
 export const frank: TestUser = { email: 'frank@example.com', password: 'Jn6$dWx3@hPc9&Ly' };
 
-export const users: readonly TestUser[] = [alice, bob, carol, dave, erin, frank];
+/** Changes her password to check what the page shows and keeps after "Save Changes" (and back). */
+export const grace: TestUser = { email: 'grace@example.com', password: 'Pz5^hWq9!mTc4@Lr' };
+
+export const users: readonly TestUser[] = [alice, bob, carol, dave, erin, frank, grace];

@@ -69,8 +69,9 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Title text=SITE_NAME/>
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main" on:click=|ev| crate::components::focus_by_id(ev, "main")>"Skip to content"</a>
         <Router>
+            <crate::components::FocusOnNavigation/>
             <Routes fallback=NotFound>
                     <Route path=path!("/") view=|| view! { <Redirect path="/account"/> }/>
                     // Async: the captcha (its picture, for browsers without JavaScript) is in the HTML.

@@ -10,7 +10,10 @@
 //! warning and the same answer: a flood once queued 100,000 tasks, held 1.8 GB and starved
 //! the database pool, so that 40 % of the requests were lost anyway, after the fact.
 
-use std::sync::Arc;
+use std::sync::{
+    atomic::{AtomicI64, AtomicU64, Ordering},
+    Arc,
+};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -57,7 +60,17 @@ pub enum ResetError {
 
 /// The places for Forgot? requests waiting for or in background work. Cheap to clone.
 #[derive(Clone)]
-pub struct Queue(Arc<Semaphore>);
+pub struct Queue {
+    places: Arc<Semaphore>,
+    drops: Arc<Drops>,
+}
+
+/// Requests dropped since the last warning, and when that was (a flood must not flood the log).
+#[derive(Default)]
+struct Drops {
+    since_warning: AtomicU64,
+    warned_at: AtomicI64,
+}
 
 impl Queue {
     /// About a quarter of a second of work at the rate one node handles them (~1,000/s).
@@ -65,7 +78,19 @@ impl Queue {
 
     /// A place, if one is free.
     fn enter(&self) -> Option<OwnedSemaphorePermit> {
-        Arc::clone(&self.0).try_acquire_owned().ok()
+        Arc::clone(&self.places).try_acquire_owned().ok()
+    }
+
+    /// Counts a request dropped at `now`; warns with the count at most once a second.
+    fn dropped(&self, now: i64) {
+        self.drops.since_warning.fetch_add(1, Ordering::Relaxed);
+        let warned_at = self.drops.warned_at.load(Ordering::Relaxed);
+        let due = now > warned_at
+            && self.drops.warned_at.compare_exchange(warned_at, now, Ordering::Relaxed, Ordering::Relaxed).is_ok();
+        if due {
+            let dropped = self.drops.since_warning.swap(0, Ordering::Relaxed);
+            tracing::warn!(dropped, "password reset request dropped: {} requests are already queued", Self::SLOTS);
+        }
     }
 
     /// Takes every place, as a flood would, until the result is dropped: waits for the
@@ -73,13 +98,13 @@ impl Queue {
     #[cfg(feature = "test-support")]
     pub async fn fill(&self) -> OwnedSemaphorePermit {
         let all = u32::try_from(Self::SLOTS).expect("SLOTS fits in u32");
-        Arc::clone(&self.0).acquire_many_owned(all).await.expect("the queue's semaphore is never closed")
+        Arc::clone(&self.places).acquire_many_owned(all).await.expect("the queue's semaphore is never closed")
     }
 }
 
 impl Default for Queue {
     fn default() -> Self {
-        Self(Arc::new(Semaphore::new(Self::SLOTS)))
+        Self { places: Arc::new(Semaphore::new(Self::SLOTS)), drops: Arc::default() }
     }
 }
 
@@ -97,7 +122,7 @@ pub async fn request(
         return Ok(());
     }
     let Some(place) = state.reset_queue.enter() else {
-        tracing::warn!("password reset request dropped: {} requests are already queued", Queue::SLOTS);
+        state.reset_queue.dropped(state.clock.now());
         return Ok(());
     };
     let task_state = state.clone();

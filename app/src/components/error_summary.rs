@@ -46,7 +46,8 @@ fn line((field, message): (Option<String>, String)) -> AnyView {
     match field.map(|field| target_of(&field)) {
         Some(target) => {
             let href = format!("#{target}");
-            view! { <li><a href=href on:click=move |ev| focus_target(ev, &target)>{message}</a></li> }.into_any()
+            view! { <li><a href=href on:click=move |ev| super::focus::focus_by_id(ev, &target)>{message}</a></li> }
+                .into_any()
         }
         None => view! { <li>{message}</li> }.into_any(),
     }
@@ -58,21 +59,4 @@ fn target_of(field: &str) -> String {
         crate::captcha::PROOF_FIELD => "captcha".to_owned(),
         name => format!("field-{name}"),
     }
-}
-
-/// Moves focus to the field, not only the scroll position (what a plain in-page link does).
-fn focus_target(ev: leptos::ev::MouseEvent, id: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast as _;
-        let target =
-            document().get_element_by_id(id).and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
-        if let Some(target) = target {
-            ev.prevent_default();
-            target.scroll_into_view();
-            let _ = target.focus();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (ev, id);
 }

@@ -1,6 +1,7 @@
 mod captcha;
 mod error_summary;
 mod field;
+mod focus;
 mod form_alert;
 mod form_errors;
 mod nav_bar;
@@ -10,6 +11,7 @@ mod strength_check;
 pub use captcha::{Captcha, CaptchaGate, GatedSubmit, SubmitButton};
 pub use error_summary::ErrorSummary;
 pub use field::Field;
+pub use focus::{focus_by_id, FocusOnNavigation};
 pub use form_alert::FormAlert;
 pub use form_errors::{field_error, last_error};
 pub use nav_bar::NavBar;

@@ -40,6 +40,7 @@ pub fn NewPasswordFields(
             strength.check("");
             confirm.set(String::new());
             generated.set(None);
+            revealed.set(false);
         },
         false,
     );

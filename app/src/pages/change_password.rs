@@ -21,12 +21,17 @@ pub fn ChangePasswordPage() -> impl IntoView {
     });
     let saves = Memo::new(move |_| if succeeded.get() { change.version().get() } else { 0 });
     let top: NodeRef<html::Div> = NodeRef::new();
+    let form: NodeRef<html::Form> = NodeRef::new();
     Effect::watch(
         move || succeeded.get(),
         move |done, _, _| {
             if *done {
                 if let Some(top) = top.get() {
                     top.scroll_into_view();
+                }
+                // Nothing of the old or new password stays on the page.
+                if let Some(form) = form.get() {
+                    form.reset();
                 }
             }
         },
@@ -36,9 +41,10 @@ pub fn ChangePasswordPage() -> impl IntoView {
     view! {
         <Title text=page_title("Change Password")/>
         <main id="main" tabindex="-1" class="page">
-            <div node_ref=top>
+            // A live region from page load, so that the confirmation is announced when it appears.
+            <div node_ref=top class="banner-region" role="status">
                 <Show when=move || succeeded.get()>
-                    <div class="alert alert-success" role="status">"Your password has been changed."</div>
+                    <div class="alert alert-success">"Your password has been changed."</div>
                 </Show>
             </div>
             <h1>"Change Password"</h1>
@@ -48,7 +54,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match form_context.await {
                         Ok(context) => view! {
-                            <ActionForm action=change attr:novalidate=true attr:class="stack card">
+                            <ActionForm action=change node_ref=form attr:novalidate=true attr:class="stack card">
                                 <Field
                                     label="Current password"
                                     name="current_password"
