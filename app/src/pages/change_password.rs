@@ -22,17 +22,19 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let saves = Memo::new(move |_| if succeeded.get() { change.version().get() } else { 0 });
     let top: NodeRef<html::Div> = NodeRef::new();
     let form: NodeRef<html::Form> = NodeRef::new();
+    // Every successful save (not only the first): the banner into view, the form emptied.
     Effect::watch(
-        move || succeeded.get(),
-        move |done, _, _| {
-            if *done {
-                if let Some(top) = top.get() {
-                    top.scroll_into_view();
-                }
-                // Nothing of the old or new password stays on the page.
-                if let Some(form) = form.get() {
-                    form.reset();
-                }
+        move || saves.get(),
+        move |saved, _, _| {
+            if *saved == 0 {
+                return;
+            }
+            if let Some(top) = top.get() {
+                top.scroll_into_view();
+            }
+            // Nothing of the old or new password stays on the page.
+            if let Some(form) = form.get() {
+                form.reset();
             }
         },
         false,
