@@ -171,6 +171,7 @@ async fn without_javascript_the_page_confirms_the_change_or_shows_the_errors(db:
     assert_eq!(saved.status(), 302);
     assert_eq!(location(&saved), "/account/password?changed=1");
     let page = browser.get("/account/password?changed=1").await.text().await.unwrap();
-    let banner = r#"<div role="status" class="banner-region"><div class="alert alert-success">Your password has been changed."#;
+    let banner =
+        r#"<div role="status" class="banner-region"><div class="alert alert-success">Your password has been changed."#;
     assert!(page.contains(banner), "{page}");
 }
