@@ -96,7 +96,7 @@ pub enum AppError {
     #[error("The request could not be understood. Reload the page and try again.")]
     BadRequest,
     /// A password-reset link that is unknown, used, or past its time.
-    #[error("This link has expired or has already been used.")]
+    #[error("This link has expired, has already been used, or was replaced by a newer link or a password change.")]
     LinkExpired,
     /// A per-client budget is used up; it renews after `retry_after_secs`.
     #[error("Too many attempts. Please wait a moment and try again.")]

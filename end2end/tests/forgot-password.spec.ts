@@ -30,7 +30,7 @@ async function requestResetLink(portal: Portal, email: string, baseURL: string):
 /** The page a link that does not work (any more) leads to. */
 async function expectLinkNoLongerWorks(page: Page): Promise<void> {
   await expect(heading(page, 'This link no longer works')).toBeVisible();
-  await expect(page.getByRole('alert')).toHaveText('This link has expired or has already been used.');
+  await expect(page.getByRole('alert')).toHaveText('This link has expired, has already been used, or was replaced by a newer link or a password change.');
   await expect(page.getByRole('link', { name: 'Request a new link', exact: true })).toHaveAttribute('href', '/forgot');
 }
 
@@ -60,6 +60,8 @@ test.describe('resetting a forgotten password', () => {
 
     await openResetLink(portal, link);
     await expect(heading(page, 'Set a new password')).toBeVisible();
+    await expect(page.getByText('For the account')).toContainText('e\u2022\u2022@example.com');
+    await expect(page.getByRole('link', { name: 'Back to login', exact: true })).toHaveAttribute('href', '/login');
     const newPassword = page.getByLabel('New password', { exact: true });
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
     await expect(page.getByText('Generated:')).toBeVisible();

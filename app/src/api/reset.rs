@@ -33,9 +33,18 @@ pub async fn reset_link_lifetime() -> Result<String, AppError> {
     Ok(state.config.reset_link_lifetime_words())
 }
 
-/// The policy and context words for the reset page, if its link still works.
+/// What the reset page shows and checks with: the account it is for, masked, and the policy
+/// and context words.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ResetPageContext {
+    /// "a••@example.com"
+    pub account: String,
+    pub fields: NewPasswordContext,
+}
+
+/// The reset page's context, if its link still works.
 #[server(prefix = "/api", endpoint = "reset_form_context")]
-pub async fn reset_form_context() -> Result<NewPasswordContext, AppError> {
+pub async fn reset_form_context() -> Result<ResetPageContext, AppError> {
     use super::{errors, request};
     use crate::backend::{accounts, cookies::Jar, password_reset};
 
@@ -43,9 +52,13 @@ pub async fn reset_form_context() -> Result<NewPasswordContext, AppError> {
     let token = request::cookie_value(Jar::ResetLink, &state.config);
     let (_, link) =
         password_reset::live_link(&state, token.as_deref(), &request::client_info()?).await.map_err(errors::reset)?;
-    Ok(NewPasswordContext {
-        policy: state.config.password_policy.clone(),
-        context_words: accounts::strength_context(&link.email),
+    let account = crate::domain::Email::parse(&link.email).map(|email| email.masked()).unwrap_or_default();
+    Ok(ResetPageContext {
+        account,
+        fields: NewPasswordContext {
+            policy: state.config.password_policy.clone(),
+            context_words: accounts::strength_context(&link.email),
+        },
     })
 }
 

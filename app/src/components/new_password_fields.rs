@@ -31,6 +31,10 @@ pub fn NewPasswordFields(
     let strength = StrengthCheck::new(policy.clone(), context_words);
     let confirm = RwSignal::new(String::new());
     let revealed = RwSignal::new(false);
+    // "Show", "Generate" and the generator's options need JavaScript: without it they would be
+    // buttons that do nothing, so they appear once the page is interactive.
+    let interactive = RwSignal::new(false);
+    Effect::new(move |_| interactive.set(true));
     let generated = RwSignal::new(None::<String>);
     let options = RwSignal::new(GeneratorOptions::for_policy(&policy));
     Effect::watch(
@@ -95,6 +99,7 @@ pub fn NewPasswordFields(
                         generated.set(None);
                     }
                 />
+                <Show when=move || interactive.get()>
                 <button
                     type="button"
                     class="button button-quiet"
@@ -107,8 +112,10 @@ pub fn NewPasswordFields(
                 <button type="button" class="button button-quiet" on:click=generate>
                     "Generate"
                 </button>
+                </Show>
             </div>
             <GeneratedPassword generated=generated/>
+            <Show when=move || interactive.get()>
             <details class="generator-options">
                 <summary>"Generator options"</summary>
                 <label class="inline-label">
@@ -132,6 +139,7 @@ pub fn NewPasswordFields(
                 <ClassToggle label="Digits" required=required.digits options=options class=|o| &mut o.digits/>
                 <ClassToggle label="Symbols" required=required.symbols options=options class=|o| &mut o.symbols/>
             </details>
+            </Show>
             <StrengthFeedback report=report typed=Signal::derive(typed) available=strength.available()/>
         </FieldFrame>
         <FieldFrame label="Confirm new password" ids=confirm_ids error=confirm_error>

@@ -20,6 +20,14 @@ pub enum EmailError {
 }
 
 impl Email {
+    /// The address as a page may show it to whoever holds a link meant for it: the first
+    /// character of the local part, then "••" ("a••@example.com").
+    pub fn masked(&self) -> String {
+        let (local, domain) = self.as_str().rsplit_once('@').unwrap_or((self.as_str(), ""));
+        let first: String = local.chars().take(1).collect();
+        format!("{first}\u{2022}\u{2022}@{domain}")
+    }
+
     pub fn parse(input: &str) -> Result<Self, EmailError> {
         let trimmed = input.trim();
         if trimmed.is_empty() {
@@ -79,6 +87,12 @@ mod tests {
                 proptest::prop_assert!(email.as_str().len() <= MAX_LEN);
             }
         }
+    }
+
+    #[test]
+    fn a_masked_address_keeps_the_first_character_and_the_domain() {
+        assert_eq!(Email::parse("alice@example.com").unwrap().masked(), "a\u{2022}\u{2022}@example.com");
+        assert_eq!(Email::parse("B@x.org").unwrap().masked(), "B\u{2022}\u{2022}@x.org");
     }
 
     #[test]

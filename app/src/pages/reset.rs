@@ -28,16 +28,18 @@ pub fn ResetPage() -> impl IntoView {
                         Ok(_) if expired() => link_expired(lifetime).into_any(),
                         Ok(context) => view! {
                             <h1>"Set a new password"</h1>
+                            <p class="muted">"For the account " <strong>{context.account}</strong></p>
                             <ErrorSummary error=error attempts=reset.version()/>
                             <ActionForm action=reset attr:novalidate=true attr:class="stack">
                                 <NewPasswordFields
-                                    context=context
+                                    context=context.fields
                                     new_error=field_error(error, "new_password")
                                     confirm_error=field_error(error, "confirm_password")
                                     clear=Signal::derive(|| 0)
                                 />
                                 <div class="form-actions">
                                     <SubmitButton pending=reset.pending()>"Set password"</SubmitButton>
+                                    <a href="/login">"Back to login"</a>
                                 </div>
                             </ActionForm>
                         }.into_any(),
@@ -56,7 +58,7 @@ pub fn ResetPage() -> impl IntoView {
 fn link_expired(lifetime: String) -> impl IntoView {
     view! {
         <h1>"This link no longer works"</h1>
-        <p class="alert alert-error" role="alert">"This link has expired or has already been used."</p>
+        <p class="alert alert-error" role="alert">"This link has expired, has already been used, or was replaced by a newer link or a password change."</p>
         <p>{format!("Reset links work once and for {lifetime}. Ask for a new one:")}</p>
         <p><a class="button button-primary" href="/forgot">"Request a new link"</a></p>
     }

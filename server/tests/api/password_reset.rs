@@ -91,6 +91,8 @@ async fn a_user_who_forgot_the_password_gets_a_link_that_works_once(db: Db) {
     let browser = app.browser();
     let page = open_link(&browser, &link).await;
     assert!(page.contains("Set a new password"), "{page}");
+    assert!(page.contains("For the account <strong>a\u{2022}\u{2022}@example.com"), "the account, masked: {page}");
+    assert!(page.contains(r#"<a href="/login">Back to login"#), "{page}");
     let response = set_password(&browser, NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(response.status(), 200);
     assert!(set_cookie(&response).is_some_and(|c| c.contains("Max-Age=0")), "the reset cookie is cleared");
@@ -101,7 +103,12 @@ async fn a_user_who_forgot_the_password_gets_a_link_that_works_once(db: Db) {
 
     let again = app.browser();
     let page = open_link(&again, &link).await;
-    assert!(page.contains("This link has expired or has already been used."), "{page}");
+    assert!(
+        page.contains(
+            "This link has expired, has already been used, or was replaced by a newer link or a password change."
+        ),
+        "{page}"
+    );
     assert_eq!(set_password(&again, "Another-Pw#2024xQ", "Another-Pw#2024xQ").await.status(), 410);
 
     let done = smtp.wait_for(2).await;
