@@ -43,7 +43,7 @@ test.describe('the captcha with JavaScript', () => {
 
       await portal.passwordField.fill(alice.password);
       await portal.loginButton.click();
-      await expect(portal.captchaStatus).toHaveText(/your request will be sent when this is done/);
+      await expect(portal.captchaStatus).toHaveText(/sending when done/);
       await expect(portal.loginButton).toHaveAttribute('aria-busy', 'true');
       await portal.expectPath('/login');
 

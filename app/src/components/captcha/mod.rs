@@ -34,9 +34,6 @@ pub fn Captcha(
     let challenge = Resource::new(move || (submitted.get(), renewals.get()), |_| new_captcha());
     let answer = RwSignal::new(String::new());
     let progress = gate.progress;
-    // Hidden until the page is interactive: without JavaScript only the picture shows.
-    let interactive = RwSignal::new(false);
-    Effect::new(move |_| interactive.set(true));
     // Each challenge gets its own solver; an older one stops when it sees a newer run.
     let runs = RwSignal::new(0u64);
 
@@ -84,7 +81,7 @@ pub fn Captcha(
     });
 
     let status = move || match (progress.get(), gate.waiting.get()) {
-        (Progress::Working, true) => "Verifying you are human… your request will be sent when this is done.",
+        (Progress::Working, true) => "Verifying you are human… sending when done.",
         (Progress::Working, false) => "Verifying you are human…",
         (Progress::Verified, _) => "Verified",
         (Progress::Failed, _) => "The check could not run. Reload the page to try again.",
@@ -117,10 +114,9 @@ pub fn Captcha(
                             Progress::Failed => "failed",
                         }
                         role="status"
-                        hidden=move || !interactive.get()
                     >
                         <span class="captcha-mark" aria-hidden="true"></span>
-                        {status}
+                        <span class="captcha-text">{status}</span>
                     </p>
                     <noscript inner_html=picture_fallback(&current)></noscript>
                     {error_view()}
