@@ -38,6 +38,7 @@ test.describe('changing the password', () => {
     await expect(page.getByText('Generated:')).toBeVisible();
     const generated = await newPassword.inputValue();
     expect(generated).toHaveLength(16);
+    expect(generated, 'no look-alike characters by default').not.toMatch(/[Il1|O0o]/);
     await expect(confirm).toHaveValue(generated);
     await expect(page.getByText(generated, { exact: true })).toBeVisible();
     await expect(rules.filter({ hasText: '(not met yet)' })).toHaveCount(0);

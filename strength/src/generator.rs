@@ -33,6 +33,16 @@ const DIGITS: &[u8] = b"0123456789";
 /// ASCII punctuation without quotes, backslash and space, which some password managers,
 /// shells and on-screen keyboards mangle.
 const SYMBOLS: &[u8] = b"!#$%&()*+,-./:;<=>?@[]^_{|}~";
+/// Characters easily taken for one another when a password is read out or copied by hand.
+pub const LOOK_ALIKES: &str = "Il1|O0o";
+#[cfg(feature = "assess")]
+const UPPER_CLEAR: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+#[cfg(feature = "assess")]
+const LOWER_CLEAR: &[u8] = b"abcdefghijkmnpqrstuvwxyz";
+#[cfg(feature = "assess")]
+const DIGITS_CLEAR: &[u8] = b"23456789";
+#[cfg(feature = "assess")]
+const SYMBOLS_CLEAR: &[u8] = b"!#$%&()*+,-./:;<=>?@[]^_{}~";
 
 /// What the user asked the generator for. Classes the policy requires are used whatever
 /// these say.
@@ -43,11 +53,13 @@ pub struct GeneratorOptions {
     pub lower: bool,
     pub digits: bool,
     pub symbols: bool,
+    /// Leave out [`LOOK_ALIKES`] (on by default).
+    pub avoid_look_alikes: bool,
 }
 
 impl Default for GeneratorOptions {
     fn default() -> Self {
-        Self { length: DEFAULT_LENGTH, upper: true, lower: true, digits: true, symbols: true }
+        Self { length: DEFAULT_LENGTH, upper: true, lower: true, digits: true, symbols: true, avoid_look_alikes: true }
     }
 }
 
@@ -70,7 +82,16 @@ impl GeneratorOptions {
     /// The enabled character sets; all of them when none is.
     #[cfg(feature = "assess")]
     fn classes(&self) -> Vec<&'static [u8]> {
-        let all = [(self.upper, UPPER), (self.lower, LOWER), (self.digits, DIGITS), (self.symbols, SYMBOLS)];
+        let all = if self.avoid_look_alikes {
+            [
+                (self.upper, UPPER_CLEAR),
+                (self.lower, LOWER_CLEAR),
+                (self.digits, DIGITS_CLEAR),
+                (self.symbols, SYMBOLS_CLEAR),
+            ]
+        } else {
+            [(self.upper, UPPER), (self.lower, LOWER), (self.digits, DIGITS), (self.symbols, SYMBOLS)]
+        };
         let enabled: Vec<&[u8]> = all.iter().filter(|(on, _)| *on).map(|(_, set)| *set).collect();
         if enabled.is_empty() {
             all.iter().map(|(_, set)| *set).collect()
@@ -164,7 +185,14 @@ mod tests {
 
     #[test]
     fn with_every_class_switched_off_all_of_them_are_used() {
-        let none = GeneratorOptions { length: 40, upper: false, lower: false, digits: false, symbols: false };
+        let none = GeneratorOptions {
+            length: 40,
+            upper: false,
+            lower: false,
+            digits: false,
+            symbols: false,
+            avoid_look_alikes: false,
+        };
         let policy = PasswordPolicy::nist();
         assert!(generate(none, &policy).bytes().all(|b| b.is_ascii_graphic() && !b"\"'`\\".contains(&b)));
     }
@@ -185,8 +213,9 @@ mod tests {
 
     #[test]
     fn characters_are_drawn_as_often_as_the_algorithm_says() {
-        // Each password: one character from each of the four sets, twelve from all 90. A
-        // wrong set, a stuck index or a gross bias shows; a modulo bias would be too small to.
+        // Each password: one character from each of the four sets (without look-alikes, the
+        // default), twelve from all of them. A wrong set, a stuck index or a gross bias shows;
+        // a modulo bias would be too small to.
         const PASSWORDS: usize = 2_500;
         let policy = PasswordPolicy { min_score: 0, reject_dictionary_words: false, ..PasswordPolicy::nist() };
         let mut counts = [0u32; 128];
@@ -195,8 +224,9 @@ mod tests {
                 counts[usize::from(b)] += 1;
             }
         }
-        let union_len = [UPPER, LOWER, DIGITS, SYMBOLS].concat().len() as f64;
-        for set in [UPPER, LOWER, DIGITS, SYMBOLS] {
+        let sets = [UPPER_CLEAR, LOWER_CLEAR, DIGITS_CLEAR, SYMBOLS_CLEAR];
+        let union_len = sets.concat().len() as f64;
+        for set in sets {
             let from_all = (DEFAULT_LENGTH - 4) as f64 / union_len;
             let expected = PASSWORDS as f64 * (1.0 / set.len() as f64 + from_all);
             for &b in set {
@@ -220,7 +250,14 @@ mod tests {
         let variants = [
             GeneratorOptions { length: 12, ..GeneratorOptions::default() },
             GeneratorOptions { length: 24, digits: false, ..GeneratorOptions::default() },
-            GeneratorOptions { length: 13, upper: false, lower: false, digits: false, symbols: false },
+            GeneratorOptions {
+                length: 13,
+                upper: false,
+                lower: false,
+                digits: false,
+                symbols: false,
+                avoid_look_alikes: true,
+            },
         ];
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
         std::thread::scope(|scope| {
@@ -238,5 +275,21 @@ mod tests {
                 });
             }
         });
+    }
+
+    #[test]
+    fn look_alikes_are_left_out_by_default_and_only_then() {
+        let policy = PasswordPolicy::default();
+        let clear_sets = [UPPER_CLEAR, LOWER_CLEAR, DIGITS_CLEAR, SYMBOLS_CLEAR].concat();
+        assert!(!clear_sets.iter().any(|b| LOOK_ALIKES.as_bytes().contains(b)));
+        assert!(GeneratorOptions::default().avoid_look_alikes);
+        for _ in 0..200 {
+            let password = generate(GeneratorOptions::default(), &policy);
+            assert!(!password.chars().any(|c| LOOK_ALIKES.contains(c)), "{password}");
+        }
+        let everything =
+            GeneratorOptions { avoid_look_alikes: false, length: MAX_LENGTH, ..GeneratorOptions::default() };
+        let drawn: String = (0..200).map(|_| generate(everything, &policy)).collect();
+        assert!(drawn.chars().any(|c| LOOK_ALIKES.contains(c)), "every character can be drawn when asked");
     }
 }

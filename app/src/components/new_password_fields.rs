@@ -76,6 +76,7 @@ pub fn NewPasswordFields(
         lower: policy.require_lower,
         digits: policy.require_digit,
         symbols: policy.require_symbol,
+        avoid_look_alikes: false,
     };
 
     let (new_ids, confirm_ids) = (FieldIds::new("new_password"), FieldIds::new("confirm_password"));
@@ -138,6 +139,12 @@ pub fn NewPasswordFields(
                 <ClassToggle label="Lower-case letters" required=required.lower options=options class=|o| &mut o.lower/>
                 <ClassToggle label="Digits" required=required.digits options=options class=|o| &mut o.digits/>
                 <ClassToggle label="Symbols" required=required.symbols options=options class=|o| &mut o.symbols/>
+                <ClassToggle
+                    label="Avoid look-alike characters (I l 1 | O 0 o)"
+                    required=false
+                    options=options
+                    class=|o| &mut o.avoid_look_alikes
+                />
             </details>
             </Show>
             <StrengthFeedback report=report typed=Signal::derive(typed) available=strength.available()/>
