@@ -53,6 +53,8 @@ test.describe('changing the password', () => {
     await confirm.fill(generated);
     await page.getByRole('button', { name: 'Save Changes', exact: true }).click();
     await expect(page.getByRole('status').filter({ hasText: CONFIRMATION })).toBeVisible();
+    await page.reload();
+    await expect(page.getByText(CONFIRMATION), 'said once: a reload does not repeat it').toHaveCount(0);
 
     await portal.logOut();
     await portal.open('/login');
@@ -116,6 +118,8 @@ test.describe('changing the password without JavaScript', () => {
     await page.getByLabel('Confirm new password', { exact: true }).fill(next);
     await page.getByRole('button', { name: 'Save Changes', exact: true }).click();
     await expect(page.getByRole('status').filter({ hasText: CONFIRMATION })).toBeVisible();
+    await page.reload();
+    await expect(page.getByText(CONFIRMATION), 'said once: a reload does not repeat it').toHaveCount(0);
 
     await portal.logOut();
     await portal.submitLogin({ email: dave.email, password: next });

@@ -11,17 +11,36 @@ pub struct NewPasswordContext {
     pub context_words: Vec<String>,
 }
 
+/// What the Change Password page needs: the new-password fields' context, and whether a
+/// change was just saved without JavaScript (shown once: a reload does not repeat it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePasswordContext {
+    pub fields: NewPasswordContext,
+    pub just_changed: bool,
+}
+
+/// The word the notice cookie carries after a change saved without JavaScript.
+#[cfg(feature = "ssr")]
+const CHANGED: &str = "password-changed";
+
 /// The policy and context words for the signed-in account's Change Password form.
 #[server(prefix = "/api", endpoint = "password_form_context")]
-pub async fn password_form_context() -> Result<NewPasswordContext, AppError> {
+pub async fn password_form_context() -> Result<ChangePasswordContext, AppError> {
     use super::request;
-    use crate::backend::accounts;
+    use crate::backend::{accounts, cookies::Jar};
 
     let state = request::app_state()?;
     let session = request::require_session()?;
-    Ok(NewPasswordContext {
-        policy: state.config.password_policy.clone(),
-        context_words: accounts::strength_context(&session.email),
+    let just_changed = request::cookie_value(Jar::Notice, &state.config).as_deref() == Some(CHANGED);
+    if just_changed {
+        request::set_cookie(&Jar::Notice.clear(&state.config))?;
+    }
+    Ok(ChangePasswordContext {
+        fields: NewPasswordContext {
+            policy: state.config.password_policy.clone(),
+            context_words: accounts::strength_context(&session.email),
+        },
+        just_changed,
     })
 }
 
@@ -50,8 +69,9 @@ pub async fn change_password(
         .map_err(errors::change_password)?;
     request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
     if request::is_plain_form_post() {
-        // Without JavaScript the page is rendered again; the query tells it to confirm.
-        leptos_axum::redirect("/account/password?changed=1");
+        // Without JavaScript the page is rendered again; a one-time cookie tells it to confirm.
+        request::set_cookie(&cookies::Jar::Notice.set_notice(&state.config, CHANGED))?;
+        leptos_axum::redirect("/account/password");
     }
     Ok(())
 }

@@ -12,6 +12,9 @@ use super::{config::Config, secret_token::SecretToken};
 pub enum Jar {
     Session,
     ResetLink,
+    /// A one-time notice for the next page without JavaScript ("your password was changed"),
+    /// read and cleared by that page, so a reload does not repeat it.
+    Notice,
 }
 
 impl Jar {
@@ -21,6 +24,8 @@ impl Jar {
             (Self::Session, false) => "portal_session",
             (Self::ResetLink, true) => "__Host-portal_reset",
             (Self::ResetLink, false) => "portal_reset",
+            (Self::Notice, true) => "__Host-portal_notice",
+            (Self::Notice, false) => "portal_notice",
         }
     }
 
@@ -29,9 +34,15 @@ impl Jar {
     pub fn set(self, config: &Config, token: &SecretToken) -> String {
         let max_age = match self {
             Self::Session => Some(CookieDuration::seconds(config.session_lifetime.as_secs() as i64)),
-            Self::ResetLink => None,
+            Self::ResetLink | Self::Notice => None,
         };
         self.build(config, token.expose().to_owned(), max_age)
+    }
+
+    /// The `Set-Cookie` value that hands the browser a one-time notice (`Notice` only: a word,
+    /// not a secret), kept a minute at most.
+    pub fn set_notice(self, config: &Config, notice: &str) -> String {
+        self.build(config, notice.to_owned(), Some(CookieDuration::seconds(60)))
     }
 
     /// The `Set-Cookie` value that makes the browser forget the cookie.

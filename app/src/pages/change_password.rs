@@ -1,6 +1,5 @@
 use leptos::{html, prelude::*};
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{password_form_context, ChangePassword},
@@ -13,11 +12,11 @@ use crate::{
 pub fn ChangePasswordPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let form_context = Resource::new(|| (), |_| password_form_context());
-    let query = use_query_map();
     let error = last_error(change);
+    // Saved here (with JavaScript), or just saved without it (the server says so once).
+    let just_changed = move || form_context.get().and_then(Result::ok).is_some_and(|c| c.just_changed);
     let succeeded = Memo::new(move |_| {
-        matches!(change.value().get(), Some(Ok(())))
-            || (change.value().with(Option::is_none) && query.read().get("changed").is_some())
+        matches!(change.value().get(), Some(Ok(()))) || (change.value().with(Option::is_none) && just_changed())
     });
     let saves = Memo::new(move |_| if succeeded.get() { change.version().get() } else { 0 });
     let top: NodeRef<html::Div> = NodeRef::new();
@@ -45,9 +44,11 @@ pub fn ChangePasswordPage() -> impl IntoView {
         <main id="main" tabindex="-1" class="page">
             // A live region from page load, so that the confirmation is announced when it appears.
             <div node_ref=top class="banner-region" role="status">
-                <Show when=move || succeeded.get()>
-                    <div class="alert alert-success">"Your password has been changed."</div>
-                </Show>
+                <Suspense fallback=|| ()>
+                    <Show when=move || succeeded.get()>
+                        <div class="alert alert-success">"Your password has been changed."</div>
+                    </Show>
+                </Suspense>
             </div>
             <h1>"Change Password"</h1>
             <p class="muted">"After you save, every other device signed in to your account is signed out."</p>
@@ -65,7 +66,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                                     error=field_error(error, "current_password")
                                 />
                                 <NewPasswordFields
-                                    context=context
+                                    context=context.fields
                                     new_error=field_error(error, "new_password")
                                     confirm_error=field_error(error, "confirm_password")
                                     clear=saves
