@@ -79,6 +79,24 @@ test.describe('changing the password', () => {
     expect(workers.filter((url) => /^\/js\/strength-worker\.[0-9a-f]{16}\.js$/.test(url))).toHaveLength(1);
   });
 
+  test('the generator options are a tidy group of small checkboxes, look-alikes left out by default', async ({
+    page,
+    portal,
+  }) => {
+    await portal.logIn(alice);
+    await portal.open('/account/password');
+    await page.getByText('Generator options', { exact: true }).click();
+    const group = page.getByRole('group', { name: 'Characters to use' });
+    await expect(group).toBeVisible();
+    await expect(group.getByRole('checkbox', { name: 'Upper-case letters (required)' })).toBeChecked();
+    await expect(group.getByRole('checkbox', { name: 'Upper-case letters (required)' })).toBeDisabled();
+    await expect(group.getByRole('checkbox', { name: /Avoid look-alike characters/ })).toBeChecked();
+    for (const box of await group.getByRole('checkbox').all()) {
+      const size = await box.boundingBox();
+      expect(size!.height, 'a checkbox, not a text field').toBeLessThan(30);
+    }
+  });
+
   test('one length rule everywhere: nothing is ticked before typing, and a too-long paste is not met', async ({
     page,
     portal,

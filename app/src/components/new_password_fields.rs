@@ -135,6 +135,8 @@ pub fn NewPasswordFields(
                         }
                     />
                 </label>
+                <fieldset class="generator-classes">
+                <legend>"Characters to use"</legend>
                 <ClassToggle label="Upper-case letters" required=required.upper options=options class=|o| &mut o.upper/>
                 <ClassToggle label="Lower-case letters" required=required.lower options=options class=|o| &mut o.lower/>
                 <ClassToggle label="Digits" required=required.digits options=options class=|o| &mut o.digits/>
@@ -145,6 +147,7 @@ pub fn NewPasswordFields(
                     options=options
                     class=|o| &mut o.avoid_look_alikes
                 />
+                </fieldset>
             </details>
             </Show>
             <StrengthFeedback report=report typed=Signal::derive(typed) available=strength.available()/>
