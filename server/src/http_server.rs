@@ -10,6 +10,7 @@
 
 use std::{sync::Arc, time::Duration};
 
+use app::backend::config::ConnectionLimits;
 use axum::{extract::ConnectInfo, Router};
 use hyper::body::Incoming;
 use hyper_util::{
@@ -20,24 +21,16 @@ use hyper_util::{
 use tokio::{net::TcpListener, sync::Semaphore};
 use tower::ServiceExt as _;
 
-/// The bounds on connections (see the module's documentation).
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    pub max_connections: usize,
-    pub header_read_timeout: Duration,
-    pub grace: Duration,
-}
-
 /// Serves `router` on `listener` until `shutdown` completes, then lets open connections finish
-/// for at most `limits.grace`.
+/// for at most `limits.shutdown_grace`. (`limits.request` is the router's: a timeout layer.)
 pub async fn serve(
     listener: TcpListener,
     router: Router,
-    limits: Limits,
+    limits: ConnectionLimits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let mut http = auto::Builder::new(TokioExecutor::new());
-    http.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+    http.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read);
     http.http2().timer(TokioTimer::new());
     let open = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
@@ -77,8 +70,8 @@ pub async fn serve(
     drop(listener);
     tokio::select! {
         () = graceful.shutdown() => {}
-        () = tokio::time::sleep(limits.grace) => {
-            tracing::warn!(grace_secs = limits.grace.as_secs(), "connections still open after the shutdown grace; closing them");
+        () = tokio::time::sleep(limits.shutdown_grace) => {
+            tracing::warn!(grace_secs = limits.shutdown_grace.as_secs(), "connections still open after the shutdown grace; closing them");
         }
     }
     Ok(())

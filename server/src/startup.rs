@@ -74,13 +74,8 @@ pub async fn serve(
     let background = state.background.clone();
     let connections = state.config.connections;
     let router = crate::web::router(state);
-    let limits = crate::http_server::Limits {
-        max_connections: connections.max_connections,
-        header_read_timeout: connections.header_read,
-        grace: connections.shutdown_grace,
-    };
     let task = tokio::spawn(async move {
-        let served = crate::http_server::serve(listener, router, limits, shutdown).await;
+        let served = crate::http_server::serve(listener, router, connections, shutdown).await;
         // Let started work (a reset request's mail) reach the database before the process ends.
         background.close();
         background.wait().await;

@@ -300,9 +300,7 @@ async fn guessing_links_is_rate_limited(db: Db) {
 }
 
 async fn a_request_during_an_smtp_outage_is_answered_and_the_mail_arrives_later(db: Db) {
-    let port = free_port();
-    let url = crate::helpers::smtp_url(port);
-    let app = TestApp::spawn_with(db, move |config| config.mail_transport = url).await;
+    let (app, port) = spawn_with_smtp_down(db).await;
     app.add_user("alice@example.com").await;
 
     let (status, body) = forgot(&app, "alice@example.com").await;

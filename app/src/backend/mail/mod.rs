@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
+use super::store::ClaimedMail;
 #[cfg(feature = "test-support")]
 use super::store::{Store, StoreResult};
 use sealed::{OutboxSeal, SealedMail};
@@ -43,22 +44,27 @@ impl std::fmt::Debug for OutgoingMail {
 pub struct MailQueue {
     wake: Arc<Notify>,
     /// What bodies are sealed with before they reach the outbox, and opened with to send.
-    pub seal: OutboxSeal,
+    sealer: OutboxSeal,
 }
 
 impl MailQueue {
-    pub fn new(seal: OutboxSeal) -> Self {
-        Self { wake: Arc::default(), seal }
+    pub fn new(sealer: OutboxSeal) -> Self {
+        Self { wake: Arc::default(), sealer }
     }
 
     /// `mail` as the outbox stores it, with nothing secret in it.
     pub fn seal(&self, mail: OutgoingMail) -> SealedMail {
-        self.seal.seal(mail, None)
+        self.sealer.seal(mail, None)
     }
 
     /// `mail` carrying a link that works until `until`: not sent after that.
     pub fn seal_with_link(&self, mail: OutgoingMail, until: i64) -> SealedMail {
-        self.seal.seal(mail, Some(until))
+        self.sealer.seal(mail, Some(until))
+    }
+
+    /// A claimed message as it was queued, ready to send.
+    pub fn open(&self, mail: &ClaimedMail) -> Result<OutgoingMail, sealed::Unreadable> {
+        self.sealer.open(&mail.recipient, &mail.subject, &mail.text_body, &mail.html_body)
     }
 
     /// Stores the message for delivery and wakes the worker; returns its outbox id. Requests

@@ -82,7 +82,7 @@ async fn deliver(
     mail: &ClaimedMail,
 ) -> StoreResult<bool> {
     let (id, attempts) = (mail.id, mail.attempts);
-    let message = match queue.seal.open(&mail.recipient, &mail.subject, &mail.text_body, &mail.html_body) {
+    let message = match queue.open(mail) {
         Ok(message) => message,
         Err(unreadable) => {
             tracing::error!(mail_id = id, subject = %mail.subject, error = %unreadable, "mail given up on");
