@@ -37,6 +37,9 @@ process.env.PORTAL_E2E_DB = databaseURL;
 
 const listen = new URL(baseURL);
 
+/** The name the portal under test is given (`PORTAL_SITE_NAME`). */
+export const siteName = 'Example Hosting';
+
 /** Environment for both `portal serve` and `portal user add`. */
 export const portalEnv: Record<string, string> = {
   // No portal.toml: a developer's local one must not leak into the tests.
@@ -54,5 +57,8 @@ export const portalEnv: Record<string, string> = {
   PORTAL_LOGIN_ATTEMPTS_PER_ADDRESS: '1000',
   PORTAL_CAPTCHA_PICTURES_PER_ADDRESS: '1000',
   PORTAL_SITE_ROOT: path.join(repoRoot, 'target', 'site'),
+  // An operator's name and logo, as a deployment would give them (brand.spec.ts reads them).
+  PORTAL_SITE_NAME: siteName,
+  PORTAL_LOGO: path.join(repoRoot, 'end2end', 'fixtures', 'logo.svg'),
   RUST_LOG: process.env.RUST_LOG || 'warn',
 };

@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod brand;
 pub mod captcha;
 pub mod components;
 pub mod domain;
@@ -12,13 +13,7 @@ pub mod error;
 pub mod pages;
 pub use strength::{generator as password_generator, policy as password_policy};
 
-/// The product's name, as pages and mail show it (and as password checks treat it: a word to avoid).
-pub const SITE_NAME: &str = "Account Portal";
-
-/// A page's `<title>`: what the page is, then the site.
-pub fn page_title(page: &str) -> String {
-    format!("{page} · {SITE_NAME}")
-}
+pub use brand::page_title;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -45,6 +40,7 @@ pub fn html_document() -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <brand::BrandMeta/>
                 <assets::Bundles/>
                 <MetaTags/>
             </head>
@@ -68,7 +64,7 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Title text=SITE_NAME/>
+        <Title text=brand::Brand::current().name/>
         <a class="skip-link" href="#main" on:click=|ev| crate::components::focus_by_id(ev, "main")>"Skip to content"</a>
         <Router>
             <crate::components::FocusOnNavigation/>

@@ -20,9 +20,13 @@ pub async fn login(
     };
 
     let state = request::app_state()?;
-    let (email, password) = parse_credentials(&email, &password)?;
+    let refused = |error: AppError| {
+        request::keep_typed_email(&email);
+        error
+    };
+    let (parsed, password) = parse_credentials(&email, &password).map_err(refused)?;
     let request = login::LoginRequest {
-        email,
+        email: parsed,
         password,
         captcha: CaptchaAnswer::from_fields(captcha, captcha_picture, captcha_answer),
         client: request::client_info()?,
@@ -30,7 +34,7 @@ pub async fn login(
     };
     let token = login::log_in(&state, request).await.map_err(|e| {
         tracing::info!(reason = %e, "login refused");
-        AppError::from(e)
+        refused(AppError::from(e))
     })?;
     request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
     forget_reset_link(&state)?;
@@ -50,6 +54,13 @@ fn parse_credentials(email: &str, password: &str) -> Result<(crate::domain::Emai
         (Ok(email), Ok(password)) => Ok((email, password)),
         (email, password) => Err(AppError::Invalid([email.err(), password.err()].into_iter().flatten().collect())),
     }
+}
+
+/// The email address typed into the login or Forgot? form when it was last refused without
+/// JavaScript, so the form shown again has it filled in (read once).
+#[server(prefix = "/api", endpoint = "typed_email")]
+pub async fn typed_email() -> Result<Option<String>, AppError> {
+    Ok(super::request::take_typed_email())
 }
 
 /// Ends the browser's session and forgets its cookie.

@@ -38,7 +38,7 @@ pub async fn password_form_context() -> Result<ChangePasswordContext, AppError> 
     Ok(ChangePasswordContext {
         fields: NewPasswordContext {
             policy: state.config.password_policy.clone(),
-            context_words: accounts::strength_context(&session.email),
+            context_words: accounts::strength_context(&session.email, &state.config.brand.site_name),
         },
         just_changed,
     })

@@ -72,3 +72,35 @@ pub fn set_cookie(value: &str) -> Result<(), AppError> {
 pub fn cookie_value(jar: Jar, config: &Config) -> Option<String> {
     jar.value(&use_context::<Parts>()?.headers, config)
 }
+
+/// The longest email address kept for the page shown again (RFC 5321 allows 254 characters).
+const MAX_TYPED_EMAIL_BYTES: usize = 320;
+
+/// After a refused plain form post (no JavaScript), hands the browser the email address it
+/// typed in a one-minute cookie, so the form shown again has it filled in. A script keeps its
+/// form as it is, so nothing is sent then. Never a password.
+pub fn keep_typed_email(email: &str) {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+
+    let Ok(state) = app_state() else { return };
+    if !is_plain_form_post() {
+        return;
+    }
+    let mut end = email.len().min(MAX_TYPED_EMAIL_BYTES);
+    while !email.is_char_boundary(end) {
+        end -= 1;
+    }
+    let encoded = URL_SAFE_NO_PAD.encode(email[..end].trim());
+    let _ = set_cookie(&Jar::TypedEmail.set_notice(&state.config, &encoded));
+}
+
+/// The email address [`keep_typed_email`] kept, read once: the cookie is cleared.
+pub fn take_typed_email() -> Option<String> {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+
+    let state = app_state().ok()?;
+    let encoded = cookie_value(Jar::TypedEmail, &state.config)?;
+    let _ = set_cookie(&Jar::TypedEmail.clear(&state.config));
+    let bytes = URL_SAFE_NO_PAD.decode(encoded).ok().filter(|b| b.len() <= MAX_TYPED_EMAIL_BYTES)?;
+    String::from_utf8(bytes).ok().filter(|email| !email.chars().any(char::is_control))
+}

@@ -17,9 +17,15 @@ pub async fn request_password_reset(
     };
 
     let state = request::app_state()?;
-    let email = Email::parse(&email).map_err(|e| AppError::field("email", e))?;
+    let refused = |error: AppError| {
+        request::keep_typed_email(&email);
+        error
+    };
+    let parsed = Email::parse(&email).map_err(|e| refused(AppError::field("email", e)))?;
     let answer = CaptchaAnswer::from_fields(captcha, captcha_picture, captcha_answer);
-    password_reset::request(&state, email, &answer, request::client_info()?).await.map_err(errors::reset)?;
+    password_reset::request(&state, parsed, &answer, request::client_info()?)
+        .await
+        .map_err(|e| refused(errors::reset(e)))?;
     if request::is_plain_form_post() {
         leptos_axum::redirect("/forgot?sent=1");
     }
@@ -57,7 +63,7 @@ pub async fn reset_form_context() -> Result<ResetPageContext, AppError> {
         account,
         fields: NewPasswordContext {
             policy: state.config.password_policy.clone(),
-            context_words: accounts::strength_context(&link.email),
+            context_words: accounts::strength_context(&link.email, &state.config.brand.site_name),
         },
     })
 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::{components::Moment, error::AppError};
 
 /// One of the user's sessions, as the session list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -9,8 +9,8 @@ pub struct SessionView {
     pub id: i64,
     pub browser: String,
     pub ip: String,
-    pub created: String,
-    pub last_seen: String,
+    pub created: Moment,
+    pub last_seen: Moment,
     pub current: bool,
 }
 
@@ -24,11 +24,10 @@ pub struct AccountSummary {
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn account_overview() -> Result<AccountSummary, AppError> {
     use super::request;
-    use crate::backend::{clock::utc_minutes, session_list};
+    use crate::backend::session_list;
 
     let state = request::app_state()?;
     let session = request::require_session()?;
-    let time = |unix| utc_minutes(unix).unwrap_or_else(|| "unknown".into());
     let sessions = session_list::overview(&state, &session)
         .await?
         .into_iter()
@@ -36,8 +35,8 @@ pub async fn account_overview() -> Result<AccountSummary, AppError> {
             id: entry.id,
             browser: entry.browser,
             ip: if entry.ip.is_empty() { "unknown address".into() } else { entry.ip },
-            created: time(entry.created_at),
-            last_seen: time(entry.last_seen_at),
+            created: Moment::at(entry.created_at),
+            last_seen: Moment::at(entry.last_seen_at),
             current: entry.current,
         })
         .collect();

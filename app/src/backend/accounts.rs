@@ -22,13 +22,18 @@ pub enum CreateAccountError {
 
 /// The words an attacker would try first against this account: pieces of its email address
 /// and the site's name. Every strength check of a new password uses these.
-pub fn strength_context(email: &str) -> Vec<String> {
-    password_policy::context_words(email, crate::SITE_NAME)
+pub fn strength_context(email: &str, site_name: &str) -> Vec<String> {
+    password_policy::context_words(email, site_name)
 }
 
 /// `typed` as the new password of the account `email`, if it meets `policy`.
-pub fn parse_password(typed: &str, policy: &PasswordPolicy, email: &Email) -> Result<NewPassword, NewPasswordError> {
-    NewPassword::parse(typed, policy, &strength_context(email.as_str()))
+pub fn parse_password(
+    typed: &str,
+    policy: &PasswordPolicy,
+    email: &Email,
+    site_name: &str,
+) -> Result<NewPassword, NewPasswordError> {
+    NewPassword::parse(typed, policy, &strength_context(email.as_str(), site_name))
 }
 
 /// Creates an account; returns its id.

@@ -11,6 +11,12 @@ pub fn utc_minutes(unix: i64) -> Option<String> {
     t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok()
 }
 
+/// "2026-11-30T07:12:05Z": a moment for machines (`<time datetime>`).
+pub fn iso_8601(unix: i64) -> Option<String> {
+    let t = time::OffsetDateTime::from_unix_timestamp(unix).ok()?;
+    t.format(time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z")).ok()
+}
+
 /// "2 hours", "90 minutes", "1 hour", "45 seconds": how pages and mail say a length of time.
 pub fn duration_words(duration: std::time::Duration) -> String {
     let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });

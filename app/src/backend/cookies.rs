@@ -15,6 +15,9 @@ pub enum Jar {
     /// A one-time notice for the next page without JavaScript ("your password was changed"),
     /// read and cleared by that page, so a reload does not repeat it.
     Notice,
+    /// The email address typed into a form refused without JavaScript, so the page shown
+    /// again has it filled in; read and cleared by that page, kept a minute at most.
+    TypedEmail,
 }
 
 impl Jar {
@@ -26,6 +29,8 @@ impl Jar {
             (Self::ResetLink, false) => "portal_reset",
             (Self::Notice, true) => "__Host-portal_notice",
             (Self::Notice, false) => "portal_notice",
+            (Self::TypedEmail, true) => "__Host-portal_typed_email",
+            (Self::TypedEmail, false) => "portal_typed_email",
         }
     }
 
@@ -34,13 +39,13 @@ impl Jar {
     pub fn set(self, config: &Config, token: &SecretToken) -> String {
         let max_age = match self {
             Self::Session => Some(CookieDuration::seconds(config.session_lifetime.as_secs() as i64)),
-            Self::ResetLink | Self::Notice => None,
+            Self::ResetLink | Self::Notice | Self::TypedEmail => None,
         };
         self.build(config, token.expose().to_owned(), max_age)
     }
 
-    /// The `Set-Cookie` value that hands the browser a one-time notice (`Notice` only: a word,
-    /// not a secret), kept a minute at most.
+    /// The `Set-Cookie` value that hands the browser a one-time notice (`Notice`: a word;
+    /// `TypedEmail`: what was typed, encoded; never a secret), kept a minute at most.
     pub fn set_notice(self, config: &Config, notice: &str) -> String {
         self.build(config, notice.to_owned(), Some(CookieDuration::seconds(60)))
     }

@@ -35,7 +35,7 @@ pub async fn check(
     typed: TypedTwice<'_>,
 ) -> Result<Result<NewPassword, Problems>, HashError> {
     let policy = state.config.password_policy.clone();
-    let context = accounts::strength_context(email);
+    let context = accounts::strength_context(email, &state.config.brand.site_name);
     let candidate = typed.new.to_owned();
     // zxcvbn is CPU-heavy on long inputs: a denial-of-service vector on the async runtime.
     let parsed = state.hasher.bounded(move || NewPassword::parse(&candidate, &policy, &context)).await?;

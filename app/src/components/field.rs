@@ -73,6 +73,9 @@ pub fn Field(
     #[prop(into)]
     error: Signal<Option<String>>,
     #[prop(optional)] autofocus: bool,
+    /// What the input holds when the page arrives (an email address typed before a refusal).
+    #[prop(optional, into)]
+    value: Signal<Option<String>>,
 ) -> impl IntoView {
     let ids = FieldIds::new(name);
     view! {
@@ -83,6 +86,7 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 autofocus=autofocus
+                value=move || value.get()
                 aria-invalid=FieldIds::invalid(error)
                 aria-describedby=ids.described_by("", error)
             />

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::api::Logout;
+use crate::{api::Logout, brand::BrandMark};
 
 /// The top bar of every signed-in page; the account menu sits at the top right. On a narrow
 /// screen the menu folds into a disclosure whose button is the email address (a `<details>`,
@@ -19,7 +19,7 @@ pub fn NavBar(email: String) -> impl IntoView {
     view! {
         <header class="topbar">
             <nav aria-label="Main" class="topbar-inner">
-                <a class="brand" href="/account">{crate::SITE_NAME}</a>
+                <BrandMark/>
                 <div class="account-menu account-menu-wide">
                     <span class="account-email" title="Signed in as">{email.clone()}</span>
                     {items()}

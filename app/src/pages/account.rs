@@ -4,7 +4,7 @@ use leptos_router::components::Outlet;
 
 use crate::{
     api::{account_overview, AccountSummary, SessionView, SignOutOtherSessions, SignOutSession},
-    components::{FormAlert, NavBar},
+    components::{FormAlert, LocalTime, NavBar},
     error::AppError,
     page_title,
 };
@@ -98,7 +98,8 @@ fn session_item(session: SessionView, sign_out_one: ServerAction<SignOutSession>
                 {current.then(|| view! { <span class="badge">"This session"</span> })}
             </div>
             <div class="session-when muted">
-                {format!("Signed in {created} · last active {last_seen} · from {ip}")}
+                "Signed in " <LocalTime moment=created/> " · last active " <LocalTime moment=last_seen/>
+                {format!(" · from {ip}")}
             </div>
             {(!current).then(|| view! {
                 <ActionForm action=sign_out_one attr:class="inline-form">

@@ -4,8 +4,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{reset_link_lifetime, RequestPasswordReset},
-    components::{field_error, last_error, Captcha, CaptchaGate, ErrorSummary, Field, GatedSubmit},
+    brand::SiteHeader,
+    components::{field_error, last_error, Captcha, CaptchaGate, ErrorSummary, GatedSubmit},
     page_title,
+    pages::login::{email_field, kept_email},
 };
 
 /// The one answer every request gets, whether or not the address has an account; `lifetime`
@@ -25,6 +27,7 @@ pub fn ForgotPage() -> impl IntoView {
     let error = last_error(request);
     let form = NodeRef::new();
     let gate = CaptchaGate::new();
+    let typed = kept_email(query);
     let lifetime = Resource::new(|| (), |_| reset_link_lifetime());
     let sent = Memo::new(move |_| {
         matches!(request.value().get(), Some(Ok(())))
@@ -33,6 +36,7 @@ pub fn ForgotPage() -> impl IntoView {
 
     view! {
         <Title text=page_title("Forgot your password?")/>
+        <SiteHeader/>
         <main id="main" tabindex="-1" class="card auth-card">
             <h1>"Forgot your password?"</h1>
             <Show
@@ -41,14 +45,10 @@ pub fn ForgotPage() -> impl IntoView {
                     <p class="muted">"Enter the email address of your account and we will send you a link to choose a new password."</p>
                     <ErrorSummary error=error attempts=request.version()/>
                     <ActionForm action=request node_ref=form attr:novalidate=true attr:class="stack">
-                        <Field
-                            label="Email address"
-                            name="email"
-                            kind="email"
-                            autocomplete="username"
-                            autofocus=true
-                            error=field_error(error, "email")
-                        />
+                        // Filled in again after a refusal without JavaScript.
+                        <Suspense fallback=move || email_field(None, field_error(error, "email"))>
+                            {move || Suspend::new(async move { email_field(typed.await, field_error(error, "email")) })}
+                        </Suspense>
                         <Captcha gate form submitted=request.version() error=field_error(error, "captcha")/>
                         <div class="form-actions">
                             <GatedSubmit gate pending=request.pending()>"Send reset link"</GatedSubmit>

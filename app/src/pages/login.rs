@@ -3,7 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::Login,
+    api::{typed_email, Login},
+    brand::SiteHeader,
     components::{field_error, last_error, Captcha, CaptchaGate, ErrorSummary, Field, GatedSubmit},
     page_title,
 };
@@ -18,9 +19,11 @@ pub fn LoginPage() -> impl IntoView {
     let pending = login.pending();
     let form = NodeRef::new();
     let gate = CaptchaGate::new();
+    let typed = kept_email(query);
 
     view! {
         <Title text=page_title("Log in")/>
+        <SiteHeader/>
         <main id="main" tabindex="-1" class="card auth-card">
             <Show when=move || query.read().get("reset").is_some()>
                 <div class="alert alert-success" role="status">"Your password has been reset. Please log in."</div>
@@ -29,14 +32,10 @@ pub fn LoginPage() -> impl IntoView {
             <ErrorSummary error=error attempts=login.version()/>
             <ActionForm action=login node_ref=form attr:novalidate=true attr:class="stack">
                 <input type="hidden" name="next" value=next/>
-                <Field
-                    label="Email address"
-                    name="email"
-                    kind="email"
-                    autocomplete="username"
-                    autofocus=true
-                    error=field_error(error, "email")
-                />
+                // Filled in again after a refusal without JavaScript.
+                <Suspense fallback=move || email_field(None, field_error(error, "email"))>
+                    {move || Suspend::new(async move { email_field(typed.await, field_error(error, "email")) })}
+                </Suspense>
                 <Field
                     label="Password"
                     name="password"
@@ -51,5 +50,33 @@ pub fn LoginPage() -> impl IntoView {
                 </div>
             </ActionForm>
         </main>
+    }
+}
+
+/// After a form was refused without JavaScript (the page's address carries the error), the
+/// email address that was typed, so the form shown again has it filled in.
+pub(crate) fn kept_email(query: Memo<leptos_router::params::ParamsMap>) -> Resource<Option<String>> {
+    let refused = move || query.read().get("__err").is_some();
+    Resource::new(refused, |refused| async move {
+        if refused {
+            typed_email().await.ok().flatten()
+        } else {
+            None
+        }
+    })
+}
+
+/// The form's email field, holding `value` when the page arrives.
+pub(crate) fn email_field(value: Option<String>, error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Field
+            label="Email address"
+            name="email"
+            kind="email"
+            autocomplete="username"
+            autofocus=true
+            value=value
+            error=error
+        />
     }
 }

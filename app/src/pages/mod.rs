@@ -1,7 +1,7 @@
 mod account;
 mod change_password;
 mod forgot;
-mod login;
+pub(crate) mod login;
 mod not_found;
 mod reset;
 

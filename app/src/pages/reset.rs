@@ -3,6 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::{reset_form_context, reset_link_lifetime, ResetPassword},
+    brand::SiteHeader,
     components::{field_error, last_error, ErrorSummary, NewPasswordFields, SubmitButton},
     error::AppError,
     page_title,
@@ -20,6 +21,7 @@ pub fn ResetPage() -> impl IntoView {
 
     view! {
         <Title text=page_title("Set a new password")/>
+        <SiteHeader/>
         <main id="main" tabindex="-1" class="card auth-card">
             <Suspense fallback=|| view! { <p>"Checking your link…"</p> }>
                 {move || Suspend::new(async move {

@@ -54,7 +54,8 @@ pub async fn seed_sqlite(path: &Path, config: &Config, emails: &[&str]) -> Store
     let hasher = PasswordHasher::new(config.argon2, 1, Duration::from_secs(5)).unwrap();
     for email in emails {
         let email = Email::parse(email).unwrap();
-        let password = accounts::parse_password(PASSWORD, &config.password_policy, &email).unwrap();
+        let password =
+            accounts::parse_password(PASSWORD, &config.password_policy, &email, &config.brand.site_name).unwrap();
         accounts::create(&store, &hasher, &email, &password, 0).await.unwrap();
     }
     store

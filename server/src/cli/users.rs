@@ -36,7 +36,7 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
         UserCommand::Add { email, password_stdin } => {
             let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
             let typed = if password_stdin { password_from_stdin()? } else { password_from_terminal()? };
-            let password = accounts::parse_password(&typed, &config.password_policy, &email)
+            let password = accounts::parse_password(&typed, &config.password_policy, &email, &config.brand.site_name)
                 .map_err(|e| anyhow::anyhow!("{}", describe(e)))?;
             let hasher = PasswordHasher::new(config.argon2, 1, config.hash_queue_timeout)?;
             match accounts::create(&store, &hasher, &email, &password, now).await {

@@ -2,6 +2,7 @@
 
 pub mod bundles;
 mod captcha;
+mod logo;
 mod request_log;
 mod reset_link;
 mod same_origin;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         let state = state.clone();
         let urls = bundles.urls().clone();
         move || {
+            provide_context(state.config.brand.brand());
             provide_context(state.clone());
             provide_context(urls.clone());
         }
@@ -69,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .route("/strength/{*file}", get(bundles::serve))
         .route("/favicon.svg", get(bundles::serve))
         .with_state(bundles);
+    let logo = Router::new().route("/brand/{file}", get(logo::serve)).with_state(state.config.brand.logo.clone());
     let assets = Router::new()
         .route("/captcha/picture", get(captcha::picture))
         .route("/captcha/audio", get(captcha::audio))
@@ -83,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), same_origin::refuse_cross_origin_writes))
         .with_state(web);
     files
+        .merge(logo)
         .merge(assets)
         .merge(pages)
         .layer(middleware::from_fn_with_state(hsts, security_headers::add))

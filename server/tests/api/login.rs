@@ -9,6 +9,7 @@ on_both_databases!(
     a_visitor_without_a_session_is_sent_to_login_and_back,
     login_without_javascript_redirects_to_a_local_next_only,
     a_failed_login_without_javascript_returns_to_the_form_with_the_message,
+    a_refused_forgot_request_without_javascript_keeps_the_address,
     an_error_written_into_a_link_can_only_show_the_portal_s_own_sentences,
 );
 
@@ -146,8 +147,29 @@ async fn a_failed_login_without_javascript_returns_to_the_form_with_the_message(
     assert_eq!(response.status(), 302);
     let back = location(&response);
     assert!(back.contains("/login?") && back.contains("__err="), "{back}");
+    assert!(!back.contains("nobody"), "the address travels in a cookie, not in the URL: {back}");
     let page = browser.client.get(&back).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("The email address or password is incorrect."));
+    assert!(page.contains(r#"value="nobody@example.com""#), "the email address is filled in again");
+    assert!(!page.contains("whatever"), "the password is never kept");
+
+    // Kept for that one page: a reload shows an empty form.
+    let again = browser.client.get(&back).send().await.unwrap().text().await.unwrap();
+    assert!(!again.contains("nobody@example.com"), "the address was kept past its page");
+}
+
+async fn a_refused_forgot_request_without_javascript_keeps_the_address(db: Db) {
+    let app = TestApp::spawn_with(db, |config| config.captcha.mode = app::backend::config::CaptchaMode::Pow).await;
+    let browser = app.browser();
+
+    // The captcha was not answered: the form comes back with the address still in it.
+    let response =
+        browser.post_html_form("/api/request_password_reset", "/forgot", &[("email", "ann@example.com")]).await;
+
+    assert_eq!(response.status(), 302);
+    let page = browser.client.get(location(&response)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("There is a problem"), "{page}");
+    assert!(page.contains(r#"value="ann@example.com""#), "the email address is filled in again");
 }
 
 /// Without JavaScript the error travels in the redirect URL: whoever writes a link chooses the

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod bad_input;
+mod branding;
 mod brute_force;
 mod bundles;
 mod captcha;

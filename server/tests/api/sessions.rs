@@ -23,6 +23,9 @@ async fn a_user_sees_every_session_with_browser_and_address(db: Db) {
     assert!(html.contains("Chrome 120 on Linux"));
     assert!(html.contains("from 127.0.0.1"));
     assert!(html.contains("Sign out of all other sessions"));
+    // Without JavaScript, times say their zone; the page's code shows them in the viewer's.
+    assert_eq!(html.matches(r#"<time datetime=""#).count(), 4, "{html}");
+    assert!(html.contains(" UTC<!></time>"), "{html}");
 }
 
 async fn a_user_signs_out_another_session(db: Db) {

@@ -5,6 +5,7 @@
 //! and a sender [`Mailbox`], a [`CaptchaMode`] that carries its provider, durations as
 //! [`Duration`].
 
+mod brand;
 mod captcha;
 mod database;
 mod mail;
@@ -21,6 +22,7 @@ use url::Url;
 
 use self::raw::RawConfig;
 pub use self::{
+    brand::{BrandSettings, Logo},
     captcha::{CaptchaKeySource, CaptchaMode, CaptchaSettings, KeySource, ProviderSettings},
     database::Database,
     mail::{BadSmtpUrl, MailTransport, Security, SmtpSettings},
@@ -57,6 +59,8 @@ pub struct Config {
     pub database: Database,
     /// The origin every link the portal writes starts with (no trailing slash).
     pub public_url: Url,
+    /// The site's name and logo (`PORTAL_SITE_NAME`, `PORTAL_LOGO`).
+    pub brand: BrandSettings,
     pub mail_transport: MailTransport,
     pub mail_from: Mailbox,
     pub captcha: CaptchaSettings,
@@ -127,6 +131,7 @@ impl Config {
             bad("PORTAL_LISTEN", format!("'{}' is not an address:port such as 127.0.0.1:3000", raw.listen))
         })?;
         let public_url = parse_public_url(raw.public_url.as_deref(), listen)?;
+        let brand = brand::parse(&raw.site_name, raw.logo.as_deref())?;
         let database = Database::parse(&raw.database_url)?;
         let mail_transport = mail::parse_transport(&raw.smtp_url)?;
         let mail_from = mail::parse_from(&raw.mail_from)?;
@@ -197,6 +202,7 @@ impl Config {
             listen,
             database,
             public_url,
+            brand,
             mail_transport,
             mail_from,
             captcha,

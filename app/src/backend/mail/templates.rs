@@ -5,10 +5,7 @@
 //! tracking, no links but to the portal itself.
 
 use super::OutgoingMail;
-use crate::{
-    backend::{clock::utc_minutes, config::Config},
-    SITE_NAME as SIGNATURE,
-};
+use crate::backend::{clock::utc_minutes, config::Config};
 
 /// Longest a request-supplied detail (browser, address) may appear in a message.
 const MAX_DETAIL_CHARS: usize = 100;
@@ -16,6 +13,7 @@ const MAX_DETAIL_CHARS: usize = 100;
 /// "Your password was changed": when and from where, what happened to the other sessions, and
 /// what to do if it was not the account's owner. Never contains the password.
 pub fn password_changed(config: &Config, to: &str, when: i64, ip: &str, browser: &str) -> OutgoingMail {
+    let site = config.brand.site_name.as_str();
     let when = utc(when);
     let ip = detail(ip, "an unknown address");
     let browser = detail(browser, "an unknown browser");
@@ -25,7 +23,7 @@ pub fn password_changed(config: &Config, to: &str, when: i64, ip: &str, browser:
     let text = format!(
         "Hello,\n\
          \n\
-         The password of your {SIGNATURE} account was changed on {when}\n\
+         The password of your {site} account was changed on {when}\n\
          from {ip} ({browser}).\n\
          \n\
          All other sessions were signed out; only the browser that made the change is still\n\
@@ -40,16 +38,18 @@ pub fn password_changed(config: &Config, to: &str, when: i64, ip: &str, browser:
          and sign out any you don't recognise.\n\
          \n\
          -- \n\
-         {SIGNATURE}\n"
+         {site}\n"
     );
 
     let (when, ip, browser) = (escape(&when), escape(&ip), escape(&browser));
     let (login, account) = (escape(&login), escape(&account));
+    let site = escape(site);
     let html = html_page(
+        &site,
         "Your password was changed",
         &format!(
             "<p>Hello,</p>\n\
-             <p>The password of your {SIGNATURE} account was changed on <strong>{when}</strong> \
+             <p>The password of your {site} account was changed on <strong>{when}</strong> \
              from <strong>{ip}</strong> ({browser}).</p>\n\
              <p>All other sessions were signed out; only the browser that made the change is \
              still signed in.</p>\n\
@@ -66,12 +66,13 @@ pub fn password_changed(config: &Config, to: &str, when: i64, ip: &str, browser:
 
 /// The reset link: where it leads, how long it works, and what to do if nobody asked for it.
 pub fn password_reset(config: &Config, to: &str, link: &str) -> OutgoingMail {
+    let site = config.brand.site_name.as_str();
     let validity = config.reset_link_lifetime_words();
     let login = config.link("/login");
     let text = format!(
         "Hello,\n\
          \n\
-         Someone asked to reset the password of the {SIGNATURE} account for {to}.\n\
+         Someone asked to reset the password of the {site} account for {to}.\n\
          To choose a new password, open this link:\n\
          \n\
          {link}\n\
@@ -83,14 +84,16 @@ pub fn password_reset(config: &Config, to: &str, link: &str) -> OutgoingMail {
          at {login} and review your sessions.\n\
          \n\
          -- \n\
-         {SIGNATURE}\n"
+         {site}\n"
     );
     let (to_html, link_html, login_html) = (escape(to), escape(link), escape(&login));
+    let site = escape(site);
     let html = html_page(
+        &site,
         "Reset your password",
         &format!(
             "<p>Hello,</p>\n\
-             <p>Someone asked to reset the password of the {SIGNATURE} account for \
+             <p>Someone asked to reset the password of the {site} account for \
              <strong>{to_html}</strong>. To choose a new password, open this link:</p>\n\
              <p><a href=\"{link_html}\">{link_html}</a></p>\n\
              <p>The link is valid for <strong>{validity}</strong> and works once.</p>\n\
@@ -103,6 +106,7 @@ pub fn password_reset(config: &Config, to: &str, link: &str) -> OutgoingMail {
 
 /// "Your password was reset": when and from where, and what to do if it was not the owner.
 pub fn password_reset_done(config: &Config, to: &str, when: i64, ip: &str, browser: &str) -> OutgoingMail {
+    let site = config.brand.site_name.as_str();
     let when = utc(when);
     let ip = detail(ip, "an unknown address");
     let browser = detail(browser, "an unknown browser");
@@ -110,7 +114,7 @@ pub fn password_reset_done(config: &Config, to: &str, when: i64, ip: &str, brows
     let text = format!(
         "Hello,\n\
          \n\
-         The password of your {SIGNATURE} account was reset with an emailed link on {when}\n\
+         The password of your {site} account was reset with an emailed link on {when}\n\
          from {ip} ({browser}). Every session was signed out and every other reset link ended.\n\
          \n\
          If this was you, log in with your new password at {login}.\n\
@@ -119,14 +123,16 @@ pub fn password_reset_done(config: &Config, to: &str, when: i64, ip: &str, brows
          \"Forgot?\" at {login} to choose a new password.\n\
          \n\
          -- \n\
-         {SIGNATURE}\n"
+         {site}\n"
     );
     let (when, ip, browser, login) = (escape(&when), escape(&ip), escape(&browser), escape(&login));
+    let site = escape(site);
     let html = html_page(
+        &site,
         "Your password was reset",
         &format!(
             "<p>Hello,</p>\n\
-             <p>The password of your {SIGNATURE} account was reset with an emailed link on \
+             <p>The password of your {site} account was reset with an emailed link on \
              <strong>{when}</strong> from <strong>{ip}</strong> ({browser}). Every session was \
              signed out and every other reset link ended.</p>\n\
              <p>If this was you, <a href=\"{login}\">log in</a> with your new password.</p>\n\
@@ -148,6 +154,7 @@ pub fn sign_ins_paused(
     ip: &str,
     browser: &str,
 ) -> OutgoingMail {
+    let site = config.brand.site_name.as_str();
     let when = utc(when);
     let ip = detail(ip, "an unknown address");
     let browser = detail(browser, "an unknown browser");
@@ -160,7 +167,7 @@ pub fn sign_ins_paused(
     let text = format!(
         "Hello,\n\
          \n\
-         Someone tried to sign in to your {SIGNATURE} account with a wrong password, many\n\
+         Someone tried to sign in to your {site} account with a wrong password, many\n\
          times. The last try was on {when} from {ip} ({browser}).\n\
          To protect your account, {paused}.\n\
          \n\
@@ -171,16 +178,18 @@ pub fn sign_ins_paused(
          password at the same address also ends the pause.\n\
          \n\
          -- \n\
-         {SIGNATURE}\n"
+         {site}\n"
     );
 
     let (when, ip, browser, paused, forgot) =
         (escape(&when), escape(&ip), escape(&browser), escape(&paused), escape(&forgot));
+    let site = escape(site);
     let html = html_page(
+        &site,
         "Someone tried to sign in to your account",
         &format!(
             "<p>Hello,</p>\n\
-             <p>Someone tried to sign in to your {SIGNATURE} account with a wrong password, many \
+             <p>Someone tried to sign in to your {site} account with a wrong password, many \
              times. The last try was on <strong>{when}</strong> from <strong>{ip}</strong> \
              ({browser}).</p>\n\
              <p>To protect your account, {paused}.</p>\n\
@@ -195,14 +204,14 @@ pub fn sign_ins_paused(
 }
 
 /// A self-contained HTML document: inline styles only, nothing loaded from elsewhere.
-fn html_page(title: &str, body: &str) -> String {
+fn html_page(site: &str, title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n\
          <html lang=\"en\">\n\
          <head><meta charset=\"utf-8\"><title>{title}</title></head>\n\
          <body style=\"font-family: sans-serif; line-height: 1.5; max-width: 40em;\">\n\
          {body}\
-         <p>&mdash;<br>{SIGNATURE}</p>\n\
+         <p>&mdash;<br>{site}</p>\n\
          </body>\n\
          </html>\n",
         title = escape(title),

@@ -130,7 +130,8 @@ impl TestApp {
             reject_dictionary_words: false,
             min_score: 0,
         };
-        let password = accounts::parse_password(PASSWORD, &any_password, &email).unwrap();
+        let password =
+            accounts::parse_password(PASSWORD, &any_password, &email, app::brand::DEFAULT_SITE_NAME).unwrap();
         let hasher = PasswordHasher::new(self.state.config.argon2, 1, self.state.config.hash_queue_timeout).unwrap();
         accounts::create(&self.state.store, &hasher, &email, &password, self.clock.now()).await.unwrap()
     }

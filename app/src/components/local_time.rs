@@ -1,0 +1,89 @@
+//! A moment as people read it: in UTC, with the zone named, in the HTML the server sends; in
+//! the viewer's own time zone, with how long ago it was, once the page's code runs.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A point in time, with what the server says of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moment {
+    /// Seconds since the Unix epoch.
+    pub unix: i64,
+    /// "2026-11-30 07:12 UTC".
+    pub utc: String,
+    /// "2026-11-30T07:12:05Z", for `<time datetime>`.
+    pub iso: String,
+}
+
+#[cfg(feature = "ssr")]
+impl Moment {
+    pub fn at(unix: i64) -> Self {
+        use crate::backend::clock;
+        Self {
+            unix,
+            utc: clock::utc_minutes(unix).unwrap_or_else(|| "an unknown time".into()),
+            iso: clock::iso_8601(unix).unwrap_or_default(),
+        }
+    }
+}
+
+/// `<time>` showing `moment` in UTC until the page is interactive, then in the viewer's zone
+/// followed by how long ago it was: "30 Nov 2026, 08:12 CET (5 minutes ago)".
+#[component]
+pub fn LocalTime(moment: Moment) -> impl IntoView {
+    let text = RwSignal::new(moment.utc.clone());
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(local) = in_viewers_zone(moment.unix) {
+            text.set(local);
+        }
+    });
+    view! { <time datetime=moment.iso>{move || text.get()}</time> }
+}
+
+#[cfg(feature = "hydrate")]
+fn in_viewers_zone(unix: i64) -> Option<String> {
+    use js_sys::{Array, Date, Function, Intl, Object, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+
+    let options = Object::new();
+    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+        Reflect::set(&options, &key.into(), &value.into()).ok()?;
+    }
+    let date = Date::new(&JsValue::from_f64(unix as f64 * 1000.0));
+    // The browser's own locale and time zone (an empty list of locales means "the default").
+    let format: Function = Intl::DateTimeFormat::new(&Array::new(), &options).format().dyn_into().ok()?;
+    let absolute = format.call1(&JsValue::NULL, &date).ok()?.as_string()?;
+    let zone = zone_name(&date)?;
+
+    let ago = (Date::now() / 1000.0) as i64 - unix;
+    let relative = match ago {
+        ..=59 => "just now".to_owned(),
+        _ => {
+            let (amount, unit) = match ago {
+                60..=3599 => (ago / 60, "minute"),
+                3600..=86_399 => (ago / 3600, "hour"),
+                _ => (ago / 86_400, "day"),
+            };
+            let words = Intl::RelativeTimeFormat::new(&Array::of1(&"en".into()), &Object::new());
+            words.format(-(amount as f64), unit).as_string()?
+        }
+    };
+    Some(format!("{absolute} {zone} ({relative})"))
+}
+
+/// "CET", "GMT+1": the short name of the viewer's zone at `date`.
+#[cfg(feature = "hydrate")]
+fn zone_name(date: &js_sys::Date) -> Option<String> {
+    use js_sys::{Array, Intl, Object, Reflect};
+    use wasm_bindgen::JsCast;
+
+    let options = Object::new();
+    Reflect::set(&options, &"timeZoneName".into(), &"short".into()).ok()?;
+    let parts: Array = Intl::DateTimeFormat::new(&Array::new(), &options).format_to_parts(date);
+    parts.iter().find_map(|part| {
+        let part: Object = part.dyn_into().ok()?;
+        let kind = Reflect::get(&part, &"type".into()).ok()?.as_string()?;
+        (kind == "timeZoneName").then(|| Reflect::get(&part, &"value".into()).ok()?.as_string()).flatten()
+    })
+}
