@@ -22,6 +22,7 @@ pub mod password_change;
 pub mod password_hasher;
 pub mod password_reset;
 pub mod rate_limits;
+pub mod sealed_box;
 pub mod secret_key;
 pub mod secret_token;
 pub mod session_list;
@@ -29,5 +30,6 @@ pub mod session_view;
 pub mod sessions;
 pub mod state;
 pub mod store;
+pub mod two_factor;
 
 pub use state::{AppState, Services};

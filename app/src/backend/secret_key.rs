@@ -16,12 +16,15 @@ use super::{config::KeySource, key_file};
 pub enum Purpose {
     /// Encrypting the outbox's message bodies at rest.
     Outbox,
+    /// Encrypting the accounts' authenticator (TOTP) secrets at rest.
+    TotpSecret,
 }
 
 impl Purpose {
     fn label(self) -> &'static [u8] {
         match self {
             Self::Outbox => b"account-portal outbox bodies v1",
+            Self::TotpSecret => b"account-portal totp secrets v1",
         }
     }
 }

@@ -2,22 +2,14 @@
 //! under a key derived from the deployment key, with the recipient and which body it is as
 //! associated data, so a body can be read only by the portal and only for the address it was
 //! written to. A reset link waiting in the outbox is thus no live link to whoever reads the
-//! database or a backup of it.
-//!
-//! Stored form: `v1.` followed by base64url(nonce ‖ ciphertext).
-
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
-use chacha20poly1305::{
-    aead::{Aead, AeadCore, KeyInit, OsRng, Payload},
-    XChaCha20Poly1305, XNonce,
-};
-use secrecy::ExposeSecret as _;
+//! database or a backup of it. The sealing itself is [`SealedBox`]'s.
 
 use super::OutgoingMail;
-use crate::backend::secret_key::{DeploymentKey, Purpose};
-
-const PREFIX: &str = "v1.";
-const NONCE_BYTES: usize = 24;
+pub use crate::backend::sealed_box::Unreadable;
+use crate::backend::{
+    sealed_box::SealedBox,
+    secret_key::{DeploymentKey, Purpose},
+};
 
 /// A message as the outbox stores it: the envelope in clear, the bodies sealed, and until when
 /// a secret in them (a reset link) is worth anything.
@@ -30,16 +22,12 @@ pub struct SealedMail {
     pub secret_until: Option<i64>,
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("the message body cannot be opened with this deployment key (was PORTAL_SECRET_KEY changed?)")]
-pub struct Unreadable;
-
 #[derive(Clone)]
-pub struct OutboxSeal(XChaCha20Poly1305);
+pub struct OutboxSeal(SealedBox);
 
 impl OutboxSeal {
     pub fn new(key: &DeploymentKey) -> Self {
-        Self(XChaCha20Poly1305::new(key.derive(Purpose::Outbox).expose_secret().into()))
+        Self(SealedBox::new(key, Purpose::Outbox))
     }
 
     /// Seals both bodies; `secret_until` when they carry something that stops working then.
@@ -64,27 +52,11 @@ impl OutboxSeal {
     }
 
     fn seal_body(&self, to: &str, part: &str, body: &str) -> String {
-        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let aad = associated(to, part);
-        let sealed = self
-            .0
-            .encrypt(&nonce, Payload { msg: body.as_bytes(), aad: &aad })
-            .expect("XChaCha20-Poly1305 encrypts any message that fits in memory");
-        let mut bytes = nonce.to_vec();
-        bytes.extend_from_slice(&sealed);
-        format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes))
+        self.0.seal(&associated(to, part), body.as_bytes())
     }
 
     fn open_body(&self, to: &str, part: &str, stored: &str) -> Result<String, Unreadable> {
-        let bytes = stored.strip_prefix(PREFIX).and_then(|b| URL_SAFE_NO_PAD.decode(b).ok()).ok_or(Unreadable)?;
-        if bytes.len() < NONCE_BYTES {
-            return Err(Unreadable);
-        }
-        let (nonce, sealed) = bytes.split_at(NONCE_BYTES);
-        let aad = associated(to, part);
-        let plain =
-            self.0.decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: &aad }).map_err(|_| Unreadable)?;
-        String::from_utf8(plain).map_err(|_| Unreadable)
+        String::from_utf8(self.0.open(&associated(to, part), stored)?).map_err(|_| Unreadable)
     }
 }
 

@@ -10,6 +10,7 @@ mod rate_limits;
 mod sessions;
 mod spent_captchas;
 mod transaction;
+mod two_factor;
 mod users;
 
 use std::{path::Path, time::Duration};
@@ -28,6 +29,7 @@ pub use outbox::OutboxEntry;
 pub use password_resets::LiveReset;
 pub use sessions::{NewSession, SessionRecord, SessionRow};
 pub use transaction::Tx;
+pub use two_factor::{PendingSignIn, TwoFactorRow};
 pub use users::{PasswordChange, UserRecord, UserSummary};
 
 #[derive(Clone, Debug)]

@@ -1,0 +1,53 @@
+//! Two-factor sign-in's parts: authenticator codes ([`totp`]), recovery codes, and the sealing
+//! of each account's authenticator secret under the deployment key.
+
+pub mod recovery_codes;
+pub mod totp;
+
+use super::{
+    sealed_box::{SealedBox, Unreadable},
+    secret_key::{DeploymentKey, Purpose},
+};
+use totp::TotpSecret;
+
+/// Seals authenticator secrets at rest, each bound to its account: a sealed secret copied to
+/// another account's row does not open.
+#[derive(Clone)]
+pub struct TwoFactorSeal(SealedBox);
+
+impl TwoFactorSeal {
+    pub fn new(key: &DeploymentKey) -> Self {
+        Self(SealedBox::new(key, Purpose::TotpSecret))
+    }
+
+    pub fn seal(&self, user_id: i64, secret: &TotpSecret) -> String {
+        self.0.seal(&place(user_id), secret.as_bytes())
+    }
+
+    pub fn open(&self, user_id: i64, stored: &str) -> Result<TotpSecret, Unreadable> {
+        let bytes = zeroize::Zeroizing::new(self.0.open(&place(user_id), stored)?);
+        TotpSecret::from_bytes(&bytes).ok_or(Unreadable)
+    }
+}
+
+fn place(user_id: i64) -> Vec<u8> {
+    [b"account-portal totp\0".as_slice(), user_id.to_string().as_bytes()].concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sealed_secret_holds_no_trace_of_it_and_opens_only_for_its_account() {
+        let seal = TwoFactorSeal::new(&DeploymentKey::from_text("a deployment key of at least thirty-two characters"));
+        let secret = TotpSecret::generate();
+        let sealed = seal.seal(7, &secret);
+        let key = secret.setup_key().replace(' ', "");
+        assert!(!sealed.contains(&key) && !sealed.contains(&hex::encode(secret.as_bytes())));
+        assert_eq!(seal.open(7, &sealed).unwrap().as_bytes(), secret.as_bytes());
+        assert!(seal.open(8, &sealed).is_err(), "bound to the account");
+        let other = TwoFactorSeal::new(&DeploymentKey::from_text("another deployment key, also thirty-two chars"));
+        assert!(other.open(7, &sealed).is_err(), "bound to the deployment key");
+    }
+}
