@@ -47,6 +47,22 @@ pub enum Problem {
     ConfirmationDiffers,
     #[error("Use \u{201c}Log out\u{201d} to end the session you are using.")]
     SessionIsCurrent,
+    #[error("Enter the 6-digit code from your authenticator app.")]
+    AuthCodeMissing,
+    #[error("An authentication code is 6 digits, like 123 456.")]
+    AuthCodeMalformed,
+    #[error("That code is not right. Enter the code your app shows now.")]
+    AuthCodeWrong,
+    #[error("Enter one of your recovery codes.")]
+    RecoveryCodeMissing,
+    #[error("A recovery code is 16 letters and digits, like 7KQ4-9XMP-2R8D-W3FV.")]
+    RecoveryCodeMalformed,
+    #[error("Enter the code from your authenticator app, or one of your recovery codes.")]
+    SecondFactorMissing,
+    #[error("Enter the 6-digit code from your app, or a recovery code like 7KQ4-9XMP-2R8D-W3FV.")]
+    SecondFactorMalformed,
+    #[error("That code is not right, or it was used already.")]
+    SecondFactorWrong,
 }
 
 /// A problem with one input of a form. It is written with its sentence too (`message`, for
@@ -98,6 +114,13 @@ pub enum AppError {
     /// A password-reset link that is unknown, used, or past its time.
     #[error("This link has expired, has already been used, or was replaced by a newer link or a password change.")]
     LinkExpired,
+    /// A wrong code, a pending sign-in that expired or ended, and a held-back try all look
+    /// like this.
+    #[error("That code didn\u{2019}t work, or this sign-in has expired. Enter the code your app shows now, or log in again.")]
+    SecondFactorRefused,
+    /// Two-factor sign-in is already on (setting it up again), or already off.
+    #[error("Two-factor authentication changed meanwhile. Reload the page to see where it stands.")]
+    TwoFactorChanged,
     /// A per-client budget is used up; it renews after `retry_after_secs`.
     #[error("Too many attempts. Please wait a moment and try again.")]
     TooManyRequests { retry_after_secs: u64 },
@@ -124,7 +147,8 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Invalid(_) | Self::BadRequest => 400,
-            Self::InvalidCredentials | Self::Unauthenticated => 401,
+            Self::InvalidCredentials | Self::Unauthenticated | Self::SecondFactorRefused => 401,
+            Self::TwoFactorChanged => 409,
             Self::NotFound => 404,
             Self::LinkExpired => 410,
             Self::TooManyRequests { .. } => 429,

@@ -22,7 +22,10 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use pages::{AccountLayout, AccountPage, ChangePasswordPage, ForgotPage, LoginPage, NotFound, ResetPage};
+use pages::{
+    AccountLayout, AccountPage, ChangePasswordPage, ForgotPage, LoginPage, NewRecoveryCodesPage, NotFound,
+    RecoveryCodesPage, ResetPage, SecurityPage, TurnOffTwoFactorPage, TwoFactorSetupPage, VerifyPage,
+};
 
 /// The HTML document the server renders around the app, in the form leptos_axum's error
 /// handler takes; the bundles' URLs come from [`assets::AssetUrls`], not from `_options`.
@@ -72,12 +75,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/account"/> }/>
                     // Async: the captcha (its picture, for browsers without JavaScript) is in the HTML.
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login/verify") view=VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/forgot") view=ForgotPage ssr=SsrMode::Async/>
                     <Route path=path!("/reset") view=ResetPage ssr=SsrMode::Async/>
                     // Rendered whole before sending, so the page is complete without JavaScript.
                     <ParentRoute path=path!("/account") view=AccountLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=AccountPage/>
                         <Route path=path!("password") view=ChangePasswordPage/>
+                        <Route path=path!("security") view=SecurityPage/>
+                        <Route path=path!("security/setup") view=TwoFactorSetupPage/>
+                        <Route path=path!("security/recovery-codes") view=RecoveryCodesPage/>
+                        <Route path=path!("security/new-recovery-codes") view=NewRecoveryCodesPage/>
+                        <Route path=path!("security/turn-off") view=TurnOffTwoFactorPage/>
                     </ParentRoute>
             </Routes>
         </Router>

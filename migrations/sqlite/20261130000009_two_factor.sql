@@ -1,12 +1,14 @@
 -- Two-factor sign-in. An account's authenticator (TOTP) secret, sealed under the deployment
 -- key and bound to the account; `enabled_at` is NULL while it is being set up. `last_step` is
--- the last 30-second step whose code was accepted: a code works once.
+-- the last 30-second step whose code was accepted: a code works once. `fresh_codes_sealed`
+-- holds newly made recovery codes, sealed, until the page that shows them once has read them.
 CREATE TABLE two_factor (
     user_id       INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
     secret_sealed TEXT    NOT NULL,
     created_at    INTEGER NOT NULL,
     enabled_at    INTEGER,
-    last_step     INTEGER NOT NULL DEFAULT 0
+    last_step     INTEGER NOT NULL DEFAULT 0,
+    fresh_codes_sealed TEXT
 );
 
 -- Recovery codes: only the SHA-256 of each is stored; each is used at most once.

@@ -11,6 +11,7 @@ use app::backend::{
     secret_key::DeploymentKey,
     sessions,
     store::Store,
+    two_factor::TwoFactorSeal,
     AppState, Services,
 };
 use tokio::net::TcpListener;
@@ -50,6 +51,7 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         captcha,
         clock,
         mail: MailQueue::new(seal),
+        two_factor: TwoFactorSeal::new(&deployment_key),
         mailer,
         reset_queue: Default::default(),
         background: TaskTracker::new(),
@@ -105,6 +107,9 @@ fn spawn_session_purge(state: AppState) {
                 if let Err(e) = state.store.purge_rate_limits(limit.scope(), before).await {
                     tracing::warn!(error = ?e, scope = limit.scope(), "could not purge old rate-limit counters");
                 }
+            }
+            if let Err(e) = state.store.purge_pending_sign_ins(now).await {
+                tracing::warn!(error = ?e, "could not purge expired pending sign-ins");
             }
             if let Err(e) = state.store.purge_spent_captchas(now).await {
                 tracing::warn!(error = ?e, "could not purge expired captcha records");

@@ -32,14 +32,33 @@ pub async fn login(
         client: request::client_info()?,
         previous: request::current_session(),
     };
-    let token = login::log_in(&state, request).await.map_err(|e| {
+    let outcome = login::log_in(&state, request).await.map_err(|e| {
         tracing::info!(reason = %e, "login refused");
         refused(AppError::from(e))
     })?;
-    request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
-    forget_reset_link(&state)?;
-    leptos_axum::redirect(LocalPath::parse_or_default(next.as_deref()).as_str());
+    let next = LocalPath::parse_or_default(next.as_deref());
+    match outcome {
+        login::LoginOutcome::Session(token) => {
+            request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
+            forget_reset_link(&state)?;
+            leptos_axum::redirect(next.as_str());
+        }
+        login::LoginOutcome::SecondFactor(pending) => {
+            request::set_cookie(&cookies::Jar::PendingSignIn.set(&state.config, &pending))?;
+            leptos_axum::redirect(&verify_path(&next));
+        }
+    }
     Ok(())
+}
+
+/// Where a sign-in waiting for its second factor is finished, then goes on to `next`.
+#[cfg(feature = "ssr")]
+fn verify_path(next: &crate::domain::LocalPath) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    match next.as_str() {
+        "/account" => "/login/verify".to_owned(),
+        other => format!("/login/verify?next={}", utf8_percent_encode(other, NON_ALPHANUMERIC)),
+    }
 }
 
 #[cfg(feature = "ssr")]

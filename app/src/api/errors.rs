@@ -13,6 +13,7 @@ use crate::{
         rate_limits::Limit,
         session_list::SessionListError,
         store::StoreError,
+        two_factor::{settings::TwoFactorError, sign_in::SecondFactorError},
     },
     domain::{NewPasswordError, PasswordError},
     error::{AppError, FieldError, Problem},
@@ -136,4 +137,27 @@ fn new_password_problems(problems: Problems) -> Vec<FieldError> {
         None => {}
     }
     errors
+}
+
+impl From<SecondFactorError> for AppError {
+    fn from(err: SecondFactorError) -> Self {
+        match err {
+            SecondFactorError::Refused => AppError::SecondFactorRefused,
+            SecondFactorError::TooManyAttempts => too_many(Limit::LoginAttemptsPerAddress),
+            SecondFactorError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// `field` names the input that carried the code.
+pub fn two_factor(err: TwoFactorError, field: &str) -> AppError {
+    match err {
+        TwoFactorError::AlreadyOn | TwoFactorError::Off => AppError::TwoFactorChanged,
+        TwoFactorError::WrongCode if field == "code" => AppError::field(field, Problem::AuthCodeWrong),
+        TwoFactorError::WrongCode => AppError::field(field, Problem::SecondFactorWrong),
+        TwoFactorError::WrongPassword => AppError::field("current_password", Problem::CurrentPasswordWrong),
+        TwoFactorError::Unreadable => AppError::Internal,
+        TwoFactorError::Hash(e) => e.into(),
+        TwoFactorError::Store(e) => e.into(),
+    }
 }

@@ -12,9 +12,11 @@ mod password;
 pub mod request;
 mod reset;
 mod sessions;
+mod two_factor;
 
 pub use auth::*;
 pub use captcha::*;
 pub use password::*;
 pub use reset::*;
 pub use sessions::*;
+pub use two_factor::*;

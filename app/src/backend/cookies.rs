@@ -18,6 +18,8 @@ pub enum Jar {
     /// The email address typed into a form refused without JavaScript, so the page shown
     /// again has it filled in; read and cleared by that page, kept a minute at most.
     TypedEmail,
+    /// A sign-in whose password was right, waiting for its second factor (five minutes).
+    PendingSignIn,
 }
 
 impl Jar {
@@ -31,6 +33,8 @@ impl Jar {
             (Self::Notice, false) => "portal_notice",
             (Self::TypedEmail, true) => "__Host-portal_typed_email",
             (Self::TypedEmail, false) => "portal_typed_email",
+            (Self::PendingSignIn, true) => "__Host-portal_pending",
+            (Self::PendingSignIn, false) => "portal_pending",
         }
     }
 
@@ -39,6 +43,7 @@ impl Jar {
     pub fn set(self, config: &Config, token: &SecretToken) -> String {
         let max_age = match self {
             Self::Session => Some(CookieDuration::seconds(config.session_lifetime.as_secs() as i64)),
+            Self::PendingSignIn => Some(CookieDuration::seconds(super::two_factor::sign_in::PENDING_SECS)),
             Self::ResetLink | Self::Notice | Self::TypedEmail => None,
         };
         self.build(config, token.expose().to_owned(), max_age)

@@ -1,15 +1,18 @@
 //! Logging in: the captcha, then the email address and password. Unknown address, wrong
 //! password, disabled account and an account held back after failed logins take the same work
 //! and give the same answer. Success starts a new session; one the browser brought is ended.
+//! An account with two-factor sign-in on gets no session yet: a pending sign-in waits for its
+//! code ([`super::two_factor::sign_in`]).
 
 use super::{
     captcha::{CaptchaAnswer, CaptchaError},
-    login_throttle,
+    login_throttle::{self, Attempt},
     password_hasher::{HashError, Verification},
     secret_token::SecretToken,
     sessions::{self, ClientInfo, CurrentSession},
     state::AppState,
     store::StoreError,
+    two_factor::{settings as two_factor_settings, sign_in as second_factor},
 };
 use crate::domain::{Email, Password};
 
@@ -38,14 +41,29 @@ pub enum LoginError {
     Store(#[from] StoreError),
 }
 
-/// Checks the request and starts a session; returns its token for the cookie.
-pub async fn log_in(state: &AppState, request: LoginRequest) -> Result<SecretToken, LoginError> {
+/// What a right password leads to.
+pub enum LoginOutcome {
+    /// A new session: its token, for the cookie.
+    Session(SecretToken),
+    /// Two-factor sign-in is on: the token of the pending sign-in, for its cookie.
+    SecondFactor(SecretToken),
+}
+
+/// Checks the request and starts a session (or, with two-factor on, a pending sign-in).
+pub async fn log_in(state: &AppState, request: LoginRequest) -> Result<LoginOutcome, LoginError> {
     state.captcha.check(&state.store, state.clock.now(), &request.captcha, &request.client.ip).await?;
-    let (user_id, version) = authenticate(state, &request.email, &request.password, &request.client).await?;
+    let (user_id, version, attempt) = authenticate(state, &request.email, &request.password, &request.client).await?;
     // Rotation: a session the browser already had is ended, never reused.
     if let Some(old) = request.previous {
         state.store.delete_session(old.user_id, old.id).await?;
     }
+    if two_factor_settings::is_on(state, user_id).await? {
+        // The attempt stays counted until the second factor is right: knowing the password
+        // buys a guesser of codes no fresh count.
+        attempt.held_for_second_factor();
+        return Ok(LoginOutcome::SecondFactor(second_factor::hold(state, user_id, version).await?));
+    }
+    attempt.succeeded(state).await?;
     // Only under the credentials the password was checked against: a reset or a sign-out that
     // committed while the hash was being verified leaves this login with nothing.
     let Some(token) = sessions::start(state, user_id, version, &request.client).await? else {
@@ -53,17 +71,17 @@ pub async fn log_in(state: &AppState, request: LoginRequest) -> Result<SecretTok
         return Err(LoginError::InvalidCredentials);
     };
     tracing::info!(user_id, "login succeeded");
-    Ok(token)
+    Ok(LoginOutcome::Session(token))
 }
 
-/// The account id and its credentials version when the password is right and the account may
-/// log in.
+/// The account id, its credentials version and the attempt (still counted) when the password is
+/// right and the account may log in.
 async fn authenticate(
     state: &AppState,
     email: &Email,
     password: &Password,
     client: &ClientInfo,
-) -> Result<(i64, i64), LoginError> {
+) -> Result<(i64, i64, Attempt), LoginError> {
     if !login_throttle::address_within_budget(state, client).await? {
         return Err(LoginError::TooManyAttempts);
     }
@@ -85,7 +103,6 @@ async fn authenticate(
         Verification::Match { .. } if user.disabled_at.is_some() => return Err(LoginError::InvalidCredentials),
         Verification::Match { needs_rehash } => needs_rehash,
     };
-    attempt.succeeded(state).await?;
     if needs_rehash {
         // The password is at hand only now: upgrade the hash to the configured parameters.
         match state.hasher.hash(password).await {
@@ -97,7 +114,7 @@ async fn authenticate(
             }
         }
     }
-    Ok((user.id, user.credentials_version))
+    Ok((user.id, user.credentials_version, attempt))
 }
 
 /// Ends the session `token` names, if any.

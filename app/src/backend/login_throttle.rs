@@ -99,6 +99,10 @@ impl Attempt {
         Ok(())
     }
 
+    /// The password was right and a second factor is still to come: the attempt stays counted
+    /// (as a failure) until [`Attempt::succeeded`] clears the count after the code.
+    pub fn held_for_second_factor(self) {}
+
     /// The password was right: the count starts again from zero.
     pub async fn succeeded(self, state: &AppState) -> Result<(), StoreError> {
         state.store.clear_failed_logins(self.user_id).await

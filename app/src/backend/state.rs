@@ -45,6 +45,8 @@ pub struct Services {
     pub mail: MailQueue,
     /// What the worker sends with.
     pub mailer: Mailer,
+    /// Seals the accounts' authenticator secrets and fresh recovery codes at rest.
+    pub two_factor: super::two_factor::TwoFactorSeal,
     /// The bound on Forgot? requests waiting for background work.
     pub reset_queue: super::password_reset::Queue,
     /// Work a request starts and does not wait for (a reset request's lookups and mail), so

@@ -76,6 +76,9 @@ pub fn Field(
     /// What the input holds when the page arrives (an email address typed before a refusal).
     #[prop(optional, into)]
     value: Signal<Option<String>>,
+    /// The keyboard a phone shows ("numeric" for codes).
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
 ) -> impl IntoView {
     let ids = FieldIds::new(name);
     view! {
@@ -87,6 +90,7 @@ pub fn Field(
                 autocomplete=autocomplete
                 autofocus=autofocus
                 value=move || value.get()
+                inputmode=inputmode
                 aria-invalid=FieldIds::invalid(error)
                 aria-describedby=ids.described_by("", error)
             />

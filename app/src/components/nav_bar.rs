@@ -11,6 +11,7 @@ pub fn NavBar(email: String) -> impl IntoView {
     let items = move || {
         view! {
             <a class="button button-quiet" href="/account/password">"Change Password"</a>
+            <a class="button button-quiet" href="/account/security">"Security Settings"</a>
             <ActionForm action=logout attr:class="inline-form">
                 <button type="submit" class="button button-quiet">"Log out"</button>
             </ActionForm>

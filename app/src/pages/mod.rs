@@ -4,6 +4,7 @@ mod forgot;
 pub(crate) mod login;
 mod not_found;
 mod reset;
+mod two_factor;
 
 pub use account::{AccountLayout, AccountPage};
 pub use change_password::ChangePasswordPage;
@@ -11,3 +12,6 @@ pub use forgot::ForgotPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use reset::ResetPage;
+pub use two_factor::{
+    NewRecoveryCodesPage, RecoveryCodesPage, SecurityPage, TurnOffTwoFactorPage, TwoFactorSetupPage, VerifyPage,
+};

@@ -7,6 +7,7 @@ use app::{
         clock::Clock,
         config::Config,
         password_hasher::PasswordHasher,
+        two_factor,
     },
     domain::{Email, NewPasswordError},
 };
@@ -27,6 +28,10 @@ pub enum UserCommand {
     Disable { email: String },
     /// Let a disabled account log in again.
     Enable { email: String },
+    /// Turn two-factor sign-in off for a person who lost both the phone and the recovery
+    /// codes: ends the account's sessions and tells it by email.
+    #[command(name = "2fa-off")]
+    TwoFactorOff { email: String },
 }
 
 pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
@@ -68,6 +73,17 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
                 bail!("no account has the email address {email}");
             }
             println!("Enabled {email}.");
+        }
+        UserCommand::TwoFactorOff { email } => {
+            let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
+            let Some(user) = store.find_user_by_email(&email).await? else {
+                bail!("no account has the email address {email}")
+            };
+            let state = portal::startup::build_state_with_store(config, store.clone(), Clock::system())?;
+            if !two_factor::settings::turn_off_by_support(&state, user.id, &user.email).await? {
+                bail!("two-factor sign-in is not on for {email}");
+            }
+            println!("Turned two-factor sign-in off for {email}, ended its sessions and queued the notice.");
         }
     }
     store.close().await;

@@ -1,6 +1,6 @@
 //! Finds the request's session from its cookie, and keeps signed-in pages for the signed in.
 
-use app::backend::{cookies, secret_token::SecretToken, sessions, sessions::CurrentSession, AppState};
+use app::backend::{cookies, secret_token::SecretToken, sessions, sessions::CurrentSession, two_factor, AppState};
 use axum::{
     extract::{Request, State},
     middleware::Next,
@@ -42,8 +42,9 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
 }
 
 /// Signed-in pages send visitors without a session to the login page, remembering where they
-/// were going; the login page sends the signed in to their account.
-pub async fn guard_pages(req: Request, next: Next) -> Response {
+/// were going; the login page sends the signed in to their account. With
+/// `PORTAL_REQUIRE_2FA`, an account without two-factor sign-in sees only its setup.
+pub async fn guard_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return next.run(req).await;
     }
@@ -57,6 +58,21 @@ pub async fn guard_pages(req: Request, next: Next) -> Response {
     }
     if path == "/login" && signed_in {
         return Redirect::to("/account").into_response();
+    }
+    if let (true, true, Some(session)) =
+        (state.config.require_two_factor, protected, req.extensions().get::<CurrentSession>())
+    {
+        const SETUP: [&str; 2] = ["/account/security/setup", "/account/security/recovery-codes"];
+        if !SETUP.contains(&path) {
+            match two_factor::settings::is_on(&state, session.user_id).await {
+                Ok(true) => {}
+                Ok(false) => return Redirect::to(SETUP[0]).into_response(),
+                Err(e) => {
+                    tracing::error!(error = ?e, "cannot look up two-factor sign-in");
+                    return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                }
+            }
+        }
     }
     next.run(req).await
 }

@@ -17,3 +17,4 @@ mod page_renders;
 mod password_reset;
 mod sessions;
 mod transport;
+mod two_factor;

@@ -61,6 +61,9 @@ pub struct Config {
     pub public_url: Url,
     /// The site's name and logo (`PORTAL_SITE_NAME`, `PORTAL_LOGO`).
     pub brand: BrandSettings,
+    /// Every account must have two-factor sign-in on (`PORTAL_REQUIRE_2FA`): one without it
+    /// sees only its setup.
+    pub require_two_factor: bool,
     pub mail_transport: MailTransport,
     pub mail_from: Mailbox,
     pub captcha: CaptchaSettings,
@@ -203,6 +206,7 @@ impl Config {
             database,
             public_url,
             brand,
+            require_two_factor: raw.require_2fa,
             mail_transport,
             mail_from,
             captcha,

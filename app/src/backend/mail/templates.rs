@@ -203,6 +203,134 @@ pub fn sign_ins_paused(
     OutgoingMail { to: to.to_owned(), subject: "Someone tried to sign in to your account".into(), text, html }
 }
 
+/// "Two-factor sign-in was turned on": when and from where, and what to do if it was not the
+/// owner. No secret, code or recovery code is ever in a message.
+pub fn two_factor_on(config: &Config, to: &str, when: i64, ip: &str, browser: &str) -> OutgoingMail {
+    let site = &config.brand.site_name;
+    let (when, ip, browser) = (utc(when), detail(ip, "an unknown address"), detail(browser, "an unknown browser"));
+    security_notice(
+        config,
+        to,
+        "Two-factor sign-in was turned on",
+        &[
+            format!(
+                "Two-factor sign-in was turned on for your {site} account on {when} from {ip} ({browser}). \
+                 From now on, logging in asks for a code from your authenticator app after your password."
+            ),
+            "Keep your recovery codes somewhere safe: each one lets you in once if you lose your phone.".into(),
+            format!(
+                "If this wasn't you, someone else knows your password: reset it with \"Forgot?\" at {}, \
+                 then turn two-factor sign-in off and on again in Security Settings.",
+                config.link("/login")
+            ),
+        ],
+    )
+}
+
+/// "Two-factor sign-in was turned off": by the person (`by`: "from ADDRESS (BROWSER)") or by
+/// support ("by our support team").
+pub fn two_factor_off(config: &Config, to: &str, when: i64, by: &str) -> OutgoingMail {
+    let site = &config.brand.site_name;
+    let (when, by) = (utc(when), detail(by, "from an unknown address"));
+    security_notice(
+        config,
+        to,
+        "Two-factor sign-in was turned off",
+        &[
+            format!(
+                "Two-factor sign-in was turned off for your {site} account on {when} {by}. Logging in now \
+                 asks for your password only."
+            ),
+            format!("You can turn it on again in Security Settings: {}", config.link("/account/security")),
+            format!(
+                "If this wasn't you, reset your password with \"Forgot?\" at {} and turn two-factor sign-in \
+                 on again.",
+                config.link("/login")
+            ),
+        ],
+    )
+}
+
+/// "A recovery code was used": when, from where, and how many are left.
+pub fn recovery_code_used(config: &Config, to: &str, when: i64, left: i64, ip: &str, browser: &str) -> OutgoingMail {
+    let site = &config.brand.site_name;
+    let (when, ip, browser) = (utc(when), detail(ip, "an unknown address"), detail(browser, "an unknown browser"));
+    let left_words = match left {
+        0 => "You have no recovery codes left: make new ones in Security Settings now.".to_owned(),
+        1 => "You have 1 recovery code left.".to_owned(),
+        n => format!("You have {n} recovery codes left."),
+    };
+    security_notice(
+        config,
+        to,
+        "A recovery code was used",
+        &[
+            format!("A recovery code of your {site} account was used on {when} from {ip} ({browser})."),
+            left_words,
+            format!(
+                "If you lost your phone, set up two-factor sign-in again with your new phone in Security \
+                 Settings: {}",
+                config.link("/account/security")
+            ),
+            format!(
+                "If this wasn't you, someone has your password and a recovery code: reset your password with \
+                 \"Forgot?\" at {} and make new recovery codes.",
+                config.link("/login")
+            ),
+        ],
+    )
+}
+
+/// "New recovery codes were made": the old ones no longer work.
+pub fn recovery_codes_renewed(config: &Config, to: &str, when: i64, ip: &str, browser: &str) -> OutgoingMail {
+    let site = &config.brand.site_name;
+    let (when, ip, browser) = (utc(when), detail(ip, "an unknown address"), detail(browser, "an unknown browser"));
+    security_notice(
+        config,
+        to,
+        "New recovery codes were made",
+        &[
+            format!(
+                "New recovery codes were made for your {site} account on {when} from {ip} ({browser}). \
+                 The earlier codes no longer work."
+            ),
+            format!(
+                "If this wasn't you, reset your password with \"Forgot?\" at {} and make new recovery codes.",
+                config.link("/login")
+            ),
+        ],
+    )
+}
+
+/// A short notice about the account's security: a greeting, `paragraphs` and the site's name,
+/// as text and as HTML (each paragraph escaped; the portal's own links made clickable).
+fn security_notice(config: &Config, to: &str, subject: &str, paragraphs: &[String]) -> OutgoingMail {
+    let site = config.brand.site_name.as_str();
+    let text = format!("Hello,\n\n{}\n\n-- \n{site}\n", paragraphs.join("\n\n"));
+    let origin = escape(config.public_url.as_str().trim_end_matches('/'));
+    let body: String = std::iter::once("<p>Hello,</p>\n".to_owned())
+        .chain(paragraphs.iter().map(|p| format!("<p>{}</p>\n", linked(&escape(p), &origin))))
+        .collect();
+    let html = html_page(&escape(site), subject, &body);
+    OutgoingMail { to: to.to_owned(), subject: subject.to_owned(), text, html }
+}
+
+/// `html` with each of the portal's own URLs (escaped, starting with `origin`) made a link.
+fn linked(html: &str, origin: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(origin) {
+        let (before, from) = rest.split_at(start);
+        let end = from.find(|c: char| c.is_whitespace() || c == ',').unwrap_or(from.len());
+        let url = from[..end].trim_end_matches('.');
+        out.push_str(before);
+        out.push_str(&format!("<a href=\"{url}\">{url}</a>"));
+        rest = &from[url.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A self-contained HTML document: inline styles only, nothing loaded from elsewhere.
 fn html_page(site: &str, title: &str, body: &str) -> String {
     format!(

@@ -40,20 +40,22 @@ impl Store {
     }
 
     /// Turns two-factor on with the step of the code that confirmed it, stores the recovery
-    /// codes' hashes and queues `mail`, in one transaction. False when it was not being set up
-    /// (already on, or never begun).
+    /// codes' hashes (and, sealed, the codes until they are shown: `fresh`) and queues `mail`,
+    /// in one transaction. False when it was not being set up (already on, or never begun).
     pub async fn enable_two_factor(
         &self,
         user_id: i64,
         step: i64,
         codes: &[[u8; 32]],
+        fresh: &str,
         now: i64,
         mail: &SealedMail,
     ) -> StoreResult<bool> {
-        const ENABLE: &str = "UPDATE two_factor SET enabled_at = $1, last_step = $2 \
-                              WHERE user_id = $3 AND enabled_at IS NULL AND last_step < $2";
+        const ENABLE: &str = "UPDATE two_factor SET enabled_at = $1, last_step = $2, fresh_codes_sealed = $3 \
+                              WHERE user_id = $4 AND enabled_at IS NULL AND last_step < $2";
         let mut tx = self.begin().await?;
-        let done = on_tx!(&mut tx, tx => sqlx::query(ENABLE).bind(now).bind(step).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))?;
+        let done = on_tx!(&mut tx, tx => sqlx::query(ENABLE)
+            .bind(now).bind(step).bind(fresh).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))?;
         if done != 1 {
             return Ok(false);
         }
@@ -95,18 +97,37 @@ impl Store {
         Ok(Some(left))
     }
 
-    /// New recovery codes in place of all earlier ones, and `mail`, in one transaction.
+    /// New recovery codes in place of all earlier ones (and, sealed, until shown: `fresh`), and
+    /// `mail`, in one transaction.
     pub async fn renew_recovery_codes(
         &self,
         user_id: i64,
         codes: &[[u8; 32]],
+        fresh: &str,
         now: i64,
         mail: &SealedMail,
     ) -> StoreResult<()> {
+        const FRESH: &str = "UPDATE two_factor SET fresh_codes_sealed = $1 WHERE user_id = $2";
         let mut tx = self.begin().await?;
         tx.replace_recovery_codes(user_id, codes).await?;
+        on_tx!(&mut tx, tx => sqlx::query(FRESH).bind(fresh).bind(user_id).execute(&mut **tx).await.map(|_| ()))?;
         tx.queue_mail(mail, now).await?;
         tx.commit().await
+    }
+
+    /// The sealed recovery codes waiting to be shown, taken: a second call finds none.
+    pub async fn take_fresh_recovery_codes(&self, user_id: i64) -> StoreResult<Option<String>> {
+        const READ: &str = "SELECT fresh_codes_sealed FROM two_factor WHERE user_id = $1";
+        const TAKE: &str = "UPDATE two_factor SET fresh_codes_sealed = NULL \
+                            WHERE user_id = $1 AND fresh_codes_sealed = $2";
+        let fresh: Option<Option<String>> =
+            on_pool!(self, pool => sqlx::query_scalar(READ).bind(user_id).fetch_optional(pool).await)?;
+        let Some(fresh) = fresh.flatten() else {
+            return Ok(None);
+        };
+        let taken = on_pool!(self, pool => sqlx::query(TAKE)
+            .bind(user_id).bind(&fresh).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok((taken == 1).then_some(fresh))
     }
 
     /// The account's unused recovery codes.

@@ -2,12 +2,15 @@
 //! of each account's authenticator secret under the deployment key.
 
 pub mod recovery_codes;
+pub mod settings;
+pub mod sign_in;
 pub mod totp;
 
 use super::{
     sealed_box::{SealedBox, Unreadable},
     secret_key::{DeploymentKey, Purpose},
 };
+use recovery_codes::RecoveryCode;
 use totp::TotpSecret;
 
 /// Seals authenticator secrets at rest, each bound to its account: a sealed secret copied to
@@ -28,10 +31,26 @@ impl TwoFactorSeal {
         let bytes = zeroize::Zeroizing::new(self.0.open(&place(user_id), stored)?);
         TotpSecret::from_bytes(&bytes).ok_or(Unreadable)
     }
+
+    /// Recovery codes just made, kept sealed until the page that shows them once has read them.
+    pub fn seal_codes(&self, user_id: i64, codes: &[RecoveryCode]) -> String {
+        let text = zeroize::Zeroizing::new(codes.iter().map(RecoveryCode::shown).collect::<Vec<_>>().join("\n"));
+        self.0.seal(&codes_place(user_id), text.as_bytes())
+    }
+
+    pub fn open_codes(&self, user_id: i64, stored: &str) -> Result<Vec<RecoveryCode>, Unreadable> {
+        let bytes = zeroize::Zeroizing::new(self.0.open(&codes_place(user_id), stored)?);
+        let text = std::str::from_utf8(&bytes).map_err(|_| Unreadable)?;
+        text.lines().map(|line| RecoveryCode::parse(line).ok_or(Unreadable)).collect()
+    }
 }
 
 fn place(user_id: i64) -> Vec<u8> {
     [b"account-portal totp\0".as_slice(), user_id.to_string().as_bytes()].concat()
+}
+
+fn codes_place(user_id: i64) -> Vec<u8> {
+    [b"account-portal recovery codes\0".as_slice(), user_id.to_string().as_bytes()].concat()
 }
 
 #[cfg(test)]

@@ -36,6 +36,14 @@ impl TotpSecret {
         Some(Self(Zeroizing::new(bytes)))
     }
 
+    /// The secret a setup key (as [`Self::setup_key`] writes it, spaces and case aside) holds:
+    /// what an authenticator app reads from it.
+    pub fn from_setup_key(key: &str) -> Option<Self> {
+        let compact: String = key.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        let secret = Secret::try_from_base32(compact).ok()?;
+        Self::from_bytes(secret.as_bytes())
+    }
+
     pub fn as_bytes(&self) -> &[u8] {
         self.0.as_ref()
     }
@@ -143,6 +151,7 @@ mod tests {
         assert_ne!(one.as_bytes(), two.as_bytes());
         let key = rfc_secret().setup_key();
         assert_eq!(key, "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ");
+        assert_eq!(TotpSecret::from_setup_key(&key.to_lowercase()).unwrap().as_bytes(), rfc_secret().as_bytes());
         let url = rfc_secret().otpauth_url("Example: Hosting", "ann@example.com");
         assert!(url.starts_with("otpauth://totp/Example%20%20Hosting:ann%40example.com?"), "{url}");
         assert!(url.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ") && url.contains("issuer=Example"), "{url}");

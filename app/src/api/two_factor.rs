@@ -1,0 +1,207 @@
+//! Two-factor sign-in's server functions: Security Settings and its setup, the recovery codes
+//! shown once, and the second step of logging in. Every one is a form post that works without
+//! JavaScript (then it answers with a redirect to the page that shows the result).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// What Security Settings shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityOverview {
+    pub enabled: bool,
+    pub recovery_codes_left: i64,
+}
+
+/// What the setup page shows, until two-factor is on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupDetails {
+    /// The QR code, an SVG document drawn by the server.
+    pub qr_svg: String,
+    pub setup_key: String,
+    pub otpauth_url: String,
+}
+
+#[server(prefix = "/api", endpoint = "security_status")]
+pub async fn security_status() -> Result<SecurityOverview, AppError> {
+    use super::request;
+    use crate::backend::two_factor::settings;
+
+    let state = request::app_state()?;
+    let session = request::require_session()?;
+    let status = settings::status(&state, session.user_id).await?;
+    Ok(SecurityOverview { enabled: status.enabled, recovery_codes_left: status.recovery_codes_left })
+}
+
+/// The secret being set up (made on first sight), as a QR code, a setup key and a link; `None`
+/// once two-factor is on: the secret is never shown again.
+#[server(prefix = "/api", endpoint = "two_factor_setup")]
+pub async fn two_factor_setup() -> Result<Option<SetupDetails>, AppError> {
+    use super::{errors, request};
+    use crate::backend::two_factor::settings::{self, TwoFactorError};
+
+    let state = request::app_state()?;
+    let session = request::require_session()?;
+    match settings::setup(&state, &session).await {
+        Ok(view) => {
+            Ok(Some(SetupDetails { qr_svg: view.qr_svg, setup_key: view.setup_key, otpauth_url: view.otpauth_url }))
+        }
+        Err(TwoFactorError::AlreadyOn) => Ok(None),
+        Err(e) => Err(errors::two_factor(e, "code")),
+    }
+}
+
+/// Turns two-factor on with the app's current code; the recovery codes page comes next.
+#[server(prefix = "/api", endpoint = "enable_two_factor")]
+pub async fn enable_two_factor(code: String) -> Result<(), AppError> {
+    use super::{errors, request};
+    use crate::backend::two_factor::settings;
+
+    let state = request::app_state()?;
+    let session = request::require_session()?;
+    let code = parse_auth_code(&code)?;
+    settings::enable(&state, &session, &request::client_info()?, &code)
+        .await
+        .map_err(|e| errors::two_factor(e, "code"))?;
+    leptos_axum::redirect(RECOVERY_CODES_PAGE);
+    Ok(())
+}
+
+/// The recovery codes just made, once; `None` when they were shown already.
+#[server(prefix = "/api", endpoint = "fresh_recovery_codes")]
+pub async fn fresh_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
+    use super::{errors, request};
+    use crate::backend::two_factor::settings;
+
+    let state = request::app_state()?;
+    let session = request::require_session()?;
+    settings::take_fresh_codes(&state, session.user_id).await.map_err(|e| errors::two_factor(e, "code"))
+}
+
+/// New recovery codes (the old ones stop working), after the password and a code.
+#[server(prefix = "/api", endpoint = "new_recovery_codes")]
+pub async fn new_recovery_codes(current_password: String, second_factor: String) -> Result<(), AppError> {
+    use super::{errors, request};
+    use crate::backend::two_factor::settings;
+
+    let state = request::app_state()?;
+    let session = request::require_session()?;
+    let (password, proof) = parse_confirmation(&current_password, &second_factor)?;
+    settings::renew_codes(&state, &session, &request::client_info()?, &password, proof)
+        .await
+        .map_err(|e| errors::two_factor(e, "second_factor"))?;
+    leptos_axum::redirect(RECOVERY_CODES_PAGE);
+    Ok(())
+}
+
+/// Turns two-factor off, after the password and a code.
+#[server(prefix = "/api", endpoint = "turn_off_two_factor")]
+pub async fn turn_off_two_factor(current_password: String, second_factor: String) -> Result<(), AppError> {
+    use super::{errors, request};
+    use crate::backend::two_factor::settings;
+
+    let state = request::app_state()?;
+    let session = request::require_session()?;
+    let (password, proof) = parse_confirmation(&current_password, &second_factor)?;
+    settings::turn_off(&state, &session, &request::client_info()?, &password, proof)
+        .await
+        .map_err(|e| errors::two_factor(e, "second_factor"))?;
+    if request::is_plain_form_post() {
+        leptos_axum::redirect(SECURITY_PAGE);
+    }
+    Ok(())
+}
+
+/// The second step of logging in: the app's code (`code`) or a recovery code
+/// (`recovery_code`). Success starts a session as a login does and goes on to `next`.
+#[server(prefix = "/api", endpoint = "verify_sign_in")]
+pub async fn verify_sign_in(
+    code: Option<String>,
+    recovery_code: Option<String>,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use super::request;
+    use crate::{
+        backend::{
+            cookies::{self, Jar},
+            secret_token::SecretToken,
+            two_factor::sign_in,
+        },
+        domain::LocalPath,
+        error::Problem,
+    };
+
+    let state = request::app_state()?;
+    let proof = match (code, recovery_code) {
+        (_, Some(typed)) => sign_in::Proof::Recovery(parse_recovery_code(&typed)?),
+        (Some(typed), None) => sign_in::Proof::Code(parse_auth_code(&typed)?),
+        (None, None) => return Err(AppError::field("code", Problem::AuthCodeMissing)),
+    };
+    let pending = request::cookie_value(Jar::PendingSignIn, &state.config)
+        .and_then(|value| SecretToken::parse(&value))
+        .ok_or(AppError::SecondFactorRefused)?;
+    let token = sign_in::finish(&state, &pending, proof, &request::client_info()?).await.map_err(|e| {
+        tracing::info!(reason = %e, "second factor refused");
+        AppError::from(e)
+    })?;
+    request::set_cookie(&Jar::PendingSignIn.clear(&state.config))?;
+    request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
+    if request::cookie_value(Jar::ResetLink, &state.config).is_some() {
+        request::set_cookie(&Jar::ResetLink.clear(&state.config))?;
+    }
+    leptos_axum::redirect(LocalPath::parse_or_default(next.as_deref()).as_str());
+    Ok(())
+}
+
+/// Where the recovery codes are shown once.
+pub const RECOVERY_CODES_PAGE: &str = "/account/security/recovery-codes";
+/// Security Settings.
+pub const SECURITY_PAGE: &str = "/account/security";
+
+#[cfg(feature = "ssr")]
+fn parse_auth_code(typed: &str) -> Result<crate::backend::two_factor::totp::AuthCode, AppError> {
+    use crate::{backend::two_factor::totp::AuthCode, error::Problem};
+    if typed.trim().is_empty() {
+        return Err(AppError::field("code", Problem::AuthCodeMissing));
+    }
+    AuthCode::parse(typed).ok_or_else(|| AppError::field("code", Problem::AuthCodeMalformed))
+}
+
+#[cfg(feature = "ssr")]
+fn parse_recovery_code(typed: &str) -> Result<crate::backend::two_factor::recovery_codes::RecoveryCode, AppError> {
+    use crate::{backend::two_factor::recovery_codes::RecoveryCode, error::Problem};
+    if typed.trim().is_empty() {
+        return Err(AppError::field("recovery_code", Problem::RecoveryCodeMissing));
+    }
+    RecoveryCode::parse(typed).ok_or_else(|| AppError::field("recovery_code", Problem::RecoveryCodeMalformed))
+}
+
+/// The current password and a second factor (an app's code or a recovery code, told apart by
+/// their shape), with every problem found.
+#[cfg(feature = "ssr")]
+fn parse_confirmation(
+    password: &str,
+    second_factor: &str,
+) -> Result<(crate::domain::Password, crate::backend::two_factor::sign_in::Proof), AppError> {
+    use crate::{
+        backend::two_factor::{recovery_codes::RecoveryCode, sign_in::Proof, totp::AuthCode},
+        domain::Password,
+        error::{FieldError, Problem},
+    };
+    let password =
+        Password::parse(password).map_err(|_| FieldError::new("current_password", Problem::CurrentPasswordMissing));
+    let proof = if second_factor.trim().is_empty() {
+        Err(FieldError::new("second_factor", Problem::SecondFactorMissing))
+    } else if let Some(code) = AuthCode::parse(second_factor) {
+        Ok(Proof::Code(code))
+    } else if let Some(code) = RecoveryCode::parse(second_factor) {
+        Ok(Proof::Recovery(code))
+    } else {
+        Err(FieldError::new("second_factor", Problem::SecondFactorMalformed))
+    };
+    match (password, proof) {
+        (Ok(password), Ok(proof)) => Ok((password, proof)),
+        (password, proof) => Err(AppError::Invalid([password.err(), proof.err()].into_iter().flatten().collect())),
+    }
+}

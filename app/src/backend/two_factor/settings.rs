@@ -1,0 +1,264 @@
+//! Security Settings: turning two-factor sign-in on (a secret shown as a QR code and a setup
+//! key, confirmed by the app's current code), recovery codes shown once, new recovery codes,
+//! and turning it off. Changing anything asks for the current password and a current code (or
+//! a recovery code); each change is told to the account by email.
+
+use qrcode::{render::svg, EcLevel, QrCode};
+
+use super::{recovery_codes::RecoveryCode, sign_in::Proof, totp::AuthCode, totp::TotpSecret};
+use crate::{
+    backend::{
+        login_throttle,
+        mail::templates,
+        password_hasher::{HashError, Verification},
+        session_view,
+        sessions::{ClientInfo, CurrentSession},
+        state::AppState,
+        store::StoreError,
+    },
+    domain::Password,
+};
+
+/// What Security Settings shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub enabled: bool,
+    pub recovery_codes_left: i64,
+}
+
+/// What the setup page shows, until two-factor is on: never again after.
+pub struct SetupView {
+    /// The QR code of [`Self::otpauth_url`], an SVG document drawn here.
+    pub qr_svg: String,
+    /// The secret in base32, in groups of four, for typing by hand.
+    pub setup_key: String,
+    pub otpauth_url: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TwoFactorError {
+    #[error("two-factor sign-in is already on")]
+    AlreadyOn,
+    #[error("two-factor sign-in is off")]
+    Off,
+    /// The code does not match the app's current one (or was used already).
+    #[error("wrong code")]
+    WrongCode,
+    /// The current password is wrong (or the account is held back after failures).
+    #[error("wrong current password")]
+    WrongPassword,
+    /// The account's stored secret cannot be opened with this deployment key.
+    #[error("the stored authenticator secret cannot be opened (was PORTAL_SECRET_KEY changed?)")]
+    Unreadable,
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub async fn status(state: &AppState, user_id: i64) -> Result<Status, StoreError> {
+    let enabled = state.store.two_factor(user_id).await?.is_some_and(|row| row.enabled_at.is_some());
+    let recovery_codes_left = if enabled { state.store.count_recovery_codes(user_id).await? } else { 0 };
+    Ok(Status { enabled, recovery_codes_left })
+}
+
+/// Whether the account has two-factor on.
+pub async fn is_on(state: &AppState, user_id: i64) -> Result<bool, StoreError> {
+    Ok(state.store.two_factor(user_id).await?.is_some_and(|row| row.enabled_at.is_some()))
+}
+
+/// The secret being set up, made on first sight and the same on every later one until it is
+/// confirmed (the person may have scanned it already).
+pub async fn setup(state: &AppState, session: &CurrentSession) -> Result<SetupView, TwoFactorError> {
+    let secret = match state.store.two_factor(session.user_id).await? {
+        Some(row) if row.enabled_at.is_some() => return Err(TwoFactorError::AlreadyOn),
+        Some(row) => open(state, session.user_id, &row.secret_sealed)?,
+        None => {
+            let secret = TotpSecret::generate();
+            let sealed = state.two_factor.seal(session.user_id, &secret);
+            if !state.store.begin_two_factor_setup(session.user_id, &sealed, state.clock.now()).await? {
+                return Err(TwoFactorError::AlreadyOn);
+            }
+            secret
+        }
+    };
+    let otpauth_url = secret.otpauth_url(&state.config.brand.site_name, &session.email);
+    Ok(SetupView { qr_svg: qr_svg(&otpauth_url), setup_key: secret.setup_key(), otpauth_url })
+}
+
+/// Turns two-factor on once `code` is the app's current one; makes the recovery codes, which
+/// the next page shows once ([`take_fresh_codes`]), and tells the account by email.
+pub async fn enable(
+    state: &AppState,
+    session: &CurrentSession,
+    client: &ClientInfo,
+    code: &AuthCode,
+) -> Result<(), TwoFactorError> {
+    let user_id = session.user_id;
+    let row = match state.store.two_factor(user_id).await? {
+        Some(row) if row.enabled_at.is_some() => return Err(TwoFactorError::AlreadyOn),
+        Some(row) => row,
+        None => return Err(TwoFactorError::Off),
+    };
+    let now = state.clock.now();
+    let secret = open(state, user_id, &row.secret_sealed)?;
+    let step = secret.accepts(code, now, row.last_step).ok_or(TwoFactorError::WrongCode)?;
+    let codes = RecoveryCode::generate_set();
+    let hashes: Vec<[u8; 32]> = codes.iter().map(RecoveryCode::hash).collect();
+    let fresh = state.two_factor.seal_codes(user_id, &codes);
+    let browser = session_view::browser(&client.user_agent);
+    let mail = state.mail.seal(templates::two_factor_on(&state.config, &session.email, now, &client.ip, &browser));
+    if !state.store.enable_two_factor(user_id, step, &hashes, &fresh, now, &mail).await? {
+        return Err(TwoFactorError::AlreadyOn);
+    }
+    state.mail.wake();
+    tracing::info!(user_id, "two-factor sign-in turned on");
+    Ok(())
+}
+
+/// The recovery codes just made, once: a second look finds none.
+pub async fn take_fresh_codes(state: &AppState, user_id: i64) -> Result<Option<Vec<String>>, TwoFactorError> {
+    let Some(sealed) = state.store.take_fresh_recovery_codes(user_id).await? else {
+        return Ok(None);
+    };
+    let codes = state.two_factor.open_codes(user_id, &sealed).map_err(|_| TwoFactorError::Unreadable)?;
+    Ok(Some(codes.iter().map(RecoveryCode::shown).collect()))
+}
+
+/// New recovery codes in place of the old ones, after the password and a code.
+pub async fn renew_codes(
+    state: &AppState,
+    session: &CurrentSession,
+    client: &ClientInfo,
+    password: &Password,
+    proof: Proof,
+) -> Result<(), TwoFactorError> {
+    confirm(state, session, client, password, proof).await?;
+    let now = state.clock.now();
+    let codes = RecoveryCode::generate_set();
+    let hashes: Vec<[u8; 32]> = codes.iter().map(RecoveryCode::hash).collect();
+    let fresh = state.two_factor.seal_codes(session.user_id, &codes);
+    let browser = session_view::browser(&client.user_agent);
+    let mail =
+        state.mail.seal(templates::recovery_codes_renewed(&state.config, &session.email, now, &client.ip, &browser));
+    state.store.renew_recovery_codes(session.user_id, &hashes, &fresh, now, &mail).await?;
+    state.mail.wake();
+    tracing::info!(user_id = session.user_id, "new recovery codes made");
+    Ok(())
+}
+
+/// Turns two-factor off, after the password and a code. The sessions stay.
+pub async fn turn_off(
+    state: &AppState,
+    session: &CurrentSession,
+    client: &ClientInfo,
+    password: &Password,
+    proof: Proof,
+) -> Result<(), TwoFactorError> {
+    confirm(state, session, client, password, proof).await?;
+    let now = state.clock.now();
+    let browser = session_view::browser(&client.user_agent);
+    let by = format!("from {} ({browser})", client.ip);
+    let mail = state.mail.seal(templates::two_factor_off(&state.config, &session.email, now, &by));
+    if !state.store.disable_two_factor(session.user_id, false, now, &mail).await? {
+        return Err(TwoFactorError::Off);
+    }
+    state.mail.wake();
+    tracing::info!(user_id = session.user_id, "two-factor sign-in turned off");
+    Ok(())
+}
+
+/// Support turns two-factor off for a person who lost both the phone and the recovery codes
+/// (`portal user 2fa-off`): every session of the account ends, and the account is told.
+pub async fn turn_off_by_support(state: &AppState, user_id: i64, email: &str) -> Result<bool, StoreError> {
+    let now = state.clock.now();
+    let mail = state.mail.seal(templates::two_factor_off(&state.config, email, now, "by our support team"));
+    let done = state.store.disable_two_factor(user_id, true, now, &mail).await?;
+    if done {
+        state.mail.wake();
+        tracing::info!(user_id, "two-factor sign-in turned off by support");
+    }
+    Ok(done)
+}
+
+/// Accepts `code` for the account if it is current and its step unused; the step is used up.
+pub(super) async fn use_code(state: &AppState, user_id: i64, code: &AuthCode) -> Result<bool, StoreError> {
+    let Some(row) = state.store.two_factor(user_id).await?.filter(|row| row.enabled_at.is_some()) else {
+        return Ok(false);
+    };
+    let Ok(secret) = state.two_factor.open(user_id, &row.secret_sealed) else {
+        tracing::error!(user_id, "an authenticator secret cannot be opened (was PORTAL_SECRET_KEY changed?)");
+        return Ok(false);
+    };
+    match secret.accepts(code, state.clock.now(), row.last_step) {
+        // One conditional UPDATE: of two nodes checking one code at once, one accepts it.
+        Some(step) => state.store.use_totp_step(user_id, step).await,
+        None => Ok(false),
+    }
+}
+
+/// The current password, then a second factor. A wrong password counts toward the login
+/// throttle, as on Change Password, and leaves the code (or recovery code) unused.
+async fn confirm(
+    state: &AppState,
+    session: &CurrentSession,
+    client: &ClientInfo,
+    password: &Password,
+    proof: Proof,
+) -> Result<(), TwoFactorError> {
+    if !is_on(state, session.user_id).await? {
+        return Err(TwoFactorError::Off);
+    }
+    let user = state.store.find_user_by_id(session.user_id).await?.ok_or(TwoFactorError::Off)?;
+    let attempt = login_throttle::begin(state, &user).await?;
+    let verdict = state.hasher.verify(password, Some(&user.password_hash)).await?;
+    match (attempt, verdict) {
+        (Some(attempt), Verification::Match { .. }) => attempt.succeeded(state).await?,
+        (Some(attempt), Verification::Mismatch) => {
+            attempt.failed(state, client).await?;
+            return Err(TwoFactorError::WrongPassword);
+        }
+        (None, _) => return Err(TwoFactorError::WrongPassword),
+    }
+    let code_right = match proof {
+        Proof::Code(code) => use_code(state, user.id, &code).await?,
+        Proof::Recovery(code) => {
+            let now = state.clock.now();
+            let browser = session_view::browser(&client.user_agent);
+            let mail = |left| {
+                state.mail.seal(templates::recovery_code_used(
+                    &state.config,
+                    &user.email,
+                    now,
+                    left,
+                    &client.ip,
+                    &browser,
+                ))
+            };
+            state.store.use_recovery_code(user.id, &code.hash(), now, mail).await?.is_some()
+        }
+    };
+    if code_right {
+        Ok(())
+    } else {
+        Err(TwoFactorError::WrongCode)
+    }
+}
+
+fn open(state: &AppState, user_id: i64, sealed: &str) -> Result<TotpSecret, TwoFactorError> {
+    state.two_factor.open(user_id, sealed).map_err(|_| {
+        tracing::error!(user_id, "an authenticator secret cannot be opened (was PORTAL_SECRET_KEY changed?)");
+        TwoFactorError::Unreadable
+    })
+}
+
+/// The QR code of `text` as an SVG document: dark modules on white with the standard quiet
+/// zone, at least 240 px, so phone cameras read it in dark mode too.
+fn qr_svg(text: &str) -> String {
+    let code = QrCode::with_error_correction_level(text, EcLevel::M).expect("an otpauth URL fits in a QR code");
+    code.render::<svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build()
+}

@@ -1,0 +1,328 @@
+//! Two-factor sign-in, told as the stories of a person with an authenticator app: turning it on,
+//! logging in with it, losing the phone, turning it off; and of someone who has only the
+//! password.
+
+use app::backend::{two_factor::settings, two_factor::totp::TotpSecret};
+use reqwest::header;
+
+use crate::helpers::{location, on_both_databases, Browser, Db, SmtpServer, TestApp, PASSWORD};
+
+on_both_databases!(
+    two_factor_is_on_only_once_the_app_s_current_code_confirms_it,
+    logging_in_asks_for_a_code_and_each_code_works_once,
+    a_lost_phone_is_replaced_by_recovery_codes_each_working_once,
+    turning_two_factor_off_needs_the_password_and_a_code,
+    a_pending_sign_in_expires_and_ends_when_the_password_is_reset,
+    wrong_codes_count_toward_the_account_s_login_throttle,
+    support_turns_two_factor_off_and_ends_the_sessions,
+    each_change_is_told_by_email_without_any_secret,
+    a_portal_that_requires_two_factor_shows_only_its_setup_until_it_is_on,
+);
+
+/// Turns two-factor on for the signed-in `browser`; returns the secret (as the phone would hold
+/// it) and the recovery codes shown.
+async fn turn_on(app: &TestApp, browser: &Browser) -> (TotpSecret, Vec<String>) {
+    let setup = setup_details(browser).await.expect("a secret to set up");
+    let secret = TotpSecret::from_setup_key(setup["setup_key"].as_str().unwrap()).expect("a readable setup key");
+    let enabled = browser.post_form("/api/enable_two_factor", &[("code", &secret.code_at(app.clock.now()))]).await;
+    assert_eq!(enabled.status(), 200, "{:?}", enabled.text().await);
+    let codes = fresh_codes(browser).await.expect("the recovery codes, once");
+    // The next step: the code just used is spent.
+    app.clock.advance(30);
+    (secret, codes)
+}
+
+async fn setup_details(browser: &Browser) -> Option<serde_json::Value> {
+    let response = browser.post_form("/api/two_factor_setup", &[]).await;
+    assert_eq!(response.status(), 200);
+    let details: serde_json::Value = response.json().await.unwrap();
+    (!details.is_null()).then_some(details)
+}
+
+async fn fresh_codes(browser: &Browser) -> Option<Vec<String>> {
+    let response = browser.post_form("/api/fresh_recovery_codes", &[]).await;
+    assert_eq!(response.status(), 200);
+    serde_json::from_value(response.json().await.unwrap()).unwrap()
+}
+
+async fn status(browser: &Browser) -> serde_json::Value {
+    browser.post_form("/api/security_status", &[]).await.json().await.unwrap()
+}
+
+/// Email and password: the browser is left holding a pending sign-in.
+async fn password_step(app: &TestApp, email: &str) -> Browser {
+    let browser = app.browser();
+    let response = browser.login(email, PASSWORD).await;
+    assert_eq!(response.status(), 200);
+    assert!(location(&response).starts_with("/login/verify"), "{:?}", response.headers());
+    assert!(browser.session_token().is_none(), "no session before the second factor");
+    assert_eq!(browser.get("/account").await.status(), 303);
+    browser
+}
+
+async fn verify(browser: &Browser, field: &str, code: &str) -> reqwest::Response {
+    browser.post_form("/api/verify_sign_in", &[(field, code)]).await
+}
+
+async fn expect_refused(response: reqwest::Response) {
+    assert_eq!(response.status(), 401);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("SecondFactorRefused"), "{body}");
+}
+
+async fn two_factor_is_on_only_once_the_app_s_current_code_confirms_it(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("ann@example.com").await;
+    let browser = app.logged_in("ann@example.com").await;
+    assert_eq!(status(&browser).await["enabled"], false);
+
+    let setup = setup_details(&browser).await.unwrap();
+    let key = setup["setup_key"].as_str().unwrap().to_owned();
+    assert!(key.split(' ').all(|group| group.len() == 4), "in groups of four: {key}");
+    assert_eq!(key.replace(' ', "").len(), 32, "160 bits in base32");
+    let url = setup["otpauth_url"].as_str().unwrap();
+    assert!(url.starts_with("otpauth://totp/Account%20Portal:ann%40example.com?"), "{url}");
+    assert!(url.contains("issuer=Account%20Portal"), "{url}");
+    assert!(setup["qr_svg"].as_str().unwrap().contains("<svg"), "a QR code drawn as SVG");
+    assert_eq!(setup_details(&browser).await.unwrap()["setup_key"], key.as_str(), "the same until confirmed");
+
+    // The secret is stored sealed: neither its base32 nor its bytes are in the database.
+    let stored = app.state.store.two_factor(1).await.unwrap().unwrap();
+    let secret = TotpSecret::from_setup_key(&key).unwrap();
+    assert!(!stored.secret_sealed.contains(&key.replace(' ', "")));
+    assert!(!stored.secret_sealed.to_lowercase().contains(&hex::encode(secret.as_bytes())));
+
+    let now = app.clock.now();
+    let wrong = if secret.code_at(now) == "000000" { "111111" } else { "000000" };
+    let refused = browser.post_form("/api/enable_two_factor", &[("code", wrong)]).await;
+    assert_eq!(refused.status(), 400);
+    assert!(refused.text().await.unwrap().contains("AuthCodeWrong"));
+    let malformed = browser.post_form("/api/enable_two_factor", &[("code", "12345")]).await;
+    assert_eq!(malformed.status(), 400);
+    assert_eq!(status(&browser).await["enabled"], false, "a wrong code turns nothing on");
+
+    // Typed as apps show it, with a space.
+    let code = secret.code_at(now);
+    let typed = format!("{} {}", &code[..3], &code[3..]);
+    let enabled = browser.post_form("/api/enable_two_factor", &[("code", &typed)]).await;
+    assert_eq!(enabled.status(), 200);
+    assert_eq!(status(&browser).await, serde_json::json!({ "enabled": true, "recovery_codes_left": 10 }));
+    let codes = fresh_codes(&browser).await.unwrap();
+    assert_eq!(codes.len(), 10);
+    assert!(codes.iter().all(|c| c.len() == 19 && c.matches('-').count() == 3), "{codes:?}");
+    assert_eq!(fresh_codes(&browser).await, None, "shown once");
+    assert!(setup_details(&browser).await.is_none(), "the secret is never shown again");
+}
+
+async fn logging_in_asks_for_a_code_and_each_code_works_once(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("ann@example.com").await;
+    let (secret, _) = turn_on(&app, &app.logged_in("ann@example.com").await).await;
+
+    let browser = password_step(&app, "ann@example.com").await;
+    let now = app.clock.now();
+    expect_refused(verify(&browser, "code", &secret.code_at(now - 60)).await).await; // two steps ago
+    let code = secret.code_at(now);
+    let response =
+        browser.post_form("/api/verify_sign_in", &[("code", code.as_str()), ("next", "/account/password")]).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(location(&response), "/account/password");
+    assert!(browser.session_token().is_some());
+    assert_eq!(browser.get("/account").await.status(), 200);
+
+    // The same code again, in the same step, from another browser that knows the password.
+    let thief = password_step(&app, "ann@example.com").await;
+    expect_refused(verify(&thief, "code", &code).await).await;
+    // The previous step's code is still the phone's a moment ago: accepted once, for drift.
+    app.clock.advance(30);
+    let response = verify(&thief, "code", &secret.code_at(app.clock.now())).await;
+    assert_eq!(response.status(), 200, "the next step's code works");
+
+    // Without the pending sign-in's cookie, a right code opens nothing.
+    let stranger = app.browser();
+    app.clock.advance(30);
+    expect_refused(verify(&stranger, "code", &secret.code_at(app.clock.now())).await).await;
+}
+
+async fn a_lost_phone_is_replaced_by_recovery_codes_each_working_once(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("ann@example.com").await;
+    let ann = app.logged_in("ann@example.com").await;
+    let (_, codes) = turn_on(&app, &ann).await;
+
+    let browser = password_step(&app, "ann@example.com").await;
+    let typed = codes[0].to_lowercase().replace('-', " ");
+    assert_eq!(verify(&browser, "recovery_code", &typed).await.status(), 200, "any case, any separator");
+    assert_eq!(status(&browser).await["recovery_codes_left"], 9);
+
+    let again = password_step(&app, "ann@example.com").await;
+    expect_refused(verify(&again, "recovery_code", &codes[0]).await).await;
+    let malformed = verify(&again, "recovery_code", "not a code").await;
+    assert_eq!(malformed.status(), 400);
+
+    // New recovery codes retire the old ones.
+    let renewed =
+        ann.post_form("/api/new_recovery_codes", &[("current_password", PASSWORD), ("second_factor", &codes[1])]).await;
+    assert_eq!(renewed.status(), 200, "{:?}", renewed.text().await);
+    let fresh = fresh_codes(&ann).await.unwrap();
+    assert_eq!(fresh.len(), 10);
+    expect_refused(verify(&again, "recovery_code", &codes[2]).await).await;
+    assert_eq!(verify(&again, "recovery_code", &fresh[0]).await.status(), 200);
+}
+
+async fn turning_two_factor_off_needs_the_password_and_a_code(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("ann@example.com").await;
+    let ann = app.logged_in("ann@example.com").await;
+    let (secret, _) = turn_on(&app, &ann).await;
+    let code = secret.code_at(app.clock.now());
+    let turn_off = |password: &'static str, code: String| {
+        let ann = &ann;
+        async move {
+            ann.post_form("/api/turn_off_two_factor", &[("current_password", password), ("second_factor", &code)]).await
+        }
+    };
+
+    let no_code = turn_off(PASSWORD, String::new()).await;
+    assert_eq!(no_code.status(), 400);
+    assert!(no_code.text().await.unwrap().contains("SecondFactorMissing"));
+    let wrong_password = turn_off("not-the-password", code.clone()).await;
+    assert_eq!(wrong_password.status(), 400);
+    assert!(wrong_password.text().await.unwrap().contains("CurrentPasswordWrong"));
+    let wrong_code = turn_off(PASSWORD, "000000".into()).await;
+    assert_eq!(wrong_code.status(), 400);
+    assert_eq!(status(&ann).await["enabled"], true, "still on");
+
+    assert_eq!(turn_off(PASSWORD, code).await.status(), 200);
+    assert_eq!(status(&ann).await["enabled"], false);
+    assert_eq!(
+        app.browser().login("ann@example.com", PASSWORD).await.headers().get(header::LOCATION).unwrap(),
+        "/account"
+    );
+}
+
+async fn a_pending_sign_in_expires_and_ends_when_the_password_is_reset(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("ann@example.com").await;
+    let (secret, _) = turn_on(&app, &app.logged_in("ann@example.com").await).await;
+
+    let slow = password_step(&app, "ann@example.com").await;
+    app.clock.advance(5 * 60);
+    expect_refused(verify(&slow, "code", &secret.code_at(app.clock.now())).await).await;
+
+    let pending = password_step(&app, "ann@example.com").await;
+    app.clock.advance(30);
+    let user = app.state.store.find_user_by_id(1).await.unwrap().unwrap();
+    let hash = app.state.hasher.hash(&app::domain::Password::parse("Zr8!kWq3#mVx6@tB").unwrap()).await.unwrap();
+    let mut tx = app.state.store.begin().await.unwrap();
+    tx.set_password_hash(user.id, None, &hash, app.clock.now()).await.unwrap();
+    tx.commit().await.unwrap();
+    expect_refused(verify(&pending, "code", &secret.code_at(app.clock.now())).await).await;
+
+    // A reset does not turn two-factor off: the new password still asks for the code.
+    let after = app.browser().login("ann@example.com", "Zr8!kWq3#mVx6@tB").await;
+    assert!(location(&after).starts_with("/login/verify"));
+}
+
+async fn wrong_codes_count_toward_the_account_s_login_throttle(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("ann@example.com").await;
+    let (secret, _) = turn_on(&app, &app.logged_in("ann@example.com").await).await;
+
+    // Someone with the password guesses codes: the password step and each wrong code count.
+    let thief = password_step(&app, "ann@example.com").await;
+    for guess in ["000000", "111111"] {
+        expect_refused(verify(&thief, "code", guess).await).await;
+    }
+    // The third failure in a row holds the account back for a moment: even the right code
+    // gets the same answer then.
+    expect_refused(verify(&thief, "code", &secret.code_at(app.clock.now())).await).await;
+    let user = app.state.store.find_user_by_id(1).await.unwrap().unwrap();
+    assert_eq!(user.failed_logins, 3, "the password step and two wrong codes");
+
+    // Once the delay has passed, the right code gets in and the count starts again.
+    app.clock.advance(30);
+    assert_eq!(verify(&thief, "code", &secret.code_at(app.clock.now())).await.status(), 200);
+    assert_eq!(app.state.store.find_user_by_id(1).await.unwrap().unwrap().failed_logins, 0);
+}
+
+async fn support_turns_two_factor_off_and_ends_the_sessions(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("ann@example.com").await;
+    let ann = app.logged_in("ann@example.com").await;
+    turn_on(&app, &ann).await;
+
+    assert!(settings::turn_off_by_support(&app.state, 1, "ann@example.com").await.unwrap());
+
+    assert_eq!(ann.get("/account").await.status(), 303, "every session ended");
+    let back = app.browser().login("ann@example.com", PASSWORD).await;
+    assert_eq!(location(&back), "/account", "the password alone logs in again");
+    assert!(!settings::turn_off_by_support(&app.state, 1, "ann@example.com").await.unwrap(), "already off");
+}
+
+async fn each_change_is_told_by_email_without_any_secret(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let url = smtp.url();
+    let app = TestApp::spawn_with(db, move |config| config.mail_transport = url).await;
+    app.add_user("ann@example.com").await;
+    let ann = app.logged_in("ann@example.com").await;
+    let setup = setup_details(&ann).await.unwrap();
+    let key = setup["setup_key"].as_str().unwrap().replace(' ', "");
+    let (secret, codes) = turn_on(&app, &ann).await;
+
+    let browser = password_step(&app, "ann@example.com").await;
+    assert_eq!(verify(&browser, "recovery_code", &codes[0]).await.status(), 200);
+    let renewed = ann
+        .post_form(
+            "/api/new_recovery_codes",
+            &[("current_password", PASSWORD), ("second_factor", &secret.code_at(app.clock.now()))],
+        )
+        .await;
+    assert_eq!(renewed.status(), 200);
+    let fresh = fresh_codes(&ann).await.unwrap();
+    app.clock.advance(30);
+    let off = ann
+        .post_form(
+            "/api/turn_off_two_factor",
+            &[("current_password", PASSWORD), ("second_factor", &secret.code_at(app.clock.now()))],
+        )
+        .await;
+    assert_eq!(off.status(), 200);
+
+    let mail = smtp.wait_for(4).await;
+    let mut subjects: Vec<&str> = mail.iter().filter_map(|m| m.subject.as_deref()).collect();
+    subjects.sort_unstable();
+    assert_eq!(
+        subjects,
+        [
+            "A recovery code was used",
+            "New recovery codes were made",
+            "Two-factor sign-in was turned off",
+            "Two-factor sign-in was turned on",
+        ]
+    );
+    let used = mail.iter().find(|m| m.subject.as_deref() == Some("A recovery code was used")).unwrap();
+    assert!(used.part("text/plain").contains("You have 9 recovery codes left."));
+    for message in &mail {
+        let text = format!("{}{}", message.part("text/plain"), message.part("text/html"));
+        assert!(!text.contains(&key), "no secret in {:?}", message.subject);
+        for code in codes.iter().chain(&fresh) {
+            assert!(!text.contains(code.as_str()), "no recovery code in {:?}", message.subject);
+        }
+    }
+}
+
+async fn a_portal_that_requires_two_factor_shows_only_its_setup_until_it_is_on(db: Db) {
+    let app = TestApp::spawn_with(db, |config| config.require_two_factor = true).await;
+    app.add_user("ann@example.com").await;
+    let ann = app.logged_in("ann@example.com").await;
+
+    for page in ["/account", "/account/password", "/account/security"] {
+        let response = ann.get(page).await;
+        assert_eq!(response.status(), 303, "{page}");
+        assert_eq!(location(&response), "/account/security/setup", "{page}");
+    }
+    assert_eq!(ann.get("/account/security/setup").await.status(), 200);
+    turn_on(&app, &ann).await;
+    assert_eq!(ann.get("/account").await.status(), 200, "every page once it is on");
+}
