@@ -25,4 +25,10 @@ export const frank: TestUser = { email: 'frank@example.com', password: 'Jn6$dWx3
 /** Changes her password to check what the page shows and keeps after "Save Changes" (and back). */
 export const grace: TestUser = { email: 'grace@example.com', password: 'Pz5^hWq9!mTc4@Lr' };
 
-export const users: readonly TestUser[] = [alice, bob, carol, dave, erin, frank, grace];
+/** Turns on two-factor sign-in, logs in with it and with a recovery code, and turns it off (JavaScript on). */
+export const heidi: TestUser = { email: 'heidi@example.com', password: 'Gq4!tVz8#kWm2^Rx' };
+
+/** The same with JavaScript off. */
+export const ivan: TestUser = { email: 'ivan@example.com', password: 'Ld7@pXs3%nQc9&Ve' };
+
+export const users: readonly TestUser[] = [alice, bob, carol, dave, erin, frank, grace, heidi, ivan];

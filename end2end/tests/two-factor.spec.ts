@@ -1,0 +1,144 @@
+import type { Page } from '@playwright/test';
+import * as OTPAuth from 'otpauth';
+import { expectNoViolations } from '../axe';
+import { heidi, ivan, type TestUser } from '../users';
+import { expect, failedRequest, test, type Portal } from './fixtures';
+
+// What a phone's authenticator app does, from the setup key the page shows.
+function authenticator(setupKey: string) {
+  return new OTPAuth.TOTP({
+    secret: OTPAuth.Secret.fromBase32(setupKey.replace(/\s/g, '')),
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+  });
+}
+
+/** The app's code for the step after the current one: a code already used in this step is not taken twice. */
+function nextCode(app: OTPAuth.TOTP): string {
+  return app.generate({ timestamp: Date.now() + 30_000 });
+}
+
+async function turnOn(page: Page, portal: Portal, user: TestUser) {
+  await portal.logIn(user);
+  await page.getByRole('link', { name: 'Security Settings', exact: true }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Security Settings' })).toBeVisible();
+  await expect(page.locator('strong', { hasText: 'Two-factor authentication is off.' })).toBeVisible();
+  await page.getByRole('link', { name: 'Set up two-factor authentication', exact: true }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Set up two-factor authentication' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+  const setupKey = (await page.getByRole('definition').locator('code').textContent())!;
+  expect(setupKey).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
+  const link = page.getByRole('link', { name: 'Open in an authenticator app on this device' });
+  await expect(link).toHaveAttribute('href', new RegExp(`^otpauth://totp/.*${encodeURIComponent(user.email)}\\?`));
+  const app = authenticator(setupKey);
+
+  const code = page.getByLabel('Authentication code', { exact: true });
+  await expect(code).toHaveAttribute('autocomplete', 'one-time-code');
+  await expect(code).toHaveAttribute('inputmode', 'numeric');
+  await code.fill(app.generate());
+  await page.getByRole('button', { name: 'Enable', exact: true }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Your recovery codes' })).toBeVisible();
+  const codes = await page.locator('.recovery-codes li').allTextContents();
+  expect(codes).toHaveLength(10);
+  for (const c of codes) expect(c).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+  await expect(page.getByRole('link', { name: 'Download', exact: true })).toHaveAttribute('download', 'recovery-codes.txt');
+  await expect(page.getByText('each of these codes lets you log in once')).toBeVisible();
+  return { app, codes };
+}
+
+async function passwordStep(page: Page, portal: Portal, user: TestUser) {
+  await portal.open('/login');
+  await portal.submitLogin(user);
+  await portal.expectPath('/login/verify');
+  await expect(page.getByRole('heading', { level: 1, name: 'Two-factor authentication' })).toBeVisible();
+}
+
+test.describe('two-factor sign-in with an authenticator app', () => {
+  test.use({ toleratedConsoleError: failedRequest('/api/verify_sign_in', 401) });
+
+  test('a person turns it on, logs in with the app, then with a recovery code, and turns it off', async ({
+    page,
+    portal,
+  }) => {
+    test.setTimeout(120_000);
+    const { app, codes } = await turnOn(page, portal, heidi);
+    await page.getByRole('link', { name: 'Done', exact: true }).click();
+    await expect(page.locator('strong', { hasText: 'Two-factor authentication is on.' })).toBeVisible();
+    await expect(page.getByText('You have 10 unused recovery codes.')).toBeVisible();
+
+    // Logging in again: the password is not enough. The code is typed by keyboard alone.
+    await portal.logOut();
+    await passwordStep(page, portal, heidi);
+    // As after every move between pages, focus is on the heading; the field is next.
+    await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(page.getByLabel('Authentication code', { exact: true })).toBeFocused();
+    await page.keyboard.type('000000');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('alert')).toContainText('That code didn’t work, or this sign-in has expired.');
+    const field = page.getByLabel('Authentication code', { exact: true });
+    await field.fill(nextCode(app));
+    await field.press('Enter');
+    await portal.expectPath('/account');
+
+    // The phone is lost: a recovery code instead, once.
+    await portal.logOut();
+    await passwordStep(page, portal, heidi);
+    await page.getByRole('link', { name: 'Use a recovery code', exact: true }).click();
+    await page.getByLabel('Recovery code', { exact: true }).fill(codes[0]);
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await portal.expectPath('/account');
+    await portal.open('/account/security');
+    await expect(page.getByText('You have 9 unused recovery codes.')).toBeVisible();
+
+    // Turning it off asks for the password and a code.
+    await page.getByRole('link', { name: 'Turn off two-factor authentication', exact: true }).click();
+    await page.getByLabel('Current password', { exact: true }).fill(heidi.password);
+    await page.getByLabel('Authentication code or recovery code', { exact: true }).fill(codes[1]);
+    await page.getByRole('button', { name: 'Turn off two-factor authentication', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Two-factor authentication is off.' })).toBeVisible();
+    await portal.logOut();
+    await portal.logIn(heidi);
+  });
+});
+
+test.describe('two-factor sign-in without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('every step is a plain form', async ({ page, portal }) => {
+    test.setTimeout(120_000);
+    const { app } = await turnOn(page, portal, ivan);
+    await page.getByRole('link', { name: 'Done', exact: true }).click();
+    await expect(page.locator('strong', { hasText: 'Two-factor authentication is on.' })).toBeVisible();
+
+    await portal.logOut();
+    await passwordStep(page, portal, ivan);
+    await page.getByLabel('Authentication code', { exact: true }).fill(nextCode(app));
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await portal.expectPath('/account');
+
+    // The codes were shown once: the page does not show them again.
+    await portal.open('/account/security/recovery-codes');
+    await expect(page.getByText('Recovery codes are shown only once')).toBeVisible();
+  });
+});
+
+test.describe('two-factor pages for axe-core', () => {
+  test.use({ bypassCSP: true });
+
+  test('Security Settings, setup and the second login step have no violations', async ({ page, portal }) => {
+    await portal.logIn(heidi);
+    await portal.open('/account/security');
+    await expectNoViolations(page, '/account/security');
+    await portal.open('/account/security/setup');
+    await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+    await expectNoViolations(page, '/account/security/setup');
+    await portal.open('/login/verify');
+    await expectNoViolations(page, '/login/verify');
+    await portal.open('/login/verify?recovery=1');
+    await expectNoViolations(page, '/login/verify with a recovery code');
+  });
+});
