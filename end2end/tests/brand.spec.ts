@@ -14,7 +14,7 @@ test.describe("the operator's name and logo", () => {
     await expect(home).toBeVisible();
     const logo = home.locator('img');
     await expect(logo).toHaveAttribute('alt', '');
-    await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await expect.poll(() => logo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
     await expect(page).toHaveTitle(`Log in · ${siteName}`);
 
     // Moved to by the page's own code, not loaded from the server.

@@ -37,6 +37,7 @@ async function turnOn(page: Page, portal: Portal, user: TestUser) {
   const code = page.getByLabel('Authentication code', { exact: true });
   await expect(code).toHaveAttribute('autocomplete', 'one-time-code');
   await expect(code).toHaveAttribute('inputmode', 'numeric');
+  await page.getByLabel('Current password', { exact: true }).fill(user.password);
   await code.fill(app.generate());
   await page.getByRole('button', { name: 'Enable', exact: true }).click();
 

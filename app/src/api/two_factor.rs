@@ -52,16 +52,32 @@ pub async fn two_factor_setup() -> Result<Option<SetupDetails>, AppError> {
     }
 }
 
-/// Turns two-factor on with the app's current code; the recovery codes page comes next.
+/// Turns two-factor on with the current password and the app's current code; the recovery
+/// codes page comes next.
 #[server(prefix = "/api", endpoint = "enable_two_factor")]
-pub async fn enable_two_factor(code: String) -> Result<(), AppError> {
+pub async fn enable_two_factor(current_password: String, code: String) -> Result<(), AppError> {
     use super::{errors, request};
-    use crate::backend::two_factor::settings;
+    use crate::{
+        backend::two_factor::settings,
+        domain::Password,
+        error::{FieldError, Problem},
+    };
 
     let state = request::app_state()?;
     let session = request::require_session()?;
-    let code = parse_auth_code(&code)?;
-    settings::enable(&state, &session, &request::client_info()?, &code)
+    let password = Password::parse(&current_password)
+        .map_err(|_| FieldError::new("current_password", Problem::CurrentPasswordMissing));
+    let (password, code) = match (password, parse_auth_code(&code)) {
+        (Ok(password), Ok(code)) => (password, code),
+        (password, code) => {
+            let code = code.err().map(|e| match e {
+                AppError::Invalid(mut errors) => errors.remove(0),
+                _ => FieldError::new("code", Problem::AuthCodeMalformed),
+            });
+            return Err(AppError::Invalid([password.err(), code].into_iter().flatten().collect()));
+        }
+    };
+    settings::enable(&state, &session, &request::client_info()?, &password, &code)
         .await
         .map_err(|e| errors::two_factor(e, "code"))?;
     leptos_axum::redirect(RECOVERY_CODES_PAGE);

@@ -177,6 +177,13 @@ pub fn TwoFactorSetupPage() -> impl IntoView {
                                 <ErrorSummary error=error attempts=enable.version()/>
                                 <ActionForm action=enable attr:novalidate=true attr:class="stack">
                                     <Field
+                                        label="Current password"
+                                        name="current_password"
+                                        kind="password"
+                                        autocomplete="current-password"
+                                        error=field_error(error, "current_password")
+                                    />
+                                    <Field
                                         label="Authentication code"
                                         name="code"
                                         autocomplete="one-time-code"

@@ -24,7 +24,12 @@ on_both_databases!(
 async fn turn_on(app: &TestApp, browser: &Browser) -> (TotpSecret, Vec<String>) {
     let setup = setup_details(browser).await.expect("a secret to set up");
     let secret = TotpSecret::from_setup_key(setup["setup_key"].as_str().unwrap()).expect("a readable setup key");
-    let enabled = browser.post_form("/api/enable_two_factor", &[("code", &secret.code_at(app.clock.now()))]).await;
+    let enabled = browser
+        .post_form(
+            "/api/enable_two_factor",
+            &[("current_password", PASSWORD), ("code", &secret.code_at(app.clock.now()))],
+        )
+        .await;
     assert_eq!(enabled.status(), 200, "{:?}", enabled.text().await);
     let codes = fresh_codes(browser).await.expect("the recovery codes, once");
     // The next step: the code just used is spent.
@@ -94,17 +99,25 @@ async fn two_factor_is_on_only_once_the_app_s_current_code_confirms_it(db: Db) {
 
     let now = app.clock.now();
     let wrong = if secret.code_at(now) == "000000" { "111111" } else { "000000" };
-    let refused = browser.post_form("/api/enable_two_factor", &[("code", wrong)]).await;
+    let enable = |password: &'static str, code: String| {
+        let browser = &browser;
+        async move { browser.post_form("/api/enable_two_factor", &[("current_password", password), ("code", &code)]).await }
+    };
+    let refused = enable(PASSWORD, wrong.into()).await;
     assert_eq!(refused.status(), 400);
     assert!(refused.text().await.unwrap().contains("AuthCodeWrong"));
-    let malformed = browser.post_form("/api/enable_two_factor", &[("code", "12345")]).await;
+    let malformed = enable(PASSWORD, "12345".into()).await;
     assert_eq!(malformed.status(), 400);
+    // Someone at a borrowed signed-in browser cannot tie the account to their own phone.
+    let no_password = enable("not-the-password", secret.code_at(now)).await;
+    assert_eq!(no_password.status(), 400);
+    assert!(no_password.text().await.unwrap().contains("CurrentPasswordWrong"));
     assert_eq!(status(&browser).await["enabled"], false, "a wrong code turns nothing on");
 
     // Typed as apps show it, with a space.
     let code = secret.code_at(now);
     let typed = format!("{} {}", &code[..3], &code[3..]);
-    let enabled = browser.post_form("/api/enable_two_factor", &[("code", &typed)]).await;
+    let enabled = enable(PASSWORD, typed).await;
     assert_eq!(enabled.status(), 200);
     assert_eq!(status(&browser).await, serde_json::json!({ "enabled": true, "recovery_codes_left": 10 }));
     let codes = fresh_codes(&browser).await.unwrap();

@@ -86,12 +86,15 @@ pub async fn setup(state: &AppState, session: &CurrentSession) -> Result<SetupVi
     Ok(SetupView { qr_svg: qr_svg(&otpauth_url), setup_key: secret.setup_key(), otpauth_url })
 }
 
-/// Turns two-factor on once `code` is the app's current one; makes the recovery codes, which
-/// the next page shows once ([`take_fresh_codes`]), and tells the account by email.
+/// Turns two-factor on once the current password is right and `code` is the app's current one
+/// (someone who borrowed a signed-in browser cannot tie the account to their own phone); makes
+/// the recovery codes, which the next page shows once ([`take_fresh_codes`]), and tells the
+/// account by email.
 pub async fn enable(
     state: &AppState,
     session: &CurrentSession,
     client: &ClientInfo,
+    password: &Password,
     code: &AuthCode,
 ) -> Result<(), TwoFactorError> {
     let user_id = session.user_id;
@@ -100,6 +103,7 @@ pub async fn enable(
         Some(row) => row,
         None => return Err(TwoFactorError::Off),
     };
+    check_password(state, session, client, password).await?;
     let now = state.clock.now();
     let secret = open(state, user_id, &row.secret_sealed)?;
     let step = secret.accepts(code, now, row.last_step).ok_or(TwoFactorError::WrongCode)?;
@@ -209,17 +213,7 @@ async fn confirm(
     if !is_on(state, session.user_id).await? {
         return Err(TwoFactorError::Off);
     }
-    let user = state.store.find_user_by_id(session.user_id).await?.ok_or(TwoFactorError::Off)?;
-    let attempt = login_throttle::begin(state, &user).await?;
-    let verdict = state.hasher.verify(password, Some(&user.password_hash)).await?;
-    match (attempt, verdict) {
-        (Some(attempt), Verification::Match { .. }) => attempt.succeeded(state).await?,
-        (Some(attempt), Verification::Mismatch) => {
-            attempt.failed(state, client).await?;
-            return Err(TwoFactorError::WrongPassword);
-        }
-        (None, _) => return Err(TwoFactorError::WrongPassword),
-    }
+    let user = check_password(state, session, client, password).await?;
     let code_right = match proof {
         Proof::Code(code) => use_code(state, user.id, &code).await?,
         Proof::Recovery(code) => {
@@ -243,6 +237,28 @@ async fn confirm(
     } else {
         Err(TwoFactorError::WrongCode)
     }
+}
+
+/// The account, when `password` is its current one. A wrong one counts toward the login
+/// throttle, as on Change Password.
+async fn check_password(
+    state: &AppState,
+    session: &CurrentSession,
+    client: &ClientInfo,
+    password: &Password,
+) -> Result<crate::backend::store::UserRecord, TwoFactorError> {
+    let user = state.store.find_user_by_id(session.user_id).await?.ok_or(TwoFactorError::Off)?;
+    let attempt = login_throttle::begin(state, &user).await?;
+    let verdict = state.hasher.verify(password, Some(&user.password_hash)).await?;
+    match (attempt, verdict) {
+        (Some(attempt), Verification::Match { .. }) => attempt.succeeded(state).await?,
+        (Some(attempt), Verification::Mismatch) => {
+            attempt.failed(state, client).await?;
+            return Err(TwoFactorError::WrongPassword);
+        }
+        (None, _) => return Err(TwoFactorError::WrongPassword),
+    }
+    Ok(user)
 }
 
 fn open(state: &AppState, user_id: i64, sealed: &str) -> Result<TotpSecret, TwoFactorError> {
