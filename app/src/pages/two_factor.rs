@@ -33,7 +33,7 @@ pub fn SecurityPage() -> impl IntoView {
                                 <p><strong>"Two-factor authentication is on."</strong>
                                     " Logging in asks for a code from your authenticator app after your password."</p>
                                 <p>{recovery_count(status.recovery_codes_left)}</p>
-                                <div class="form-actions">
+                                <div class="button-row">
                                     <a class="button button-quiet" href=RENEW_PAGE>"New recovery codes"</a>
                                     <a class="button button-quiet" href=TURN_OFF_PAGE>"Turn off two-factor authentication"</a>
                                 </div>
@@ -173,7 +173,7 @@ pub fn TwoFactorSetupPage() -> impl IntoView {
                                 <p><a href=details.otpauth_url>"Open in an authenticator app on this device"</a></p>
                             </section>
                             <section class="card stack" aria-labelledby="confirm-heading">
-                                <h2 id="confirm-heading">"2. Enter the code the app shows"</h2>
+                                <h2 id="confirm-heading">"2. Confirm with the code the app shows"</h2>
                                 <ErrorSummary error=error attempts=enable.version()/>
                                 <ActionForm action=enable attr:novalidate=true attr:class="stack">
                                     <Field
@@ -261,7 +261,7 @@ fn RecoveryCodeList(codes: Vec<String>) -> impl IntoView {
         <ol class="recovery-codes">
             {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
         </ol>
-        <div class="form-actions">
+        <div class="button-row">
             <Show when=move || hydrated.get()>
                 <button type="button" class="button button-quiet" on:click=copy.clone()>"Copy"</button>
             </Show>
@@ -346,7 +346,7 @@ pub fn VerifyPage() -> impl IntoView {
                     </Show>
                 </div>
             </ActionForm>
-            <p><a href="/login">"Back to login"</a></p>
+            <p class="card-foot"><a href="/login">"Back to login"</a></p>
         </main>
     }
 }
