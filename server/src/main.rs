@@ -53,12 +53,22 @@ fn yield_to_hashing() {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = || tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    // PORTAL_LOG_FORMAT=json: one JSON object per line, with the request's span (its id).
+    match std::env::var("PORTAL_LOG_FORMAT").unwrap_or_default().as_str() {
+        "" | "text" => tracing_subscriber::fmt().with_env_filter(filter()).with_writer(std::io::stderr).init(),
+        "json" => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter())
+            .with_writer(std::io::stderr)
+            .init(),
+        other => {
+            eprintln!("error: configuration: PORTAL_LOG_FORMAT: '{other}' is not one of: text, json");
+            return ExitCode::from(2);
+        }
+    }
     let args = Args::parse();
     let config = match app::backend::config::Config::load() {
         Ok(config) => config,

@@ -52,6 +52,7 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         clock,
         mail: MailQueue::new(seal),
         two_factor: TwoFactorSeal::new(&deployment_key),
+        health: Default::default(),
         mailer,
         reset_queue: Default::default(),
         background: TaskTracker::new(),
@@ -72,7 +73,25 @@ pub async fn serve(
 ) -> std::io::Result<Portal> {
     let addr = listener.local_addr()?;
     spawn_session_purge(state.clone());
-    mail::worker::spawn(state.store.clone(), state.mailer.clone(), state.mail.clone(), state.clock.clone());
+    let worker =
+        mail::worker::spawn(state.store.clone(), state.mailer.clone(), state.mail.clone(), state.clock.clone());
+    state.health.set_mail_worker_running(true);
+    tokio::spawn({
+        let state = state.clone();
+        async move {
+            let _ = worker.await;
+            tracing::error!("the mail worker stopped");
+            state.health.set_mail_worker_running(false);
+        }
+    });
+    // From the signal on, /readyz says 503 while the accept loop drains.
+    let shutdown = {
+        let state = state.clone();
+        async move {
+            shutdown.await;
+            state.health.begin_shutdown();
+        }
+    };
     let background = state.background.clone();
     let connections = state.config.connections;
     let router = crate::web::router(state);

@@ -13,6 +13,7 @@ pub mod client_address;
 pub mod clock;
 pub mod config;
 pub mod cookies;
+pub mod health;
 pub mod key_file;
 pub mod login;
 pub mod login_throttle;

@@ -45,6 +45,8 @@ pub struct Services {
     pub mail: MailQueue,
     /// What the worker sends with.
     pub mailer: Mailer,
+    /// Whether this node is shutting down and its mail worker runs (`/readyz`).
+    pub health: super::health::Health,
     /// Seals the accounts' authenticator secrets and fresh recovery codes at rest.
     pub two_factor: super::two_factor::TwoFactorSeal,
     /// The bound on Forgot? requests waiting for background work.

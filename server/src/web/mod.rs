@@ -2,6 +2,7 @@
 
 pub mod bundles;
 mod captcha;
+mod health;
 mod logo;
 mod request_log;
 mod reset_link;
@@ -71,6 +72,10 @@ pub fn router(state: AppState) -> Router {
         .route("/strength/{*file}", get(bundles::serve))
         .route("/favicon.svg", get(bundles::serve))
         .with_state(bundles);
+    let probes = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .with_state(state.clone());
     let logo = Router::new().route("/brand/{file}", get(logo::serve)).with_state(state.config.brand.logo.clone());
     let assets = Router::new()
         .route("/captcha/picture", get(captcha::picture))
@@ -85,14 +90,16 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin::refuse_cross_origin_writes))
         .with_state(web);
+    let proxies = std::sync::Arc::new(state.config.client_address.clone());
     files
+        .merge(probes)
         .merge(logo)
         .merge(assets)
         .merge(pages)
         .layer(middleware::from_fn_with_state(hsts, security_headers::add))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
-        .layer(middleware::from_fn(request_log::log))
+        .layer(middleware::from_fn_with_state(proxies, request_log::log))
 }
 
 /// The page routes, found by running the app once, once per process.

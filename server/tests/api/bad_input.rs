@@ -10,6 +10,7 @@ on_both_databases!(
     a_forged_session_cookie_is_treated_as_no_session_and_cleared,
     writes_from_another_site_are_refused,
     no_log_line_carries_a_password_or_a_session_token,
+    json_logs_carry_the_request_id_and_no_secret_or_address,
 );
 
 async fn empty_fields_get_a_message_for_each_field(db: Db) {
@@ -135,6 +136,47 @@ async fn no_log_line_carries_a_password_or_a_session_token(db: Db) {
     assert!(text.contains("login succeeded"), "the capture works: {text}");
     for secret in [PASSWORD, "Wrong-Secret-Value-1!", "Another-Secret-Value-2!", token.as_str()] {
         assert!(!text.contains(secret), "a log line carries a secret: {text}");
+    }
+}
+
+/// `PORTAL_LOG_FORMAT=json`: one JSON object per line, each line of a request with its id, and
+/// still no password, token or email address in any of them.
+async fn json_logs_carry_the_request_id_and_no_secret_or_address(db: Db) {
+    let logs = CapturedLogs::default();
+    let _guard = tracing::subscriber::set_default(
+        tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(logs.clone())
+            .finish(),
+    );
+    let app = TestApp::spawn(db).await;
+    app.add_user("alice@example.com").await;
+
+    let browser = app.logged_in("alice@example.com").await;
+    let token = browser.session_token().unwrap();
+    let page = browser.get("/account").await;
+    let id = page.headers()["x-request-id"].to_str().unwrap().to_owned();
+    app.browser().login("alice@example.com", "Wrong-Secret-Value-1!").await;
+    app.browser().get("/readyz").await;
+
+    let text = logs.text();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not one JSON object ({e}): {line}")))
+        .collect();
+    let of_the_page: Vec<&serde_json::Value> =
+        lines.iter().filter(|line| line["span"]["request_id"] == id.as_str()).collect();
+    assert!(
+        of_the_page.iter().any(|line| line["fields"]["message"] == "request" && line["fields"]["path"] == "/account"),
+        "the request's line carries its id: {text}"
+    );
+    let probe_at_info = lines.iter().any(|line| line["fields"]["path"] == "/readyz" && line["level"] == "INFO");
+    assert!(!probe_at_info, "probes stay out of the info-level log");
+    for secret in [PASSWORD, "Wrong-Secret-Value-1!", token.as_str(), "alice@example.com"] {
+        assert!(!text.contains(secret), "a log line carries {secret}: {text}");
     }
 }
 

@@ -13,6 +13,7 @@ mod credentials;
 mod fuzz;
 mod login;
 mod mail;
+mod operations;
 mod page_renders;
 mod password_reset;
 mod sessions;

@@ -121,6 +121,23 @@ impl Store {
         Ok(())
     }
 
+    /// How many of this build's migrations the database has not applied (fails when the
+    /// database does not answer).
+    pub async fn unapplied_migrations(&self) -> StoreResult<usize> {
+        const APPLIED: &str = "SELECT COUNT(*) FROM _sqlx_migrations WHERE success";
+        let (known, applied): (usize, i64) = match self {
+            Self::Sqlite(pool) => (
+                sqlx::migrate!("../migrations/sqlite").iter().count(),
+                sqlx::query_scalar(APPLIED).fetch_one(pool).await?,
+            ),
+            Self::Postgres(pool) => (
+                sqlx::migrate!("../migrations/postgres").iter().count(),
+                sqlx::query_scalar(APPLIED).fetch_one(pool).await?,
+            ),
+        };
+        Ok(known.saturating_sub(usize::try_from(applied).unwrap_or(0)))
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Sqlite(_) => "sqlite",
