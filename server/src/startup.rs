@@ -44,15 +44,18 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         // PostgreSQL means several nodes; each would otherwise sign with a key of its own.
         tracing::warn!("PORTAL_CAPTCHA_KEY is not set: give every node the same key, or captchas fail across nodes");
     }
+    let mail = MailQueue::new(seal);
+    let metrics = app::backend::metrics::Metrics::new(hasher.metrics(), &mail.counts);
     Ok(AppState::new(Services {
         config: Arc::new(config),
         store,
         hasher,
         captcha,
         clock,
-        mail: MailQueue::new(seal),
+        mail,
         two_factor: TwoFactorSeal::new(&deployment_key),
         health: Default::default(),
+        metrics,
         mailer,
         reset_queue: Default::default(),
         background: TaskTracker::new(),
@@ -62,6 +65,8 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
 /// A running portal: its address, and the task serving it.
 pub struct Portal {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served, when `PORTAL_METRICS_LISTEN` asks for it.
+    pub metrics_addr: Option<SocketAddr>,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -92,6 +97,10 @@ pub async fn serve(
             state.health.begin_shutdown();
         }
     };
+    let metrics_addr = match state.config.metrics_listen {
+        Some(at) => Some(serve_metrics(TcpListener::bind(at).await?, state.clone())?),
+        None => None,
+    };
     let background = state.background.clone();
     let connections = state.config.connections;
     let router = crate::web::router(state);
@@ -102,7 +111,20 @@ pub async fn serve(
         background.wait().await;
         served
     });
-    Ok(Portal { addr, task })
+    Ok(Portal { addr, metrics_addr, task })
+}
+
+/// `GET /metrics` on a listener of its own (never the public one), for Prometheus to scrape.
+fn serve_metrics(listener: TcpListener, state: AppState) -> std::io::Result<SocketAddr> {
+    let addr = listener.local_addr()?;
+    let router = axum::Router::new().route("/metrics", axum::routing::get(crate::web::metrics)).with_state(state);
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!(error = %e, "the metrics listener stopped");
+        }
+    });
+    tracing::info!(%addr, "metrics are served");
+    Ok(addr)
 }
 
 /// Deletes dead sessions, reset links and old rate-limit counters every ten minutes so the

@@ -34,16 +34,24 @@ pub async fn login(
     };
     let outcome = login::log_in(&state, request).await.map_err(|e| {
         tracing::info!(reason = %e, "login refused");
+        state.metrics.login(match &e {
+            login::LoginError::InvalidCredentials => "refused",
+            login::LoginError::TooManyAttempts => "throttled",
+            login::LoginError::Captcha(_) => "captcha_refused",
+            login::LoginError::Hash(_) | login::LoginError::Store(_) => "error",
+        });
         refused(AppError::from(e))
     })?;
     let next = LocalPath::parse_or_default(next.as_deref());
     match outcome {
         login::LoginOutcome::Session(token) => {
+            state.metrics.login("success");
             request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
             forget_reset_link(&state)?;
             leptos_axum::redirect(next.as_str());
         }
         login::LoginOutcome::SecondFactor(pending) => {
+            state.metrics.login("second_factor_pending");
             request::set_cookie(&cookies::Jar::PendingSignIn.set(&state.config, &pending))?;
             leptos_axum::redirect(&verify_path(&next));
         }

@@ -26,6 +26,7 @@ pub async fn request_password_reset(
     password_reset::request(&state, parsed, &answer, request::client_info()?)
         .await
         .map_err(|e| refused(errors::reset(e)))?;
+    state.metrics.reset_requests.inc();
     if request::is_plain_form_post() {
         leptos_axum::redirect("/forgot?sent=1");
     }
@@ -78,6 +79,7 @@ pub async fn reset_password(new_password: String, confirm_password: String) -> R
     let token = request::cookie_value(Jar::ResetLink, &state.config);
     let typed = TypedTwice { new: &new_password, confirm: &confirm_password };
     password_reset::complete(&state, &request::client_info()?, token.as_deref(), typed).await.map_err(errors::reset)?;
+    state.metrics.reset_links_used.inc();
     request::set_cookie(&Jar::ResetLink.clear(&state.config))?;
     request::set_cookie(&Jar::Session.clear(&state.config))?;
     leptos_axum::redirect("/login?reset=1");

@@ -159,8 +159,10 @@ pub async fn verify_sign_in(
         .ok_or(AppError::SecondFactorRefused)?;
     let token = sign_in::finish(&state, &pending, proof, &request::client_info()?).await.map_err(|e| {
         tracing::info!(reason = %e, "second factor refused");
+        state.metrics.second_factor("refused");
         AppError::from(e)
     })?;
+    state.metrics.second_factor("success");
     request::set_cookie(&Jar::PendingSignIn.clear(&state.config))?;
     request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
     if request::cookie_value(Jar::ResetLink, &state.config).is_some() {

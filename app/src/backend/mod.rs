@@ -18,6 +18,7 @@ pub mod key_file;
 pub mod login;
 pub mod login_throttle;
 pub mod mail;
+pub mod metrics;
 pub mod new_password;
 pub mod password_change;
 pub mod password_hasher;

@@ -18,6 +18,7 @@ use argon2::{
     Algorithm, Argon2, Block, Params, Version,
 };
 
+pub use self::pool::HashMetrics;
 use self::pool::Pool;
 use super::config::Argon2Settings;
 use crate::domain::Password;
@@ -106,6 +107,11 @@ impl PasswordHasher {
         let password = password.clone();
         let result = self.inner.pool.run(move |memory| verify_with(memory, &params, &password, &phc)).await??;
         Ok(if known { result } else { Verification::Mismatch })
+    }
+
+    /// What the hashing pool measures (for `/metrics`).
+    pub fn metrics(&self) -> &HashMetrics {
+        &self.inner.pool.metrics
     }
 
     /// Runs other CPU-heavy password work (strength checks) under the same bound, on the same

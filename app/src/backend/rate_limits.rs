@@ -70,7 +70,12 @@ impl Limit {
     pub async fn hit(self, state: &AppState, key: &str) -> StoreResult<bool> {
         let window = self.window().as_secs() as i64;
         let hits = state.store.hit_rate_limit(self.scope(), key, state.clock.now(), window).await?;
-        Ok(hits <= self.budget(state))
+        let within = hits <= self.budget(state);
+        if !within {
+            let budget = super::metrics::BudgetLabel { budget: self.scope() };
+            state.metrics.rate_limit_refusals.get_or_create(&budget).inc();
+        }
+        Ok(within)
     }
 }
 

@@ -45,6 +45,8 @@ pub struct Services {
     pub mail: MailQueue,
     /// What the worker sends with.
     pub mailer: Mailer,
+    /// What `/metrics` reports.
+    pub metrics: super::metrics::Metrics,
     /// Whether this node is shutting down and its mail worker runs (`/readyz`).
     pub health: super::health::Health,
     /// Seals the accounts' authenticator secrets and fresh recovery codes at rest.

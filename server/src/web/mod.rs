@@ -90,7 +90,6 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin::refuse_cross_origin_writes))
         .with_state(web);
-    let proxies = std::sync::Arc::new(state.config.client_address.clone());
     files
         .merge(probes)
         .merge(logo)
@@ -99,7 +98,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(hsts, security_headers::add))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
-        .layer(middleware::from_fn_with_state(proxies, request_log::log))
+        .layer(middleware::from_fn_with_state(state.clone(), request_log::log))
 }
 
 /// The page routes, found by running the app once, once per process.
@@ -112,4 +111,11 @@ pub fn router(state: AppState) -> Router {
 fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// The metrics, in the Prometheus text format.
+pub async fn metrics(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let body = app::backend::metrics::Metrics::render(&state).await;
+    ([(http::header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], body).into_response()
 }

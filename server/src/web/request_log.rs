@@ -5,9 +5,13 @@
 //! logged while the request is handled carries it, and it goes back in the response's
 //! `X-Request-Id` for the person who reports a problem to quote.
 
-use std::{net::SocketAddr, sync::Arc, time::Instant};
+use std::{net::SocketAddr, time::Instant};
 
-use app::backend::config::ClientAddressSource;
+use app::backend::{
+    config::ClientAddressSource,
+    metrics::{route_label, RequestLabels, RouteLabel},
+    AppState,
+};
 use axum::{
     extract::{ConnectInfo, Request, State},
     middleware::Next,
@@ -22,15 +26,19 @@ const MAX_ID_CHARS: usize = 128;
 
 /// Method, path (never the query, which may carry a token), status and time, inside a span
 /// that carries the request id. Probes (`/healthz`, `/readyz`) are logged at debug level.
-pub async fn log(State(proxies): State<Arc<ClientAddressSource>>, req: Request, next: Next) -> Response {
-    let id = request_id(&req, &proxies);
+pub async fn log(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let id = request_id(&req, &state.config.client_address);
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let started = Instant::now();
     let span = tracing::info_span!("request", request_id = %id);
     let mut response = next.run(req).instrument(span.clone()).await;
     let status = response.status().as_u16();
-    let ms = started.elapsed().as_millis() as u64;
+    let elapsed = started.elapsed();
+    let ms = elapsed.as_millis() as u64;
+    let route = route_label(&path, status);
+    state.metrics.http_requests.get_or_create(&RequestLabels { route: route.clone(), status }).inc();
+    state.metrics.http_duration.get_or_create(&RouteLabel { route }).observe(elapsed.as_secs_f64());
     span.in_scope(|| {
         if super::health::is_probe(&path) {
             tracing::debug!(%method, path, status, ms, "request");

@@ -2,7 +2,7 @@
 
 use reqwest::header;
 
-use crate::helpers::{on_both_databases, Db, TestApp};
+use crate::helpers::{on_both_databases, Db, TestApp, PASSWORD};
 
 on_both_databases!(a_node_is_ready_until_it_shuts_down_or_loses_its_database,);
 
@@ -57,4 +57,42 @@ async fn every_answer_carries_a_request_id_that_only_a_trusted_proxy_may_choose(
         .unwrap();
     assert_ne!(chosen.headers()["x-request-id"], "chosen-by-the-client");
     assert!(chosen.headers().contains_key(header::CONTENT_SECURITY_POLICY));
+}
+
+#[tokio::test]
+async fn the_metrics_listener_counts_what_an_operator_watches() {
+    let app =
+        TestApp::spawn_with(Db::Sqlite, |config| config.metrics_listen = Some("127.0.0.1:0".parse().unwrap())).await;
+    app.add_user("ann@example.com").await;
+    let metrics = format!("http://{}/metrics", app.metrics_addr.expect("a metrics listener"));
+    let scrape = || async { reqwest::get(&metrics).await.unwrap().text().await.unwrap() };
+    let before = scrape().await;
+    assert!(before.contains("# TYPE portal_password_hashes_in_flight gauge"), "{before}");
+
+    let browser = app.browser();
+    assert_eq!(browser.login("ann@example.com", PASSWORD).await.status(), 200);
+    assert_eq!(app.browser().login("ann@example.com", "Not-The-Password-1!").await.status(), 401);
+    assert_eq!(browser.post_form("/api/request_password_reset", &[("email", "ann@example.com")]).await.status(), 200);
+    app.settle().await;
+
+    let after = scrape().await;
+    for line in [
+        r#"portal_logins_total{outcome="success"} 1"#,
+        r#"portal_logins_total{outcome="refused"} 1"#,
+        r#"portal_http_requests_total{route="/api/login",status="200"} 1"#,
+        r#"portal_http_requests_total{route="/api/login",status="401"} 1"#,
+        "portal_reset_requests_total 1",
+    ] {
+        assert!(after.lines().any(|l| l == line), "{line} missing from\n{after}");
+    }
+    let hashes = after
+        .lines()
+        .find_map(|l| l.strip_prefix("portal_password_hash_duration_seconds_count "))
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or_else(|| panic!("no hash durations in\n{after}"));
+    assert!(hashes >= 2, "two logins, two verifications: {hashes}");
+    assert!(after.contains("portal_outbox_backlog ") && after.contains("portal_db_pool_connections "), "{after}");
+
+    // Never on the public listener.
+    assert_eq!(browser.get("/metrics").await.status(), 404);
 }

@@ -64,6 +64,9 @@ pub struct Config {
     /// Every account must have two-factor sign-in on (`PORTAL_REQUIRE_2FA`): one without it
     /// sees only its setup.
     pub require_two_factor: bool,
+    /// Where `/metrics` is served (`PORTAL_METRICS_LISTEN`; off by default): a listener of its
+    /// own, never the public one.
+    pub metrics_listen: Option<SocketAddr>,
     pub mail_transport: MailTransport,
     pub mail_from: Mailbox,
     pub captcha: CaptchaSettings,
@@ -135,6 +138,15 @@ impl Config {
         })?;
         let public_url = parse_public_url(raw.public_url.as_deref(), listen)?;
         let brand = brand::parse(&raw.site_name, raw.logo.as_deref())?;
+        let metrics_listen = match raw.metrics_listen.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => None,
+            Some(text) => Some(text.parse::<SocketAddr>().map_err(|_| {
+                bad("PORTAL_METRICS_LISTEN", format!("'{text}' is not an address:port such as 127.0.0.1:9300"))
+            })?),
+        };
+        if metrics_listen == Some(listen) {
+            return Err(bad("PORTAL_METRICS_LISTEN", "must differ from PORTAL_LISTEN: metrics are never public"));
+        }
         let database = Database::parse(&raw.database_url)?;
         let mail_transport = mail::parse_transport(&raw.smtp_url)?;
         let mail_from = mail::parse_from(&raw.mail_from)?;
@@ -207,6 +219,7 @@ impl Config {
             public_url,
             brand,
             require_two_factor: raw.require_2fa,
+            metrics_listen,
             mail_transport,
             mail_from,
             captcha,

@@ -45,11 +45,25 @@ pub struct MailQueue {
     wake: Arc<Notify>,
     /// What bodies are sealed with before they reach the outbox, and opened with to send.
     sealer: OutboxSeal,
+    /// What the worker counts (for `/metrics`).
+    pub counts: DeliveryCounts,
+}
+
+/// Messages sent, and sending attempts that failed by what became of them: `retry` (tried
+/// again later), `gave_up` (a permanent error, or too many tries), `unreadable` (sealed under
+/// another deployment key).
+#[derive(Clone, Debug, Default)]
+pub struct DeliveryCounts {
+    pub sent: prometheus_client::metrics::counter::Counter,
+    pub failures: prometheus_client::metrics::family::Family<
+        crate::backend::metrics::OutcomeLabel,
+        prometheus_client::metrics::counter::Counter,
+    >,
 }
 
 impl MailQueue {
     pub fn new(sealer: OutboxSeal) -> Self {
-        Self { wake: Arc::default(), sealer }
+        Self { wake: Arc::default(), sealer, counts: DeliveryCounts::default() }
     }
 
     /// `mail` as the outbox stores it, with nothing secret in it.

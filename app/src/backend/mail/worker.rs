@@ -87,6 +87,7 @@ async fn deliver(
         Err(unreadable) => {
             tracing::error!(mail_id = id, subject = %mail.subject, error = %unreadable, "mail given up on");
             store.mark_mail_failed(id, clock.now(), &unreadable.to_string()).await?;
+            failed(queue, "unreadable");
             return Ok(false);
         }
     };
@@ -94,6 +95,7 @@ async fn deliver(
         Ok(()) => {
             // A crash right here sends the message again later: see the module's comment.
             store.mark_mail_sent(id, clock.now()).await?;
+            queue.counts.sent.inc();
             tracing::info!(mail_id = id, attempts, "mail sent");
             return Ok(true);
         }
@@ -104,10 +106,12 @@ async fn deliver(
         // The log names the message, never its body.
         tracing::error!(mail_id = id, attempts, subject = %mail.subject, error = %reason, "mail given up on");
         store.mark_mail_failed(id, clock.now(), &reason).await?;
+        failed(queue, "gave_up");
     } else {
         let delay = retry_delay(attempts);
         tracing::warn!(mail_id = id, attempts, retry_in_secs = delay, error = %reason, "mail not sent yet");
         store.reschedule_mail(id, clock.now() + delay, &reason).await?;
+        failed(queue, "retry");
     }
     Ok(false)
 }
@@ -116,6 +120,10 @@ async fn deliver(
 fn retry_delay(attempts: i64) -> i64 {
     let doublings = attempts.saturating_sub(1).clamp(0, 20) as u32;
     (FIRST_RETRY_SECS << doublings).min(MAX_RETRY_SECS)
+}
+
+fn failed(queue: &MailQueue, outcome: &'static str) {
+    queue.counts.failures.get_or_create(&crate::backend::metrics::OutcomeLabel { outcome }).inc();
 }
 
 #[cfg(test)]

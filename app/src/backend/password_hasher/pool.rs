@@ -17,6 +17,7 @@ use std::{
 };
 
 use argon2::Block;
+use prometheus_client::metrics::{gauge::Gauge, histogram::Histogram};
 use tokio::sync::{oneshot, Semaphore};
 
 use super::HashError;
@@ -24,8 +25,25 @@ use super::HashError;
 /// A job gets the worker's memory; what it computes goes back through a channel it captured.
 type Job = Box<dyn FnOnce(&mut [Block]) + Send>;
 
+/// What the pool measures: hashes admitted and not yet done, the wait for a permit, and the
+/// work itself (seconds). Cheap to clone: every clone shares the same values.
+#[derive(Clone, Debug)]
+pub struct HashMetrics {
+    pub in_flight: Gauge,
+    pub queue_wait: Histogram,
+    pub duration: Histogram,
+}
+
+impl Default for HashMetrics {
+    fn default() -> Self {
+        let buckets = || Histogram::new([0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]);
+        Self { in_flight: Gauge::default(), queue_wait: buckets(), duration: buckets() }
+    }
+}
+
 pub(super) struct Pool {
     pub(super) permits: Arc<Semaphore>,
+    pub(super) metrics: HashMetrics,
     queue_timeout: Duration,
     /// Dropping the sender (with the pool, when the last `PasswordHasher` clone goes) ends every
     /// worker once its current job is done.
@@ -50,7 +68,13 @@ impl Pool {
                     .map_err(|e| HashError::Failed(format!("cannot start a hashing thread: {e}")))
             })
             .collect::<Result<_, _>>()?;
-        Ok(Self { permits: Arc::new(Semaphore::new(concurrency)), queue_timeout, jobs, _workers: workers })
+        Ok(Self {
+            permits: Arc::new(Semaphore::new(concurrency)),
+            metrics: HashMetrics::default(),
+            queue_timeout,
+            jobs,
+            _workers: workers,
+        })
     }
 
     /// Runs `work` on a worker once one is free, or answers `Busy` after the queue timeout.
@@ -58,18 +82,25 @@ impl Pool {
         &self,
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
     ) -> Result<T, HashError> {
+        let asked = std::time::Instant::now();
         let permit = tokio::time::timeout(self.queue_timeout, Arc::clone(&self.permits).acquire_owned())
             .await
             .map_err(|_| HashError::Busy)?
             .map_err(|_| HashError::Busy)?;
+        self.metrics.queue_wait.observe(asked.elapsed().as_secs_f64());
+        let metrics = self.metrics.clone();
+        metrics.in_flight.inc();
         let (reply, answer) = oneshot::channel();
         self.queue(Box::new(move |memory| {
-            if reply.is_closed() {
-                return; // Its caller has gone: nobody needs the work done.
+            let started = std::time::Instant::now();
+            if !reply.is_closed() {
+                // (A job whose caller has gone is skipped: nobody needs the work done.)
+                let result = work(memory);
+                metrics.duration.observe(started.elapsed().as_secs_f64());
+                drop(permit); // Free before the caller hears back, so its next request finds room.
+                let _ = reply.send(result);
             }
-            let result = work(memory);
-            drop(permit); // Free before the caller hears back, so its next request finds room.
-            let _ = reply.send(result);
+            metrics.in_flight.dec();
         }))?;
         answer.await.map_err(|_| job_panicked())
     }

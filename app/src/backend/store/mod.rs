@@ -138,6 +138,11 @@ impl Store {
         Ok(known.saturating_sub(usize::try_from(applied).unwrap_or(0)))
     }
 
+    /// Connections open, and idle, in the pool.
+    pub fn pool_stats(&self) -> (u32, usize) {
+        on_pool!(self, pool => (pool.size(), pool.num_idle()))
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Sqlite(_) => "sqlite",

@@ -138,6 +138,14 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?)
     }
 
+    /// Messages waiting to be sent, and how many seconds the oldest has waited at `now`.
+    pub async fn outbox_backlog(&self, now: i64) -> StoreResult<(i64, i64)> {
+        const SQL: &str = "SELECT COUNT(*), COALESCE(MIN(created_at), $1) FROM mail_outbox \
+                           WHERE sent_at IS NULL AND failed_at IS NULL";
+        let (count, oldest): (i64, i64) = on_pool!(self, pool => sqlx::query_as(SQL).bind(now).fetch_one(pool).await)?;
+        Ok((count, (now - oldest).max(0)))
+    }
+
     /// Messages neither sent nor given up on.
     #[cfg(feature = "test-support")]
     pub async fn count_unsent_mail(&self) -> StoreResult<i64> {

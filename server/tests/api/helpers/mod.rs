@@ -58,6 +58,8 @@ pub const SECRET_KEY: &str = "test-deployment-key-0123456789abcdef0123456789abcd
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served, when the test's configuration asks for it.
+    pub metrics_addr: Option<SocketAddr>,
     pub state: AppState,
     pub clock: Clock,
     /// Where the file transport writes the portal's mail (one .eml per message).
@@ -94,8 +96,8 @@ impl TestApp {
         // Now, so that the system clock (which the ALTCHA crate also consults) agrees with it.
         let clock = Clock::manual(Clock::system().now());
         let state = portal::startup::build_state_with_store(config, store, clock.clone()).unwrap();
-        portal::serve(listener, state.clone(), std::future::pending()).await.unwrap();
-        Self { addr, state, clock, mail_dir, _dir: dir }
+        let portal = portal::serve(listener, state.clone(), std::future::pending()).await.unwrap();
+        Self { addr, metrics_addr: portal.metrics_addr, state, clock, mail_dir, _dir: dir }
     }
 
     pub fn base(&self) -> String {

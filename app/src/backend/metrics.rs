@@ -1,0 +1,157 @@
+//! What an operator graphs and alerts on, in the Prometheus text format, served on a listener
+//! of its own (`PORTAL_METRICS_LISTEN`) so it is never public. Counters are kept by the parts
+//! that count; the outbox and the database pool are read when scraped.
+//!
+//! The official `prometheus-client` crate, with a registry per portal (no global one: the
+//! tests run many portals in one process).
+
+use prometheus_client::{
+    encoding::{text::encode, EncodeLabelSet},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    registry::Registry,
+};
+
+use super::{mail::DeliveryCounts, password_hasher::HashMetrics, state::AppState};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    /// The route, with file names and unknown paths folded ("/pkg/*", "unmatched").
+    pub route: String,
+    pub status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RouteLabel {
+    pub route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabel {
+    pub outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct BudgetLabel {
+    pub budget: &'static str,
+}
+
+pub struct Metrics {
+    registry: Registry,
+    pub http_requests: Family<RequestLabels, Counter>,
+    pub http_duration: Family<RouteLabel, Histogram>,
+    pub logins: Family<OutcomeLabel, Counter>,
+    pub second_factor: Family<OutcomeLabel, Counter>,
+    pub reset_requests: Counter,
+    pub reset_links_used: Counter,
+    pub rate_limit_refusals: Family<BudgetLabel, Counter>,
+    outbox_backlog: Gauge,
+    outbox_oldest_secs: Gauge,
+    pool_size: Gauge,
+    pool_idle: Gauge,
+}
+
+impl Metrics {
+    pub fn new(hashing: &HashMetrics, mail: &DeliveryCounts) -> Self {
+        let mut registry = Registry::with_prefix("portal");
+        let http_duration = Family::<RouteLabel, Histogram>::new_with_constructor(|| {
+            Histogram::new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0])
+        });
+        let metrics = Self {
+            registry: Registry::default(),
+            http_requests: Family::default(),
+            http_duration,
+            logins: Family::default(),
+            second_factor: Family::default(),
+            reset_requests: Counter::default(),
+            reset_links_used: Counter::default(),
+            rate_limit_refusals: Family::default(),
+            outbox_backlog: Gauge::default(),
+            outbox_oldest_secs: Gauge::default(),
+            pool_size: Gauge::default(),
+            pool_idle: Gauge::default(),
+        };
+        let r = &mut registry;
+        r.register("http_requests", "HTTP requests answered, by route and status", metrics.http_requests.clone());
+        r.register("http_request_duration_seconds", "Time to answer, by route", metrics.http_duration.clone());
+        r.register(
+            "logins",
+            "Login attempts by outcome: success, second_factor_pending, refused, throttled, captcha_refused, error",
+            metrics.logins.clone(),
+        );
+        r.register("second_factor", "Second-step attempts by outcome: success, refused", metrics.second_factor.clone());
+        r.register("password_hashes_in_flight", "Hashes admitted and not yet done", hashing.in_flight.clone());
+        r.register("password_hash_queue_wait_seconds", "Wait for a hashing thread", hashing.queue_wait.clone());
+        r.register("password_hash_duration_seconds", "argon2 work per hash or verification", hashing.duration.clone());
+        r.register(
+            "reset_requests",
+            "Forgot? requests answered (whatever the address)",
+            metrics.reset_requests.clone(),
+        );
+        r.register("reset_links_used", "Passwords set with a reset link", metrics.reset_links_used.clone());
+        r.register("mail_sent", "Messages handed to the mail transport", mail.sent.clone());
+        r.register(
+            "mail_failures",
+            "Failed sending attempts by outcome: retry, gave_up, unreadable",
+            mail.failures.clone(),
+        );
+        r.register(
+            "rate_limit_refusals",
+            "Requests refused by a budget, by budget",
+            metrics.rate_limit_refusals.clone(),
+        );
+        r.register("outbox_backlog", "Messages waiting to be sent", metrics.outbox_backlog.clone());
+        r.register(
+            "outbox_oldest_unsent_seconds",
+            "Age of the oldest waiting message",
+            metrics.outbox_oldest_secs.clone(),
+        );
+        r.register("db_pool_connections", "Database connections open", metrics.pool_size.clone());
+        r.register("db_pool_idle_connections", "Database connections idle", metrics.pool_idle.clone());
+        Self { registry, ..metrics }
+    }
+
+    /// Everything, as a scrape reads it; the outbox and the pool are read now.
+    pub async fn render(state: &AppState) -> String {
+        let metrics = &state.metrics;
+        match state.store.outbox_backlog(state.clock.now()).await {
+            Ok((count, oldest)) => {
+                metrics.outbox_backlog.set(count);
+                metrics.outbox_oldest_secs.set(oldest);
+            }
+            Err(e) => tracing::warn!(error = ?e, "metrics: cannot read the outbox"),
+        }
+        let (size, idle) = state.store.pool_stats();
+        metrics.pool_size.set(i64::from(size));
+        metrics.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));
+        let mut out = String::new();
+        if encode(&mut out, &metrics.registry).is_err() {
+            tracing::error!("metrics: cannot encode");
+        }
+        out
+    }
+}
+
+impl Metrics {
+    /// Counts a login attempt's outcome.
+    pub fn login(&self, outcome: &'static str) {
+        self.logins.get_or_create(&OutcomeLabel { outcome }).inc();
+    }
+
+    /// Counts a second-step attempt's outcome.
+    pub fn second_factor(&self, outcome: &'static str) {
+        self.second_factor.get_or_create(&OutcomeLabel { outcome }).inc();
+    }
+}
+
+/// A request path as a bounded label: each page and server function is its own route; the
+/// site's files fold by folder; anything that matched nothing is "unmatched".
+pub fn route_label(path: &str, status: u16) -> String {
+    const FOLDERS: [&str; 5] = ["/pkg/", "/js/", "/strength/", "/brand/", "/captcha/"];
+    if let Some(folder) = FOLDERS.iter().find(|folder| path.starts_with(**folder)) {
+        return format!("{folder}*");
+    }
+    if status == 404 || path.len() > 64 {
+        return "unmatched".to_owned();
+    }
+    path.to_owned()
+}
