@@ -25,6 +25,9 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Copy a SQLite database, online and consistent, into a new file PATH (readable by its
+    /// owner only). For PostgreSQL, use pg_dump.
+    Backup { path: std::path::PathBuf },
     /// Manage accounts.
     #[command(subcommand)]
     User(cli::users::UserCommand),
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
         match args.command.unwrap_or(Command::Serve) {
             Command::Serve => cli::serve::run(config).await,
             Command::Migrate => cli::migrate(config).await,
+            Command::Backup { path } => cli::backup(config, &path).await,
             Command::User(command) => cli::users::run(config, command).await,
             Command::Captcha(command) => cli::captcha::run(config, command),
         }

@@ -19,3 +19,17 @@ pub async fn migrate(config: Config) -> anyhow::Result<()> {
     store.close().await;
     Ok(())
 }
+
+/// `portal backup PATH`: an online copy of the SQLite database (`VACUUM INTO`), while the
+/// portal keeps serving. Restore by stopping the portal and putting the copy in its place.
+pub async fn backup(config: Config, path: &std::path::Path) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    if path.exists() {
+        anyhow::bail!("{} exists already: a backup goes into a new file", path.display());
+    }
+    let store = open_store(&config).await?;
+    store.backup_into(path).await.with_context(|| format!("cannot write the backup to {}", path.display()))?;
+    store.close().await;
+    println!("Copied the database into {}.", path.display());
+    Ok(())
+}

@@ -96,3 +96,44 @@ async fn the_metrics_listener_counts_what_an_operator_watches() {
     // Never on the public listener.
     assert_eq!(browser.get("/metrics").await.status(), 404);
 }
+
+/// `portal backup` copies the SQLite file while the portal serves; a portal started on the copy
+/// has every account, password and session of the moment it was taken.
+#[tokio::test]
+async fn an_online_backup_restores_accounts_passwords_and_sessions() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    app.add_user("ann@example.com").await;
+    let browser = app.logged_in("ann@example.com").await;
+    let token = browser.session_token().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("backup.db");
+
+    app.state.store.backup_into(&copy).await.unwrap();
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let restored = app::backend::store::Store::connect_sqlite(&copy).await.unwrap();
+    restored.migrate().await.unwrap();
+    let mut config = (*app.state.config).clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    config.listen = listener.local_addr().unwrap();
+    config.public_url = format!("http://{}", config.listen).parse().unwrap();
+    let state = portal::startup::build_state_with_store(config, restored, app.clock.clone()).unwrap();
+    let node = portal::serve(listener, state, std::future::pending()).await.unwrap();
+    let base = format!("http://{}", node.addr);
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    let account = client.get(format!("{base}/account")).header("cookie", format!("portal_session={token}")).send();
+    assert_eq!(account.await.unwrap().status(), 200, "the session is in the copy");
+    let login = client
+        .post(format!("{base}/api/login"))
+        .form(&[("email", "ann@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200, "the password is in the copy");
+    assert!(app.state.store.backup_into(&copy).await.is_err(), "never over an existing file");
+}

@@ -46,6 +46,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("database migration failed")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// Something this database cannot do here; the text says what to do instead.
+    #[error("{0}")]
+    Unsupported(&'static str),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -136,6 +139,24 @@ impl Store {
             ),
         };
         Ok(known.saturating_sub(usize::try_from(applied).unwrap_or(0)))
+    }
+
+    /// An online, consistent copy of a SQLite database into the new file `path` (`VACUUM INTO`:
+    /// one read transaction, so writers carry on), readable by its owner only. PostgreSQL is
+    /// copied with its own tools (`pg_dump`).
+    pub async fn backup_into(&self, path: &Path) -> StoreResult<()> {
+        let Self::Sqlite(pool) = self else {
+            return Err(StoreError::Unsupported("copy a PostgreSQL database with pg_dump"));
+        };
+        let target = path.to_str().ok_or(StoreError::Unsupported("the backup path must be valid UTF-8"))?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+        }
+        Ok(())
     }
 
     /// Connections open, and idle, in the pool.
