@@ -57,6 +57,8 @@ export const portalEnv: Record<string, string> = {
   PORTAL_LOGIN_ATTEMPTS_PER_ADDRESS: '1000',
   PORTAL_CAPTCHA_PICTURES_PER_ADDRESS: '1000',
   PORTAL_SITE_ROOT: path.join(repoRoot, 'target', 'site'),
+  // No balancer in front: stop at once when Playwright ends the run.
+  PORTAL_SHUTDOWN_DRAIN_SECS: '0',
   // An operator's name and logo, as a deployment would give them (brand.spec.ts reads them).
   PORTAL_SITE_NAME: siteName,
   PORTAL_LOGO: path.join(repoRoot, 'end2end', 'fixtures', 'logo.svg'),

@@ -89,12 +89,17 @@ pub async fn serve(
             state.health.set_mail_worker_running(false);
         }
     });
-    // From the signal on, /readyz says 503 while the accept loop drains.
+    // From the signal on, /readyz says 503; new connections are still taken for the drain, so
+    // that balancers (which check every few seconds) move traffic away before the node stops
+    // accepting; then open requests get the grace.
     let shutdown = {
         let state = state.clone();
         async move {
             shutdown.await;
             state.health.begin_shutdown();
+            let drain = state.config.connections.shutdown_drain;
+            tracing::info!(drain_secs = drain.as_secs(), "not ready: draining before closing the listener");
+            tokio::time::sleep(drain).await;
         }
     };
     let metrics_addr = match state.config.metrics_listen {

@@ -292,6 +292,9 @@ pub struct ConnectionLimits {
     /// How long open connections may finish their requests at shutdown
     /// (`PORTAL_SHUTDOWN_GRACE_SECS`).
     pub shutdown_grace: Duration,
+    /// At shutdown, how long the node keeps accepting new connections while `/readyz` says 503,
+    /// so that balancers notice and stop sending it traffic first (`PORTAL_SHUTDOWN_DRAIN_SECS`).
+    pub shutdown_drain: Duration,
 }
 
 fn parse_connection_limits(raw: &RawConfig) -> Result<ConnectionLimits, ConfigError> {
@@ -307,6 +310,10 @@ fn parse_connection_limits(raw: &RawConfig) -> Result<ConnectionLimits, ConfigEr
         header_read: secs(raw.header_read_timeout_secs, "PORTAL_HEADER_READ_TIMEOUT_SECS")?,
         request: secs(raw.request_timeout_secs, "PORTAL_REQUEST_TIMEOUT_SECS")?,
         shutdown_grace: secs(raw.shutdown_grace_secs, "PORTAL_SHUTDOWN_GRACE_SECS")?,
+        shutdown_drain: match raw.shutdown_drain_secs {
+            0..=600 => Duration::from_secs(raw.shutdown_drain_secs),
+            _ => return Err(bad("PORTAL_SHUTDOWN_DRAIN_SECS", "must be between 0 and 600 seconds")),
+        },
     })
 }
 
