@@ -28,6 +28,13 @@ use super::{
     store::{StoreError, UserRecord},
 };
 
+/// What was guessed wrong: the password, or (after the right password) a sign-in code.
+#[derive(Clone, Copy)]
+enum Guess {
+    Password,
+    Code,
+}
+
 /// Failures that cost nothing: typos happen.
 const FREE_FAILURES: i64 = 3;
 /// Tries a lock gives back when it runs out, before the next lock.
@@ -79,6 +86,16 @@ impl Attempt {
     /// The password was wrong: the failure stays counted. When it starts a lock, the owner is
     /// told by email (once per lock).
     pub async fn failed(self, state: &AppState, client: &ClientInfo) -> Result<(), StoreError> {
+        self.failed_guess(state, client, Guess::Password).await
+    }
+
+    /// The password was right but the sign-in code wrong: counted like a wrong password. When
+    /// it starts a lock, the owner is told that someone has the password.
+    pub async fn failed_code(self, state: &AppState, client: &ClientInfo) -> Result<(), StoreError> {
+        self.failed_guess(state, client, Guess::Code).await
+    }
+
+    async fn failed_guess(self, state: &AppState, client: &ClientInfo, guess: Guess) -> Result<(), StoreError> {
         let limit = state.config.login_lockout_after;
         let for_good = self.consecutive == MAX_CONSECUTIVE_FAILURES;
         if self.failures != limit && !for_good {
@@ -93,7 +110,10 @@ impl Attempt {
         let now = state.clock.now();
         let until = (!for_good).then(|| now + lockout_secs(state));
         let browser = session_view::browser(&client.user_agent);
-        let notice = templates::sign_ins_paused(&state.config, &self.email, now, until, &client.ip, &browser);
+        let notice = match guess {
+            Guess::Password => templates::sign_ins_paused(&state.config, &self.email, now, until, &client.ip, &browser),
+            Guess::Code => templates::codes_paused(&state.config, &self.email, now, until, &client.ip, &browser),
+        };
         state.store.enqueue_mail(&state.mail.seal(notice), now).await?;
         state.mail.wake();
         Ok(())

@@ -14,6 +14,7 @@ on_both_databases!(
     turning_two_factor_off_needs_the_password_and_a_code,
     a_pending_sign_in_expires_and_ends_when_the_password_is_reset,
     wrong_codes_count_toward_the_account_s_login_throttle,
+    many_wrong_codes_pause_sign_ins_and_tell_the_owner_the_password_is_known,
     support_turns_two_factor_off_and_ends_the_sessions,
     each_change_is_told_by_email_without_any_secret,
     a_portal_that_requires_two_factor_shows_only_its_setup_until_it_is_on,
@@ -257,6 +258,23 @@ async fn wrong_codes_count_toward_the_account_s_login_throttle(db: Db) {
     app.clock.advance(30);
     assert_eq!(verify(&thief, "code", &secret.code_at(app.clock.now())).await.status(), 200);
     assert_eq!(app.state.store.find_user_by_id(1).await.unwrap().unwrap().failed_logins, 0);
+}
+
+async fn many_wrong_codes_pause_sign_ins_and_tell_the_owner_the_password_is_known(db: Db) {
+    let app = TestApp::spawn_with(db, |config| config.login_lockout_after = 4).await;
+    app.add_user("ann@example.com").await;
+    let (secret, _) = turn_on(&app, &app.logged_in("ann@example.com").await).await;
+
+    let thief = password_step(&app, "ann@example.com").await;
+    for guess in ["000000", "111111", "222222"] {
+        expect_refused(verify(&thief, "code", guess).await).await;
+        app.clock.advance(10); // past each delay, so every guess is checked
+    }
+    // The lock: even the right code is refused, and the owner hears what it means.
+    expect_refused(verify(&thief, "code", &secret.code_at(app.clock.now())).await).await;
+    let mail = app.wait_for_mail(2).await;
+    assert!(mail.iter().any(|m| m.contains("Subject: Someone has your password")), "{mail:?}");
+    assert!(!mail.iter().any(|m| m.contains("Subject: Someone tried to sign in")), "not the wrong-password notice");
 }
 
 async fn support_turns_two_factor_off_and_ends_the_sessions(db: Db) {

@@ -203,6 +203,34 @@ pub fn sign_ins_paused(
     OutgoingMail { to: to.to_owned(), subject: "Someone tried to sign in to your account".into(), text, html }
 }
 
+/// "Someone has your password": sign-ins paused after many wrong sign-in codes, which only
+/// someone who typed the right password could try.
+pub fn codes_paused(config: &Config, to: &str, when: i64, until: Option<i64>, ip: &str, browser: &str) -> OutgoingMail {
+    let site = &config.brand.site_name;
+    let (when_text, ip, browser) = (utc(when), detail(ip, "an unknown address"), detail(browser, "an unknown browser"));
+    let paused = match until {
+        Some(until) => format!("We have paused sign-ins to your account until {}.", utc(until)),
+        None => "We have paused sign-ins to your account until its password is reset.".to_owned(),
+    };
+    security_notice(
+        config,
+        to,
+        "Someone has your password",
+        &[
+            format!(
+                "Someone signed in to your {site} account with the right password, then entered wrong \
+                 authentication codes many times. The last try was on {when_text} from {ip} ({browser})."
+            ),
+            paused,
+            format!(
+                "If this wasn't you, someone knows your password: choose a new one now with \"Forgot?\" at {}. \
+                 Two-factor sign-in stopped them; it stays on.",
+                config.link("/login")
+            ),
+        ],
+    )
+}
+
 /// "Two-factor sign-in was turned on": when and from where, and what to do if it was not the
 /// owner. No secret, code or recovery code is ever in a message.
 pub fn two_factor_on(config: &Config, to: &str, when: i64, ip: &str, browser: &str) -> OutgoingMail {

@@ -93,7 +93,7 @@ pub async fn finish(
     };
     if !accepted {
         tracing::info!(user_id, "second factor refused");
-        attempt.failed(state, client).await?;
+        attempt.failed_code(state, client).await?;
         return Err(SecondFactorError::Refused);
     }
     attempt.succeeded(state).await?;
