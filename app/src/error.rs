@@ -134,6 +134,12 @@ pub enum AppError {
     Internal,
 }
 
+impl From<FieldError> for AppError {
+    fn from(error: FieldError) -> Self {
+        Self::Invalid(vec![error])
+    }
+}
+
 fn join_messages(errors: &[FieldError]) -> String {
     errors.iter().map(FieldError::message).collect::<Vec<_>>().join(" ")
 }

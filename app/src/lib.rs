@@ -57,6 +57,10 @@ pub fn html_document() -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // In the browser the brand is read from the page once, here, for every component below.
+    if use_context::<brand::Brand>().is_none() {
+        provide_context(brand::Brand::current());
+    }
     #[cfg(feature = "ssr")]
     content_security_policy();
     // Lets tests and scripts know the page is interactive.

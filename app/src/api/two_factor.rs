@@ -70,11 +70,7 @@ pub async fn enable_two_factor(current_password: String, code: String) -> Result
     let (password, code) = match (password, parse_auth_code(&code)) {
         (Ok(password), Ok(code)) => (password, code),
         (password, code) => {
-            let code = code.err().map(|e| match e {
-                AppError::Invalid(mut errors) => errors.remove(0),
-                _ => FieldError::new("code", Problem::AuthCodeMalformed),
-            });
-            return Err(AppError::Invalid([password.err(), code].into_iter().flatten().collect()));
+            return Err(AppError::Invalid([password.err(), code.err()].into_iter().flatten().collect()))
         }
     };
     settings::enable(&state, &session, &request::client_info()?, &password, &code)
@@ -178,21 +174,29 @@ pub const RECOVERY_CODES_PAGE: &str = "/account/security/recovery-codes";
 pub const SECURITY_PAGE: &str = "/account/security";
 
 #[cfg(feature = "ssr")]
-fn parse_auth_code(typed: &str) -> Result<crate::backend::two_factor::totp::AuthCode, AppError> {
-    use crate::{backend::two_factor::totp::AuthCode, error::Problem};
+fn parse_auth_code(typed: &str) -> Result<crate::backend::two_factor::totp::AuthCode, crate::error::FieldError> {
+    use crate::{
+        backend::two_factor::totp::AuthCode,
+        error::{FieldError, Problem},
+    };
     if typed.trim().is_empty() {
-        return Err(AppError::field("code", Problem::AuthCodeMissing));
+        return Err(FieldError::new("code", Problem::AuthCodeMissing));
     }
-    AuthCode::parse(typed).ok_or_else(|| AppError::field("code", Problem::AuthCodeMalformed))
+    AuthCode::parse(typed).ok_or_else(|| FieldError::new("code", Problem::AuthCodeMalformed))
 }
 
 #[cfg(feature = "ssr")]
-fn parse_recovery_code(typed: &str) -> Result<crate::backend::two_factor::recovery_codes::RecoveryCode, AppError> {
-    use crate::{backend::two_factor::recovery_codes::RecoveryCode, error::Problem};
+fn parse_recovery_code(
+    typed: &str,
+) -> Result<crate::backend::two_factor::recovery_codes::RecoveryCode, crate::error::FieldError> {
+    use crate::{
+        backend::two_factor::recovery_codes::RecoveryCode,
+        error::{FieldError, Problem},
+    };
     if typed.trim().is_empty() {
-        return Err(AppError::field("recovery_code", Problem::RecoveryCodeMissing));
+        return Err(FieldError::new("recovery_code", Problem::RecoveryCodeMissing));
     }
-    RecoveryCode::parse(typed).ok_or_else(|| AppError::field("recovery_code", Problem::RecoveryCodeMalformed))
+    RecoveryCode::parse(typed).ok_or_else(|| FieldError::new("recovery_code", Problem::RecoveryCodeMalformed))
 }
 
 /// The current password and a second factor (an app's code or a recovery code, told apart by

@@ -52,12 +52,11 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn new(hashing: &HashMetrics, mail: &DeliveryCounts) -> Self {
-        let mut registry = Registry::with_prefix("portal");
         let http_duration = Family::<RouteLabel, Histogram>::new_with_constructor(|| {
             Histogram::new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0])
         });
-        let metrics = Self {
-            registry: Registry::default(),
+        let mut metrics = Self {
+            registry: Registry::with_prefix("portal"),
             http_requests: Family::default(),
             http_duration,
             logins: Family::default(),
@@ -70,7 +69,7 @@ impl Metrics {
             pool_size: Gauge::default(),
             pool_idle: Gauge::default(),
         };
-        let r = &mut registry;
+        let r = &mut metrics.registry;
         r.register("http_requests", "HTTP requests answered, by route and status", metrics.http_requests.clone());
         r.register("http_request_duration_seconds", "Time to answer, by route", metrics.http_duration.clone());
         r.register(
@@ -107,7 +106,7 @@ impl Metrics {
         );
         r.register("db_pool_connections", "Database connections open", metrics.pool_size.clone());
         r.register("db_pool_idle_connections", "Database connections idle", metrics.pool_idle.clone());
-        Self { registry, ..metrics }
+        metrics
     }
 
     /// Everything, as a scrape reads it; the outbox and the pool are read now.

@@ -97,3 +97,11 @@ pub fn Field(
         </FieldFrame>
     }
 }
+
+/// The account's current password, asked before a change (Change Password, two-factor sign-in).
+#[component]
+pub fn CurrentPasswordField(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error/>
+    }
+}

@@ -11,7 +11,7 @@ mod strength_check;
 
 pub use captcha::{Captcha, CaptchaGate, GatedSubmit, SubmitButton};
 pub use error_summary::ErrorSummary;
-pub use field::Field;
+pub use field::{CurrentPasswordField, Field};
 pub use focus::{focus_by_id, FocusOnNavigation};
 pub use form_alert::FormAlert;
 pub use form_errors::{field_error, last_error};

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::{password_form_context, ChangePassword},
-    components::{field_error, last_error, ErrorSummary, Field, NewPasswordFields, SubmitButton},
+    components::{field_error, last_error, CurrentPasswordField, ErrorSummary, NewPasswordFields, SubmitButton},
     page_title,
 };
 
@@ -58,13 +58,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     match form_context.await {
                         Ok(context) => view! {
                             <ActionForm action=change node_ref=form attr:novalidate=true attr:class="stack card">
-                                <Field
-                                    label="Current password"
-                                    name="current_password"
-                                    kind="password"
-                                    autocomplete="current-password"
-                                    error=field_error(error, "current_password")
-                                />
+                                <CurrentPasswordField error=field_error(error, "current_password")/>
                                 <NewPasswordFields
                                     context=context.fields
                                     new_error=field_error(error, "new_password")

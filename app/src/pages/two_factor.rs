@@ -12,7 +12,7 @@ use crate::{
         VerifySignIn, SECURITY_PAGE,
     },
     brand::SiteHeader,
-    components::{field_error, last_error, ErrorSummary, Field, SubmitButton},
+    components::{field_error, last_error, CurrentPasswordField, ErrorSummary, Field, SubmitButton},
     page_title,
 };
 
@@ -128,13 +128,7 @@ pub fn TurnOffTwoFactorPage() -> impl IntoView {
 #[component]
 fn ConfirmFields(error: Memo<Option<crate::error::AppError>>) -> impl IntoView {
     view! {
-        <Field
-            label="Current password"
-            name="current_password"
-            kind="password"
-            autocomplete="current-password"
-            error=field_error(error, "current_password")
-        />
+        <CurrentPasswordField error=field_error(error, "current_password")/>
         <Field
             label="Authentication code or recovery code"
             name="second_factor"
@@ -176,13 +170,7 @@ pub fn TwoFactorSetupPage() -> impl IntoView {
                                 <h2 id="confirm-heading">"2. Confirm with the code the app shows"</h2>
                                 <ErrorSummary error=error attempts=enable.version()/>
                                 <ActionForm action=enable attr:novalidate=true attr:class="stack">
-                                    <Field
-                                        label="Current password"
-                                        name="current_password"
-                                        kind="password"
-                                        autocomplete="current-password"
-                                        error=field_error(error, "current_password")
-                                    />
+                                    <CurrentPasswordField error=field_error(error, "current_password")/>
                                     <Field
                                         label="Authentication code"
                                         name="code"
@@ -271,14 +259,9 @@ fn RecoveryCodeList(codes: Vec<String>) -> impl IntoView {
     }
 }
 
-/// `text` for a `data:` URL.
+/// `text` for a URL (a `data:` URL's body, a query value).
 fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 /// The second step of logging in: the app's code, or a recovery code instead.

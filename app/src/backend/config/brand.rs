@@ -20,11 +20,6 @@ pub struct BrandSettings {
 }
 
 impl BrandSettings {
-    /// `site_name` and the logo file at `logo`, checked (and the file read) as start-up does.
-    pub fn parse(site_name: &str, logo: Option<&str>) -> Result<Self, ConfigError> {
-        parse(site_name, logo)
-    }
-
     /// What pages show: the name and where the logo is served.
     pub fn brand(&self) -> Brand {
         Brand { name: self.site_name.clone(), logo: self.logo.as_ref().map(|logo| logo.url.clone()) }
@@ -46,19 +41,22 @@ impl fmt::Debug for Logo {
     }
 }
 
-pub(super) fn parse(site_name: &str, logo: Option<&str>) -> Result<BrandSettings, ConfigError> {
-    let site_name = site_name.trim();
-    if site_name.is_empty() || site_name.chars().count() > MAX_NAME_CHARS {
-        return Err(bad("PORTAL_SITE_NAME", format!("must be 1 to {MAX_NAME_CHARS} characters")));
+impl BrandSettings {
+    /// `site_name` and the logo file at `logo`, checked (and the file read) as start-up does.
+    pub fn parse(site_name: &str, logo: Option<&str>) -> Result<Self, ConfigError> {
+        let site_name = site_name.trim();
+        if site_name.is_empty() || site_name.chars().count() > MAX_NAME_CHARS {
+            return Err(bad("PORTAL_SITE_NAME", format!("must be 1 to {MAX_NAME_CHARS} characters")));
+        }
+        if site_name.chars().any(char::is_control) {
+            return Err(bad("PORTAL_SITE_NAME", "must be one line of text, without control characters"));
+        }
+        let logo = match logo.map(str::trim).filter(|path| !path.is_empty()) {
+            Some(path) => Some(read_logo(Path::new(path))?),
+            None => None,
+        };
+        Ok(Self { site_name: site_name.to_owned(), logo })
     }
-    if site_name.chars().any(char::is_control) {
-        return Err(bad("PORTAL_SITE_NAME", "must be one line of text, without control characters"));
-    }
-    let logo = match logo.map(str::trim).filter(|path| !path.is_empty()) {
-        Some(path) => Some(read_logo(Path::new(path))?),
-        None => None,
-    };
-    Ok(BrandSettings { site_name: site_name.to_owned(), logo })
 }
 
 fn read_logo(path: &Path) -> Result<Logo, ConfigError> {
@@ -94,9 +92,9 @@ mod tests {
 
     #[test]
     fn a_site_name_is_one_short_line() {
-        assert_eq!(parse("  Example Hosting ", None).unwrap().site_name, "Example Hosting");
+        assert_eq!(BrandSettings::parse("  Example Hosting ", None).unwrap().site_name, "Example Hosting");
         for bad_name in ["", "   ", "Two\nlines", &"x".repeat(61)] {
-            let error = parse(bad_name, None).unwrap_err();
+            let error = BrandSettings::parse(bad_name, None).unwrap_err();
             assert_eq!(error.setting, "PORTAL_SITE_NAME", "{bad_name:?}");
         }
     }
@@ -106,12 +104,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("logo.svg");
         std::fs::write(&path, r#"<svg xmlns="http://www.w3.org/2000/svg"/>"#).unwrap();
-        let first = parse("Example", path.to_str()).unwrap().logo.unwrap();
+        let first = BrandSettings::parse("Example", path.to_str()).unwrap().logo.unwrap();
         assert_eq!(first.content_type, "image/svg+xml");
         assert!(first.url.starts_with("/brand/logo.") && first.url.ends_with(".svg"), "{}", first.url);
 
         std::fs::write(&path, r#"<svg xmlns="http://www.w3.org/2000/svg" width="1"/>"#).unwrap();
-        let second = parse("Example", path.to_str()).unwrap().logo.unwrap();
+        let second = BrandSettings::parse("Example", path.to_str()).unwrap().logo.unwrap();
         assert_ne!(first.url, second.url);
     }
 
@@ -125,7 +123,7 @@ mod tests {
         png.resize(MAX_LOGO_BYTES + 1, 0);
         std::fs::write(&large, png).unwrap();
         for path in [dir.path().join("missing.svg"), text, large] {
-            let error = parse("Example", path.to_str()).unwrap_err();
+            let error = BrandSettings::parse("Example", path.to_str()).unwrap_err();
             assert_eq!(error.setting, "PORTAL_LOGO", "{}", path.display());
         }
     }

@@ -137,7 +137,7 @@ impl Config {
             bad("PORTAL_LISTEN", format!("'{}' is not an address:port such as 127.0.0.1:3000", raw.listen))
         })?;
         let public_url = parse_public_url(raw.public_url.as_deref(), listen)?;
-        let brand = brand::parse(&raw.site_name, raw.logo.as_deref())?;
+        let brand = BrandSettings::parse(&raw.site_name, raw.logo.as_deref())?;
         let metrics_listen = match raw.metrics_listen.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
             None => None,
             Some(text) => Some(text.parse::<SocketAddr>().map_err(|_| {

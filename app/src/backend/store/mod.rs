@@ -53,6 +53,10 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// The migrations built into this binary, once for each database.
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
 /// Runs `$body` with `$pool` bound to the concrete pool, whichever database it is.
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
@@ -118,8 +122,8 @@ impl Store {
     /// Applies the migrations this database has not seen yet.
     pub async fn migrate(&self) -> StoreResult<()> {
         match self {
-            Self::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
-            Self::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+            Self::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Self::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
     }
@@ -129,14 +133,12 @@ impl Store {
     pub async fn unapplied_migrations(&self) -> StoreResult<usize> {
         const APPLIED: &str = "SELECT COUNT(*) FROM _sqlx_migrations WHERE success";
         let (known, applied): (usize, i64) = match self {
-            Self::Sqlite(pool) => (
-                sqlx::migrate!("../migrations/sqlite").iter().count(),
-                sqlx::query_scalar(APPLIED).fetch_one(pool).await?,
-            ),
-            Self::Postgres(pool) => (
-                sqlx::migrate!("../migrations/postgres").iter().count(),
-                sqlx::query_scalar(APPLIED).fetch_one(pool).await?,
-            ),
+            Self::Sqlite(pool) => {
+                (SQLITE_MIGRATIONS.iter().count(), sqlx::query_scalar(APPLIED).fetch_one(pool).await?)
+            }
+            Self::Postgres(pool) => {
+                (POSTGRES_MIGRATIONS.iter().count(), sqlx::query_scalar(APPLIED).fetch_one(pool).await?)
+            }
         };
         Ok(known.saturating_sub(usize::try_from(applied).unwrap_or(0)))
     }

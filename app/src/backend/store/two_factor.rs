@@ -6,6 +6,8 @@
 use super::{on_pool, transaction::on_tx, Store, StoreResult};
 use crate::backend::mail::sealed::SealedMail;
 
+const UNUSED_CODES: &str = "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL";
+
 /// An account's authenticator, as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TwoFactorRow {
@@ -84,14 +86,14 @@ impl Store {
     ) -> StoreResult<Option<i64>> {
         const CLAIM: &str = "UPDATE recovery_codes SET used_at = $1 \
                              WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL";
-        const LEFT: &str = "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL";
         let mut tx = self.begin().await?;
         let claimed = on_tx!(&mut tx, tx => sqlx::query(CLAIM)
             .bind(now).bind(user_id).bind(hash.as_slice()).execute(&mut **tx).await.map(|r| r.rows_affected()))?;
         if claimed != 1 {
             return Ok(None);
         }
-        let left: i64 = on_tx!(&mut tx, tx => sqlx::query_scalar(LEFT).bind(user_id).fetch_one(&mut **tx).await)?;
+        let left: i64 =
+            on_tx!(&mut tx, tx => sqlx::query_scalar(UNUSED_CODES).bind(user_id).fetch_one(&mut **tx).await)?;
         tx.queue_mail(&mail(left), now).await?;
         tx.commit().await?;
         Ok(Some(left))
@@ -132,8 +134,7 @@ impl Store {
 
     /// The account's unused recovery codes.
     pub async fn count_recovery_codes(&self, user_id: i64) -> StoreResult<i64> {
-        const SQL: &str = "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL";
-        Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).bind(user_id).fetch_one(pool).await)?)
+        Ok(on_pool!(self, pool => sqlx::query_scalar(UNUSED_CODES).bind(user_id).fetch_one(pool).await)?)
     }
 
     /// Turns two-factor off: the secret, the recovery codes and pending sign-ins go, and

@@ -24,33 +24,35 @@ impl TwoFactorSeal {
     }
 
     pub fn seal(&self, user_id: i64, secret: &TotpSecret) -> String {
-        self.0.seal(&place(user_id), secret.as_bytes())
+        self.0.seal(&place(b"totp", user_id), secret.as_bytes())
     }
 
     pub fn open(&self, user_id: i64, stored: &str) -> Result<TotpSecret, Unreadable> {
-        let bytes = zeroize::Zeroizing::new(self.0.open(&place(user_id), stored)?);
+        let bytes = zeroize::Zeroizing::new(self.0.open(&place(b"totp", user_id), stored)?);
         TotpSecret::from_bytes(&bytes).ok_or(Unreadable)
     }
 
     /// Recovery codes just made, kept sealed until the page that shows them once has read them.
     pub fn seal_codes(&self, user_id: i64, codes: &[RecoveryCode]) -> String {
         let text = zeroize::Zeroizing::new(codes.iter().map(RecoveryCode::shown).collect::<Vec<_>>().join("\n"));
-        self.0.seal(&codes_place(user_id), text.as_bytes())
+        self.0.seal(&place(b"recovery codes", user_id), text.as_bytes())
     }
 
     pub fn open_codes(&self, user_id: i64, stored: &str) -> Result<Vec<RecoveryCode>, Unreadable> {
-        let bytes = zeroize::Zeroizing::new(self.0.open(&codes_place(user_id), stored)?);
+        let bytes = zeroize::Zeroizing::new(self.0.open(&place(b"recovery codes", user_id), stored)?);
         let text = std::str::from_utf8(&bytes).map_err(|_| Unreadable)?;
         text.lines().map(|line| RecoveryCode::parse(line).ok_or(Unreadable)).collect()
     }
 }
 
-fn place(user_id: i64) -> Vec<u8> {
-    [b"account-portal totp\0".as_slice(), user_id.to_string().as_bytes()].concat()
+/// `text` (ASCII) in groups of four characters, as people read and type keys: "JBSW Y3DP".
+fn in_fours(text: &str, separator: &str) -> String {
+    text.as_bytes().chunks(4).map(|group| String::from_utf8_lossy(group)).collect::<Vec<_>>().join(separator)
 }
 
-fn codes_place(user_id: i64) -> Vec<u8> {
-    [b"account-portal recovery codes\0".as_slice(), user_id.to_string().as_bytes()].concat()
+/// What a sealed value is bound to: what it is and whose it is.
+fn place(what: &[u8], user_id: i64) -> Vec<u8> {
+    [b"account-portal ".as_slice(), what, b"\0", user_id.to_string().as_bytes()].concat()
 }
 
 #[cfg(test)]

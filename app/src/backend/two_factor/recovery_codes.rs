@@ -52,8 +52,7 @@ impl RecoveryCode {
 
     /// "7KQ4-9XMP-2R8D-W3FV".
     pub fn shown(&self) -> String {
-        let chars: Vec<char> = self.0.chars().collect();
-        chars.chunks(4).map(|group| group.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+        super::in_fours(&self.0, "-")
     }
 
     /// What is stored.

@@ -14,7 +14,7 @@ use crate::{
         session_view,
         sessions::{ClientInfo, CurrentSession},
         state::AppState,
-        store::StoreError,
+        store::{StoreError, UserRecord},
     },
     domain::Password,
 };
@@ -57,7 +57,7 @@ pub enum TwoFactorError {
 }
 
 pub async fn status(state: &AppState, user_id: i64) -> Result<Status, StoreError> {
-    let enabled = state.store.two_factor(user_id).await?.is_some_and(|row| row.enabled_at.is_some());
+    let enabled = is_on(state, user_id).await?;
     let recovery_codes_left = if enabled { state.store.count_recovery_codes(user_id).await? } else { 0 };
     Ok(Status { enabled, recovery_codes_left })
 }
@@ -107,9 +107,7 @@ pub async fn enable(
     let now = state.clock.now();
     let secret = open(state, user_id, &row.secret_sealed)?;
     let step = secret.accepts(code, now, row.last_step).ok_or(TwoFactorError::WrongCode)?;
-    let codes = RecoveryCode::generate_set();
-    let hashes: Vec<[u8; 32]> = codes.iter().map(RecoveryCode::hash).collect();
-    let fresh = state.two_factor.seal_codes(user_id, &codes);
+    let (hashes, fresh) = new_code_set(state, user_id);
     let browser = session_view::browser(&client.user_agent);
     let mail = state.mail.seal(templates::two_factor_on(&state.config, &session.email, now, &client.ip, &browser));
     if !state.store.enable_two_factor(user_id, step, &hashes, &fresh, now, &mail).await? {
@@ -139,9 +137,7 @@ pub async fn renew_codes(
 ) -> Result<(), TwoFactorError> {
     confirm(state, session, client, password, proof).await?;
     let now = state.clock.now();
-    let codes = RecoveryCode::generate_set();
-    let hashes: Vec<[u8; 32]> = codes.iter().map(RecoveryCode::hash).collect();
-    let fresh = state.two_factor.seal_codes(session.user_id, &codes);
+    let (hashes, fresh) = new_code_set(state, session.user_id);
     let browser = session_view::browser(&client.user_agent);
     let mail =
         state.mail.seal(templates::recovery_codes_renewed(&state.config, &session.email, now, &client.ip, &browser));
@@ -185,6 +181,33 @@ pub async fn turn_off_by_support(state: &AppState, user_id: i64, email: &str) ->
     Ok(done)
 }
 
+/// A fresh set of recovery codes: what is stored (their hashes) and, sealed, what the next page
+/// shows once.
+fn new_code_set(state: &AppState, user_id: i64) -> (Vec<[u8; 32]>, String) {
+    let codes = RecoveryCode::generate_set();
+    (codes.iter().map(RecoveryCode::hash).collect(), state.two_factor.seal_codes(user_id, &codes))
+}
+
+/// Uses up one of the account's recovery codes, telling the account (and how many are left);
+/// false when `code` is not an unused code of it.
+pub(super) async fn use_recovery_code(
+    state: &AppState,
+    user: &UserRecord,
+    code: &RecoveryCode,
+    client: &ClientInfo,
+) -> Result<bool, StoreError> {
+    let now = state.clock.now();
+    let browser = session_view::browser(&client.user_agent);
+    let mail = |left| {
+        state.mail.seal(templates::recovery_code_used(&state.config, &user.email, now, left, &client.ip, &browser))
+    };
+    let used = state.store.use_recovery_code(user.id, &code.hash(), now, mail).await?.is_some();
+    if used {
+        state.mail.wake();
+    }
+    Ok(used)
+}
+
 /// Accepts `code` for the account if it is current and its step unused; the step is used up.
 pub(super) async fn use_code(state: &AppState, user_id: i64, code: &AuthCode) -> Result<bool, StoreError> {
     let Some(row) = state.store.two_factor(user_id).await?.filter(|row| row.enabled_at.is_some()) else {
@@ -216,21 +239,7 @@ async fn confirm(
     let user = check_password(state, session, client, password).await?;
     let code_right = match proof {
         Proof::Code(code) => use_code(state, user.id, &code).await?,
-        Proof::Recovery(code) => {
-            let now = state.clock.now();
-            let browser = session_view::browser(&client.user_agent);
-            let mail = |left| {
-                state.mail.seal(templates::recovery_code_used(
-                    &state.config,
-                    &user.email,
-                    now,
-                    left,
-                    &client.ip,
-                    &browser,
-                ))
-            };
-            state.store.use_recovery_code(user.id, &code.hash(), now, mail).await?.is_some()
-        }
+        Proof::Recovery(code) => use_recovery_code(state, &user, &code, client).await?,
     };
     if code_right {
         Ok(())
@@ -246,7 +255,7 @@ async fn check_password(
     session: &CurrentSession,
     client: &ClientInfo,
     password: &Password,
-) -> Result<crate::backend::store::UserRecord, TwoFactorError> {
+) -> Result<UserRecord, TwoFactorError> {
     let user = state.store.find_user_by_id(session.user_id).await?.ok_or(TwoFactorError::Off)?;
     let attempt = login_throttle::begin(state, &user).await?;
     let verdict = state.hasher.verify(password, Some(&user.password_hash)).await?;

@@ -11,9 +11,7 @@
 use super::{recovery_codes::RecoveryCode, totp::AuthCode};
 use crate::backend::{
     login_throttle,
-    mail::templates,
     secret_token::SecretToken,
-    session_view,
     sessions::{self, ClientInfo},
     state::AppState,
     store::StoreError,
@@ -78,18 +76,7 @@ pub async fn finish(
     };
     let accepted = match proof {
         Proof::Code(code) => super::settings::use_code(state, user_id, &code).await?,
-        Proof::Recovery(code) => {
-            let browser = session_view::browser(&client.user_agent);
-            let mail = |left| {
-                let notice = templates::recovery_code_used(&state.config, &user.email, now, left, &client.ip, &browser);
-                state.mail.seal(notice)
-            };
-            let left = state.store.use_recovery_code(user_id, &code.hash(), now, mail).await?;
-            if left.is_some() {
-                state.mail.wake();
-            }
-            left.is_some()
-        }
+        Proof::Recovery(code) => super::settings::use_recovery_code(state, &user, &code, client).await?,
     };
     if !accepted {
         tracing::info!(user_id, "second factor refused");

@@ -50,9 +50,7 @@ impl TotpSecret {
 
     /// The secret as a person types it into an app: base32 in groups of four ("JBSW Y3DP …").
     pub fn setup_key(&self) -> String {
-        let encoded = self.totp("", "").secret().to_base32();
-        let chars: Vec<char> = encoded.chars().collect();
-        chars.chunks(4).map(|group| group.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
+        super::in_fours(&self.totp("", "").secret().to_base32(), " ")
     }
 
     /// `otpauth://totp/ISSUER:ACCOUNT?secret=…&issuer=ISSUER`: what the QR code holds and what
