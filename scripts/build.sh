@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the portal: the server, the app's WASM, CSS and static files into target/site, then
-# the strength worker's own WASM module into target/site/strength (it must come second: the
-# first build empties target/site). With --release: optimised, size-optimised WASM, and every
+# Builds the portal: the server, the app's WASM (split by page), CSS and static files into
+# target/site, then the strength worker's own WASM module into target/site/strength (it must
+# come second: the first build empties target/site). With --release: optimised, size-optimised WASM, and every
 # file precompressed beside itself (.br at brotli's best quality, .gz), which the server sends
 # as they are. Needs the tools scripts/setup.sh installs.
 set -euo pipefail
@@ -13,5 +13,7 @@ flags=()
 if [ "${1:-}" = "--release" ]; then
   flags=(--release --precompress)
 fi
-cargo leptos build --project portal "${flags[@]}"
+# --split: every page but /login goes into a WASM chunk of its own, fetched when the page is
+# first shown (app/src/pages/lazy.rs), so a first visit to /login loads only what it needs.
+cargo leptos build --project portal --split "${flags[@]}"
 cargo leptos build --project strength --frontend-only "${flags[@]}"

@@ -19,12 +19,15 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Redirect, Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 use pages::{
-    AccountLayout, AccountPage, ChangePasswordPage, ForgotPage, LoginPage, NewRecoveryCodesPage, NotFound,
-    RecoveryCodesPage, ResetPage, SecurityPage, TurnOffTwoFactorPage, TwoFactorSetupPage, VerifyPage,
+    lazy::{
+        AccountRoute, ChangePasswordRoute, ForgotRoute, NewRecoveryCodesRoute, RecoveryCodesRoute, ResetRoute,
+        SecurityRoute, TurnOffTwoFactorRoute, TwoFactorSetupRoute, VerifyRoute,
+    },
+    AccountLayout, LoginPage, NotFound,
 };
 
 /// The HTML document the server renders around the app, in the form leptos_axum's error
@@ -75,22 +78,23 @@ pub fn App() -> impl IntoView {
         <a class="skip-link" href="#main" on:click=|ev| crate::components::focus_by_id(ev, "main")>"Skip to content"</a>
         <Router>
             <crate::components::FocusOnNavigation/>
+            // Every page but the login page comes in its own chunk (`pages::lazy`).
             <Routes fallback=NotFound>
                     <Route path=path!("/") view=|| view! { <Redirect path="/account"/> }/>
                     // Async: the captcha (its picture, for browsers without JavaScript) is in the HTML.
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/login/verify") view=VerifyPage ssr=SsrMode::Async/>
-                    <Route path=path!("/forgot") view=ForgotPage ssr=SsrMode::Async/>
-                    <Route path=path!("/reset") view=ResetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login/verify") view={Lazy::<VerifyRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot") view={Lazy::<ForgotRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/reset") view={Lazy::<ResetRoute>::new()} ssr=SsrMode::Async/>
                     // Rendered whole before sending, so the page is complete without JavaScript.
                     <ParentRoute path=path!("/account") view=AccountLayout ssr=SsrMode::Async>
-                        <Route path=path!("") view=AccountPage/>
-                        <Route path=path!("password") view=ChangePasswordPage/>
-                        <Route path=path!("security") view=SecurityPage/>
-                        <Route path=path!("security/setup") view=TwoFactorSetupPage/>
-                        <Route path=path!("security/recovery-codes") view=RecoveryCodesPage/>
-                        <Route path=path!("security/new-recovery-codes") view=NewRecoveryCodesPage/>
-                        <Route path=path!("security/turn-off") view=TurnOffTwoFactorPage/>
+                        <Route path=path!("") view={Lazy::<AccountRoute>::new()}/>
+                        <Route path=path!("password") view={Lazy::<ChangePasswordRoute>::new()}/>
+                        <Route path=path!("security") view={Lazy::<SecurityRoute>::new()}/>
+                        <Route path=path!("security/setup") view={Lazy::<TwoFactorSetupRoute>::new()}/>
+                        <Route path=path!("security/recovery-codes") view={Lazy::<RecoveryCodesRoute>::new()}/>
+                        <Route path=path!("security/new-recovery-codes") view={Lazy::<NewRecoveryCodesRoute>::new()}/>
+                        <Route path=path!("security/turn-off") view={Lazy::<TurnOffTwoFactorRoute>::new()}/>
                     </ParentRoute>
             </Routes>
         </Router>

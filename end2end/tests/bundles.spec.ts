@@ -21,8 +21,10 @@ test.describe('what a page loads', () => {
     await portal.open('/login');
     await expect(page.getByRole('status').filter({ hasText: 'Verified' })).toBeVisible();
 
-    expect(requested.filter((path) => /^\/pkg\/portal\.[0-9a-f]{16}\.wasm$/.test(path))).toHaveLength(1);
+    expect(requested.filter((path) => /^\/pkg\/[0-9a-f]{16}\/portal\.wasm$/.test(path))).toHaveLength(1);
     expect(requested.filter((path) => path.includes('strength'))).toEqual([]);
+    // The other pages' chunks (and the code they share) stay on the server until a page needs them.
+    expect(requested.filter((path) => path.endsWith('.wasm') && !path.endsWith('/portal.wasm'))).toEqual([]);
     expect(workers).toEqual([]);
   });
 
@@ -34,6 +36,22 @@ test.describe('what a page loads', () => {
     const words = page.getByRole('list', { name: 'Password requirements' }).getByRole('listitem').filter({ hasText: 'dictionary words' });
     await expect(words).toContainText("contains the word 'password'");
     await expect.poll(() => requested.filter((path) => /^\/strength\/pkg\/strength\.[0-9a-f]{16}\.wasm$/.test(path))).toHaveLength(1);
+    // The page itself came in its own chunk, from the same build as the app.
+    const app = requested.find((path) => path.endsWith('/portal.wasm'));
+    const chunks = requested.filter((path) => /^\/pkg\/[0-9a-f]{16}\/split___.*change_password.*\.wasm$/.test(path));
+    expect(chunks.length, requested.join('\n')).toBeGreaterThan(0);
+    expect(chunks.every((chunk) => chunk.startsWith(app!.replace('portal.wasm', '')))).toBe(true);
+  });
+
+  test('following a link to another page fetches its chunk and the page works', async ({ page, portal }) => {
+    const requested = recordRequests(page);
+    await portal.open('/login');
+    await page.getByRole('link', { name: 'Forgot?' }).click();
+    await expect(page.getByRole('heading', { name: 'Forgot your password?' })).toBeVisible();
+    expect(requested.filter((path) => path.includes('split___'))).not.toEqual([]);
+    // One app module: the chunk's loader imported the same glue the page started with.
+    expect(requested.filter((path) => path.endsWith('/portal.js'))).toHaveLength(1);
+    await expect(page.getByRole('status').filter({ hasText: 'Verified' })).toBeVisible();
   });
 
   test('a repeat visit takes the bundles from the cache, without asking the server', async ({ baseURL }) => {
@@ -43,7 +61,10 @@ test.describe('what a page loads', () => {
     const context = await chromium.launchPersistentContext(profile, { ...config.use?.launchOptions, baseURL });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
+      // The first visits: /login, then /forgot (which fetches its page's chunk).
       await page.goto('/login');
+      await expect(page.getByRole('status').filter({ hasText: 'Verified' })).toBeVisible();
+      await page.goto('/forgot');
       await expect(page.getByRole('status').filter({ hasText: 'Verified' })).toBeVisible();
 
       // Chromium's own account of each request: from the network, or served from its cache.
@@ -63,7 +84,8 @@ test.describe('what a page loads', () => {
       await expect(page.getByRole('status').filter({ hasText: 'Verified' })).toBeVisible();
       const asked = [...bundles].filter(([id]) => !cached.has(id)).map(([, path]) => path);
       expect(asked).toEqual([]);
-      expect([...bundles.values()].filter((path) => path.endsWith('.wasm'))).toHaveLength(1);
+      expect([...bundles.values()].filter((path) => path.endsWith('/portal.wasm'))).toHaveLength(1);
+      expect([...bundles.values()].filter((path) => path.includes('split___'))).not.toEqual([]);
     } finally {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });

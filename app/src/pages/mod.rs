@@ -1,6 +1,7 @@
 mod account;
 mod change_password;
 mod forgot;
+pub mod lazy;
 pub(crate) mod login;
 mod not_found;
 mod reset;

@@ -1,6 +1,6 @@
-//! The site's files: each under a name that carries a hash of its content, kept by browsers
-//! for a year, sent in the compressed form the build made; and a login page that loads no
-//! password-strength code.
+//! The site's files: each under a name that carries a hash of its content (the app's folder
+//! under one hash of all its files), kept by browsers for a year, sent in the compressed form
+//! the build made; and a login page that loads no password-strength code and no page chunk.
 
 use reqwest::header;
 
@@ -16,6 +16,8 @@ fn built_site() -> tempfile::TempDir {
         ("pkg/portal.wasm.gz", b"the app, gzip"),
         ("pkg/portal.css", b"body { margin: 0 }"),
         ("pkg/snippets/glue.js", b"export const x = 1;"),
+        ("pkg/__wasm_split.______________________.js", b"import { initSync } from './portal.js';"),
+        ("pkg/split___lazy_change_password_route_view_1.wasm", b"\0asm Change Password"),
         ("js/captcha-provider.js", b"window.portalCaptchaSolved = () => {};"),
         ("strength/pkg/strength.js", b"export default async function init() {} export function answer() {}"),
         ("strength/pkg/strength.wasm", b"\0asm zxcvbn"),
@@ -47,12 +49,27 @@ fn linked(text: &str, stem: &str, extension: &str) -> String {
         .to_owned()
 }
 
+/// The URL in `text` of the app's `file` ("portal.wasm"): `/pkg/…/file`, up to a quote.
+fn linked_app_file(text: &str, file: &str) -> String {
+    text.match_indices("/pkg/")
+        .map(|(start, _)| &text[start..start + text[start..].find(['"', '\'']).unwrap_or(text.len() - start)])
+        .find(|url| url.ends_with(&format!("/{file}")))
+        .unwrap_or_else(|| panic!("no /pkg/…/{file} in {text}"))
+        .to_owned()
+}
+
 fn is_hashed(url: &str, stem: &str, extension: &str) -> bool {
     let Some(hash) = url.strip_prefix(stem).and_then(|rest| rest.strip_suffix(extension)) else { return false };
     hash.len() == 18
         && hash.starts_with('.')
         && hash[1..17].bytes().all(|b| b.is_ascii_hexdigit())
         && hash.ends_with('.')
+}
+
+/// The build in `/pkg/BUILD/file`, if `url` is one of the app's files under a build's hash.
+fn app_build<'a>(url: &'a str, file: &str) -> Option<&'a str> {
+    let build = url.strip_prefix("/pkg/")?.strip_suffix(file)?.strip_suffix('/')?;
+    (build.len() == 16 && build.bytes().all(|b| b.is_ascii_hexdigit())).then_some(build)
 }
 
 #[tokio::test]
@@ -63,10 +80,15 @@ async fn the_login_page_links_hashed_bundles_and_no_strength_code() {
         assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store", "pages are never kept");
         let html = page.text().await.unwrap();
 
-        for extension in ["wasm", "js", "css"] {
-            let url = linked(&html, "/pkg/portal", extension);
-            assert!(is_hashed(&url, "/pkg/portal", extension), "{url} in {html}");
-        }
+        let builds: Vec<_> = ["wasm", "js", "css"]
+            .map(|extension| {
+                let url = linked_app_file(&html, &format!("portal.{extension}"));
+                app_build(&url, &format!("portal.{extension}")).unwrap_or_else(|| panic!("{url} in {html}")).to_owned()
+            })
+            .into();
+        assert!(builds.iter().all(|b| *b == builds[0]), "one build for the app's files: {builds:?}");
+        // The pages' chunks are fetched by the app when it shows their page, not by /login.
+        assert!(!html.contains("split___"), "{html}");
         assert!(is_hashed(&linked(&html, "/js/strength-worker", "js"), "/js/strength-worker", "js"), "{html}");
         // The worker is named, not started: the strength module (zxcvbn) is not on this page.
         assert!(!html.contains("strength/pkg") && !html.contains("strength.wasm"), "{html}");
@@ -80,7 +102,7 @@ async fn a_bundle_is_kept_for_a_year_and_sent_as_the_build_compressed_it() {
     story("a bundle is sent precompressed", async {
         let (_site, app) = portal_serving_a_built_site().await;
         let html = app.browser().get("/login").await.text().await.unwrap();
-        let wasm = linked(&html, "/pkg/portal", "wasm");
+        let wasm = linked_app_file(&html, "portal.wasm");
         let browser = app.browser();
 
         for (accepted, encoding, body) in [
@@ -110,8 +132,10 @@ async fn an_outdated_hash_is_not_found_and_a_plain_name_is_checked_each_time() {
         let (_site, app) = portal_serving_a_built_site().await;
         let browser = app.browser();
 
-        let outdated = browser.get("/pkg/portal.0123456789abcdef.wasm").await;
-        assert_eq!(outdated.status(), 404, "other content under a hashed name would poison caches");
+        for outdated in ["/pkg/0123456789abcdef/portal.wasm", "/js/captcha-provider.0123456789abcdef.js"] {
+            let response = browser.get(outdated).await;
+            assert_eq!(response.status(), 404, "other content under a hashed name would poison caches: {outdated}");
+        }
         for plain in ["/pkg/portal.wasm", "/pkg/snippets/glue.js", "/favicon.svg"] {
             let response = browser.get(plain).await;
             assert_eq!(response.status(), 200, "{plain}");
@@ -123,8 +147,17 @@ async fn an_outdated_hash_is_not_found_and_a_plain_name_is_checked_each_time() {
         let again = browser.client.get(format!("{}/pkg/portal.css", browser.base)).header(header::IF_NONE_MATCH, etag);
         assert_eq!(send("GET /pkg/portal.css again".to_owned(), again).await.status(), 304);
 
-        for outside in ["/pkg/missing.js", "/pkg/..%2ffavicon.svg", "/pkg/portal.wasm.br"] {
-            assert_eq!(browser.get(outside).await.status(), 404, "{outside}");
+        let html = browser.get("/login").await.text().await.unwrap();
+        let build = app_build(&linked_app_file(&html, "portal.js"), "portal.js").unwrap().to_owned();
+        for outside in [
+            "/pkg/missing.js".to_owned(),
+            "/pkg/..%2ffavicon.svg".to_owned(),
+            "/pkg/portal.wasm.br".to_owned(),
+            format!("/pkg/{build}/missing.js"),
+            format!("/pkg/{build}/../favicon.svg"),
+            format!("/pkg/{build}/"),
+        ] {
+            assert_eq!(browser.get(&outside).await.status(), 404, "{outside}");
         }
     })
     .await
@@ -149,6 +182,41 @@ async fn the_strength_worker_loads_the_strength_module_by_its_hashed_names() {
         let response = browser.get(&module).await;
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()[header::CACHE_CONTROL], KEPT_FOR_A_YEAR);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_app_s_chunks_share_its_build_and_a_new_build_moves_them_all() {
+    story("the app's folder under one build", async {
+        let (site, app) = portal_serving_a_built_site().await;
+        let browser = app.browser();
+        let html = browser.get("/login").await.text().await.unwrap();
+        let build = app_build(&linked_app_file(&html, "portal.js"), "portal.js").unwrap().to_owned();
+
+        // What the glue and the split loader load by names relative to themselves.
+        for (file, content_type) in [
+            ("__wasm_split.______________________.js", "text/javascript"),
+            ("snippets/glue.js", "text/javascript"),
+            ("split___lazy_change_password_route_view_1.wasm", "application/wasm"),
+        ] {
+            let response = browser.get(&format!("/pkg/{build}/{file}")).await;
+            assert_eq!(response.status(), 200, "{file}");
+            assert_eq!(response.headers()[header::CACHE_CONTROL], KEPT_FOR_A_YEAR, "{file}");
+            assert_eq!(response.headers()[header::CONTENT_TYPE], content_type, "{file}");
+        }
+
+        // A new build (here one chunk changed) moves every file of the app to a new address,
+        // so a browser never mixes a new chunk with an old module.
+        let chunk = site.path().join("pkg/split___lazy_change_password_route_view_1.wasm");
+        std::fs::write(chunk, b"\0asm Change Password, again").unwrap();
+        let root = site.path().to_owned();
+        let rebuilt = TestApp::spawn_with(Db::Sqlite, move |config| config.site_root = root).await;
+        let html = rebuilt.browser().get("/login").await.text().await.unwrap();
+        let new_build = app_build(&linked_app_file(&html, "portal.js"), "portal.js").unwrap().to_owned();
+        assert_ne!(new_build, build);
+        assert_eq!(rebuilt.browser().get(&format!("/pkg/{build}/portal.js")).await.status(), 404);
+        assert_eq!(rebuilt.browser().get(&format!("/pkg/{new_build}/portal.js")).await.status(), 200);
     })
     .await
 }

@@ -2,13 +2,16 @@
 //! and CSS, the strength worker's module, small scripts and the icon.
 //!
 //! Each file is served under a name that carries a hash of its content
-//! (`/pkg/portal.3f9a0c…e1.wasm`) with `Cache-Control: public, max-age=31536000, immutable`,
-//! so a browser or a cache keeps it until a build changes it, and a repeat visit asks for
-//! nothing. The hashes are taken once, when the server starts; every node of a deployment
+//! (`/js/strength-worker.3f9a0c…e1.js`) with `Cache-Control: public, max-age=31536000,
+//! immutable`, so a browser or a cache keeps it until a build changes it, and a repeat visit
+//! asks for nothing. The app's own folder, `pkg/`, is served whole under one such hash, of all
+//! its files (`/pkg/3f9a0c…e1/portal.wasm`): its JS glue imports its snippets and the split
+//! loader, which loads the pages' WASM chunks, by names relative to itself, and the loader
+//! imports the glue back, so all of them must share one URL space for the browser to see one
+//! module. The hashes are taken once, when the server starts; every node of a deployment
 //! computes the same ones from the same files. A name with a hash that is no longer current
 //! (a page from before a deployment) gets 404 rather than other content under that name.
-//! Under its plain name a file is served with `no-cache` (the wasm-bindgen glue imports its
-//! snippets by plain name).
+//! Under its plain name a file is served with `no-cache`.
 //!
 //! Nothing is compressed or even read per request. A release build made with `--precompress`
 //! has `.br` (brotli, quality 11) and `.gz` files beside each file; all of them are read into
@@ -31,6 +34,8 @@ use sha2::{Digest, Sha256};
 const HASH_CHARS: usize = 16;
 const FOREVER: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
+/// The app's folder, served whole under the hash of its files.
+const APP_FOLDER: &str = "pkg/";
 
 /// The strength worker's script, served as one of the site's files once the strength module's
 /// URLs are written in.
@@ -45,6 +50,8 @@ pub struct Bundles {
 struct Inner {
     /// Path relative to the root ("pkg/portal.wasm") → the file.
     files: HashMap<String, File>,
+    /// The hash of every file in [`APP_FOLDER`] (none if it is empty).
+    app_build: Option<String>,
     urls: AssetUrls,
 }
 
@@ -65,7 +72,11 @@ impl Bundles {
     pub fn scan(root: &Path) -> Self {
         let mut files = HashMap::new();
         read_files(root, root, &mut files);
-        let url = |files: &HashMap<String, File>, path: &str| hashed_url(path, files.get(path).map(|f| &f.hash));
+        let app_build = folder_hash(&files, APP_FOLDER);
+        let url = |files: &HashMap<String, File>, path: &str| match (&app_build, path.strip_prefix(APP_FOLDER)) {
+            (Some(build), Some(rest)) => format!("/{APP_FOLDER}{build}/{rest}"),
+            _ => hashed_url(path, files.get(path).map(|f| &f.hash)),
+        };
         let script = WORKER_TEMPLATE
             .replace("__STRENGTH_JS__", &url(&files, "strength/pkg/strength.js"))
             .replace("__STRENGTH_WASM__", &url(&files, "strength/pkg/strength.wasm"));
@@ -80,7 +91,7 @@ impl Bundles {
                 root.display()
             );
         }
-        Self { inner: Arc::new(Inner { files, urls }) }
+        Self { inner: Arc::new(Inner { files, app_build, urls }) }
     }
 
     /// The URLs the pages link to.
@@ -93,16 +104,16 @@ impl Bundles {
 pub async fn serve(State(bundles): State<Bundles>, request: Request) -> Response {
     let inner = &bundles.inner;
     let path = request.uri().path().trim_start_matches('/');
-    let (file, cache) = match split_hash(path) {
-        Some((plain, hash)) => match inner.files.get(&plain) {
-            Some(file) if file.hash == hash => (file, FOREVER),
-            _ => return StatusCode::NOT_FOUND.into_response(),
-        },
-        None => match inner.files.get(path) {
-            Some(file) => (file, REVALIDATE),
-            None => return StatusCode::NOT_FOUND.into_response(),
-        },
+    let found = match (in_app_build(path), split_hash(path)) {
+        (Some((build, plain)), _) => {
+            inner.files.get(&plain).filter(|_| inner.app_build.as_deref() == Some(build)).map(|file| (file, FOREVER))
+        }
+        (None, Some((plain, hash))) => {
+            inner.files.get(&plain).filter(|file| file.hash == hash).map(|file| (file, FOREVER))
+        }
+        (None, None) => inner.files.get(path).map(|file| (file, REVALIDATE)),
     };
+    let Some((file, cache)) = found else { return StatusCode::NOT_FOUND.into_response() };
     if request.headers().get(header::IF_NONE_MATCH) == Some(&file.etag) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
@@ -187,6 +198,24 @@ fn hash_of(content: &[u8]) -> String {
     hex
 }
 
+/// One hash of every file under `folder` (their paths and contents), if it has any.
+fn folder_hash(files: &HashMap<String, File>, folder: &str) -> Option<String> {
+    let mut inside: Vec<_> = files.iter().filter(|(path, _)| path.starts_with(folder)).collect();
+    inside.sort_unstable_by_key(|(path, _)| *path);
+    let listing: String = inside.iter().map(|(path, file)| format!("{path}\0{}\n", file.hash)).collect();
+    (!inside.is_empty()).then(|| hash_of(listing.as_bytes()))
+}
+
+/// (BUILD, "pkg/portal.wasm") for "pkg/BUILD/portal.wasm".
+fn in_app_build(path: &str) -> Option<(&str, String)> {
+    let (build, rest) = path.strip_prefix(APP_FOLDER)?.split_once('/')?;
+    (is_hash(build) && !rest.is_empty()).then(|| (build, format!("{APP_FOLDER}{rest}")))
+}
+
+fn is_hash(text: &str) -> bool {
+    text.len() == HASH_CHARS && text.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
 /// "/pkg/portal.HASH.wasm" for "pkg/portal.wasm"; the plain name when there is no hash.
 fn hashed_url(path: &str, hash: Option<&String>) -> String {
     match (hash, path.rsplit_once('.')) {
@@ -199,6 +228,5 @@ fn hashed_url(path: &str, hash: Option<&String>) -> String {
 fn split_hash(path: &str) -> Option<(String, &str)> {
     let (rest, extension) = path.rsplit_once('.')?;
     let (stem, hash) = rest.rsplit_once('.')?;
-    let is_hash = hash.len() == HASH_CHARS && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
-    (is_hash && !stem.is_empty() && !stem.ends_with('/')).then(|| (format!("{stem}.{extension}"), hash))
+    (is_hash(hash) && !stem.is_empty() && !stem.ends_with('/')).then(|| (format!("{stem}.{extension}"), hash))
 }
