@@ -53,4 +53,11 @@ if [ "${1:-}" = "--test" ]; then
     step "installing aiosmtpd for the mail tests"
     python3 -m pip install --quiet aiosmtpd==1.4.6
   fi
+  # The cluster test (scripts/cluster-test.sh) puts three portals behind a real HAProxy. It
+  # runs its own haproxy with its own configuration: the system service stays stopped.
+  if ! command -v haproxy >/dev/null; then
+    step "installing Debian's HAProxy for the cluster test"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+    service haproxy stop >/dev/null 2>&1 || true
+  fi
 fi

@@ -81,11 +81,15 @@ pub async fn serve(
     let worker =
         mail::worker::spawn(state.store.clone(), state.mailer.clone(), state.mail.clone(), state.clock.clone());
     state.health.set_mail_worker_running(true);
-    tokio::spawn({
+    let worker = tokio::spawn({
         let state = state.clone();
         async move {
             let _ = worker.await;
-            tracing::error!("the mail worker stopped");
+            if state.mail.is_stopping() {
+                tracing::info!("the mail worker stopped");
+            } else {
+                tracing::error!("the mail worker stopped");
+            }
             state.health.set_mail_worker_running(false);
         }
     });
@@ -107,6 +111,7 @@ pub async fn serve(
         None => None,
     };
     let background = state.background.clone();
+    let mail = state.mail.clone();
     let connections = state.config.connections;
     let router = crate::web::router(state);
     let task = tokio::spawn(async move {
@@ -114,6 +119,11 @@ pub async fn serve(
         // Let started work (a reset request's mail) reach the database before the process ends.
         background.close();
         background.wait().await;
+        // The message being sent is finished, the rest of the worker's claim handed back.
+        mail.stop();
+        if tokio::time::timeout(connections.shutdown_grace, worker).await.is_err() {
+            tracing::warn!("the mail worker was still sending at the end of the grace; its claim runs out by itself");
+        }
         served
     });
     Ok(Portal { addr, metrics_addr, task })

@@ -16,6 +16,7 @@ on_both_databases!(
     a_queued_message_is_delivered_over_smtp,
     mail_queued_while_smtp_is_down_is_delivered_once_it_is_back,
     two_nodes_racing_deliver_each_message_once,
+    a_node_that_stops_sends_the_message_in_hand_and_hands_back_the_rest,
 );
 
 const FROM: &str = "Account Portal <no-reply@portal.example>";
@@ -182,4 +183,40 @@ async fn the_file_transport_writes_an_eml_file_per_message() {
         let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600, "a message may carry a secret link");
     }
+}
+
+async fn a_node_that_stops_sends_the_message_in_hand_and_hands_back_the_rest(db: Db) {
+    // A mail server that takes a second over each message, so that the stop comes mid-batch.
+    let smtp = SmtpServer::start_slow(Duration::from_secs(1)).await;
+    let app = spawn_with_smtp(db, smtp.url()).await;
+    let store = &app.state.store;
+    for i in 0..3 {
+        let mail = password_changed(&app, &format!("user{i}@example.com"));
+        store.enqueue_mail(&app.state.mail.seal(mail), app.clock.now()).await.unwrap();
+    }
+    app.state.mail.wake();
+    wait_for_outbox(store, |rows| rows.iter().all(|r| r.claimed_until.is_some() || r.sent_at.is_some())).await;
+
+    // The node shuts down while its worker is sending.
+    app.state.mail.stop();
+    let rows = wait_for_outbox(store, |rows| rows.iter().all(|r| r.claimed_until.is_none())).await;
+    let (sent, handed_back): (Vec<_>, Vec<_>) = rows.iter().partition(|r| r.sent_at.is_some());
+    assert!(!sent.is_empty(), "the message in hand is finished: {rows:#?}");
+    assert!(!handed_back.is_empty(), "the rest is handed back: {rows:#?}");
+    for row in &handed_back {
+        assert_eq!((row.attempts, row.failed_at, &row.last_error), (0, None, &None), "not tried: {row:#?}");
+        assert!(row.next_attempt_at <= app.clock.now(), "due at once, not in 15 minutes: {row:#?}");
+    }
+    assert_eq!(smtp.wait_for(sent.len()).await.len(), sent.len());
+
+    // Another node sends the rest at once, each message once.
+    let other_node = app.second_node_store().await;
+    let other_mailer = Mailer::from_config(&app.state.config).unwrap();
+    let other_queue = MailQueue::new(OutboxSeal::new(&DeploymentKey::from_text(SECRET_KEY)));
+    let delivered = worker::deliver_due(&other_node, &other_mailer, &other_queue, &app.clock).await.unwrap();
+    assert_eq!(delivered, handed_back.len());
+    let received = smtp.wait_for(3).await;
+    let mut recipients: Vec<_> = received.iter().map(|m| m.rcpt_tos.join(",")).collect();
+    recipients.sort();
+    assert_eq!(recipients, ["user0@example.com", "user1@example.com", "user2@example.com"]);
 }

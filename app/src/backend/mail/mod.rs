@@ -43,6 +43,8 @@ impl std::fmt::Debug for OutgoingMail {
 #[derive(Clone)]
 pub struct MailQueue {
     wake: Arc<Notify>,
+    /// Set when the node shuts down: the worker hands back what it has not sent and ends.
+    stopping: tokio_util::sync::CancellationToken,
     /// What bodies are sealed with before they reach the outbox, and opened with to send.
     sealer: OutboxSeal,
     /// What the worker counts (for `/metrics`).
@@ -63,7 +65,7 @@ pub struct DeliveryCounts {
 
 impl MailQueue {
     pub fn new(sealer: OutboxSeal) -> Self {
-        Self { wake: Arc::default(), sealer, counts: DeliveryCounts::default() }
+        Self { wake: Arc::default(), stopping: Default::default(), sealer, counts: DeliveryCounts::default() }
     }
 
     /// `mail` as the outbox stores it, with nothing secret in it.
@@ -98,5 +100,20 @@ impl MailQueue {
 
     pub(crate) async fn woken(&self) {
         self.wake.notified().await;
+    }
+
+    /// Asks this node's worker to stop: it finishes the message it is sending, hands the rest
+    /// of its claim back to the outbox (due at once, for the other nodes or the next start)
+    /// and ends.
+    pub fn stop(&self) {
+        self.stopping.cancel();
+    }
+
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.is_cancelled()
+    }
+
+    pub(crate) async fn stopped(&self) {
+        self.stopping.cancelled().await;
     }
 }

@@ -5,6 +5,9 @@
 //! ([`Store::claim_due_mail`]), so nodes never send the same message at the same time, and the
 //! rows of a node that died mid-send become due again when the lease runs out.
 //!
+//! A node that shuts down ([`MailQueue::stop`]) finishes the message it is sending and hands
+//! the rest of its claim back at once, rather than leaving it under a lease for 15 minutes.
+//!
 //! Delivery is at least once, not exactly once: a node that dies after the server accepted a
 //! message (its `250`) and before the row is marked sent leaves the row to be sent again once
 //! its lease has run out. Nothing on this side can close that gap.
@@ -35,16 +38,17 @@ const POLL_INTERVAL: Duration = Duration::from_secs(5);
 /// `last_error` keeps at most this much of the error.
 const MAX_ERROR_CHARS: usize = 500;
 
-/// Runs delivery passes for as long as the runtime lives: whenever `queue` is woken, and
-/// every few seconds for mail that came due (retries, and other nodes' abandoned claims).
+/// Runs delivery passes until `queue` is stopped: whenever it is woken, and every few seconds
+/// for mail that came due (retries, and other nodes' abandoned claims).
 pub fn spawn(store: Store, mailer: Mailer, queue: MailQueue, clock: Clock) -> JoinHandle<()> {
     tokio::spawn(async move {
-        loop {
+        while !queue.is_stopping() {
             if let Err(e) = deliver_due(&store, &mailer, &queue, &clock).await {
                 tracing::warn!(error = ?e, "mail delivery pass failed; retrying at the next poll");
             }
             tokio::select! {
                 () = queue.woken() => {}
+                () = queue.stopped() => {}
                 () = tokio::time::sleep(POLL_INTERVAL) => {}
             }
         }
@@ -59,18 +63,26 @@ pub async fn deliver_due(store: &Store, mailer: &Mailer, queue: &MailQueue, cloc
         tracing::warn!(expired, "reset mail not sent before its link expired: dropped");
     }
     let mut sent = 0;
-    loop {
+    while !queue.is_stopping() {
         let now = clock.now();
-        let claimed = store.claim_due_mail(now, now + LEASE_SECS, BATCH).await?;
+        let lease_until = now + LEASE_SECS;
+        let claimed = store.claim_due_mail(now, lease_until, BATCH).await?;
         if claimed.is_empty() {
-            return Ok(sent);
+            break;
         }
-        for mail in &claimed {
+        for (i, mail) in claimed.iter().enumerate() {
+            if queue.is_stopping() {
+                let ids: Vec<i64> = claimed[i..].iter().map(|m| m.id).collect();
+                let handed_back = store.release_mail(&ids, lease_until).await?;
+                tracing::info!(handed_back, "stopping: unsent mail handed back to the outbox");
+                break;
+            }
             if deliver(store, mailer, queue, clock, mail).await? {
                 sent += 1;
             }
         }
     }
+    Ok(sent)
 }
 
 /// Sends one claimed message and records the outcome; true when it was sent.

@@ -98,6 +98,19 @@ impl Store {
         Ok(())
     }
 
+    /// Hands back rows claimed until `lease_until` that were not tried after all: due again at
+    /// once, their attempt not counted. A row whose lease has changed hands is left alone.
+    /// Returns how many were handed back.
+    pub async fn release_mail(&self, ids: &[i64], lease_until: i64) -> StoreResult<u64> {
+        const SQL: &str = "UPDATE mail_outbox SET claimed_until = NULL, attempts = attempts - 1 \
+                           WHERE id = $1 AND claimed_until = $2 AND sent_at IS NULL AND failed_at IS NULL";
+        let mut released = 0;
+        for &id in ids {
+            released += on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(lease_until).execute(pool).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(released)
+    }
+
     /// Delivery failed for now: release the lease and try again at `next_attempt_at`.
     pub async fn reschedule_mail(&self, id: i64, next_attempt_at: i64, error: &str) -> StoreResult<()> {
         const SQL: &str = "UPDATE mail_outbox SET next_attempt_at = $2, claimed_until = NULL, \

@@ -48,10 +48,12 @@ import asyncio, email, email.policy, json, os, sys, uuid
 from aiosmtpd.smtp import SMTP
 
 class Sink:
-    def __init__(self, inbox):
+    def __init__(self, inbox, delay):
         self.inbox = inbox
+        self.delay = delay
 
     async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)  # a slow server, for a stop to come mid-send
         msg = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         header = lambda name: None if msg[name] is None else str(msg[name])
         record = {
@@ -71,9 +73,9 @@ class Sink:
         os.rename(path + ".tmp", path + ".json")  # whole before the 250 reaches the client
         return "250 Message accepted for delivery"
 
-async def main(host, port, inbox):
+async def main(host, port, inbox, delay):
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(Sink(inbox), hostname="localhost"), host, int(port))
+    server = await loop.create_server(lambda: SMTP(Sink(inbox, float(delay)), hostname="localhost"), host, int(port))
     print("ready", flush=True)
     async with server:
         await server.serve_forever()
@@ -89,9 +91,14 @@ pub fn free_port() -> u16 {
 impl SmtpServer {
     /// Starts a server on a free port, trying another when the port was taken meanwhile.
     pub async fn start() -> Self {
+        Self::start_slow(std::time::Duration::ZERO).await
+    }
+
+    /// A server that takes `delay` over each message before accepting it.
+    pub async fn start_slow(delay: std::time::Duration) -> Self {
         let mut last_error = String::new();
         for _ in 0..5 {
-            match Self::start_on(free_port()).await {
+            match Self::start_taking(free_port(), delay).await {
                 Ok(server) => return server,
                 Err(e) => last_error = e,
             }
@@ -101,6 +108,10 @@ impl SmtpServer {
 
     /// Starts a server on `port`; returns once it accepts connections.
     pub async fn start_on(port: u16) -> Result<Self, String> {
+        Self::start_taking(port, std::time::Duration::ZERO).await
+    }
+
+    async fn start_taking(port: u16, delay: std::time::Duration) -> Result<Self, String> {
         use std::{io::BufRead as _, process::Stdio};
 
         let dir = tempfile::tempdir().unwrap();
@@ -114,6 +125,7 @@ impl SmtpServer {
             .arg("127.0.0.1")
             .arg(port.to_string())
             .arg(&inbox)
+            .arg(delay.as_secs_f64().to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&stderr_log).unwrap())
