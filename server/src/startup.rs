@@ -45,7 +45,7 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         tracing::warn!("PORTAL_CAPTCHA_KEY is not set: give every node the same key, or captchas fail across nodes");
     }
     let mail = MailQueue::new(seal);
-    let metrics = app::backend::metrics::Metrics::new(hasher.metrics(), &mail.counts);
+    let metrics = app::backend::metrics::Metrics::new(hasher.metrics(), &mail.counts, captcha.checks());
     Ok(AppState::new(Services {
         config: Arc::new(config),
         store,

@@ -51,7 +51,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new(hashing: &HashMetrics, mail: &DeliveryCounts) -> Self {
+    pub fn new(hashing: &HashMetrics, mail: &DeliveryCounts, captcha: &crate::backend::captcha::Checks) -> Self {
         let http_duration = Family::<RouteLabel, Histogram>::new_with_constructor(|| {
             Histogram::new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0])
         });
@@ -76,6 +76,12 @@ impl Metrics {
             "logins",
             "Login attempts by outcome: success, second_factor_pending, refused, throttled, captcha_refused, error",
             metrics.logins.clone(),
+        );
+        r.register(
+            "captcha_checks",
+            "Captcha answers checked by outcome: passed, missing, incomplete, expired, invalid, wrong_picture, \
+             already_used, provider_unavailable, error",
+            captcha.clone(),
         );
         r.register("second_factor", "Second-step attempts by outcome: success, refused", metrics.second_factor.clone());
         r.register("password_hashes_in_flight", "Hashes admitted and not yet done", hashing.in_flight.clone());

@@ -232,3 +232,28 @@ async fn each_address_gets_a_ration_of_pictures(db: Db) {
     let fresh = challenge(&browser).await.picture;
     assert_eq!(browser.get(&format!("/captcha/picture?c={fresh}")).await.status(), 200, "a new window");
 }
+
+#[tokio::test]
+async fn an_operator_counts_captcha_outcomes_on_the_metrics_listener() {
+    let app = TestApp::spawn_with(Db::Sqlite, |config| {
+        config.captcha.mode = app::backend::config::CaptchaMode::Pow;
+        config.metrics_listen = Some("127.0.0.1:0".parse().unwrap());
+    })
+    .await;
+    app.add_user("alice@example.com").await;
+    let browser = app.browser();
+    let answer = solve(&challenge(&browser).await.proof_of_work);
+    assert_eq!(login_with(&browser, &answer).await.0, 200);
+    assert_eq!(login_with(&app.browser(), &answer).await.0, 400);
+    assert_eq!(login_with(&app.browser(), "").await.0, 400);
+
+    let metrics = format!("http://{}/metrics", app.metrics_addr.expect("a metrics listener"));
+    let scrape = reqwest::get(&metrics).await.unwrap().text().await.unwrap();
+    for line in [
+        r#"portal_captcha_checks_total{outcome="passed"} 1"#,
+        r#"portal_captcha_checks_total{outcome="already_used"} 1"#,
+        r#"portal_captcha_checks_total{outcome="missing"} 1"#,
+    ] {
+        assert!(scrape.lines().any(|l| l == line), "{line} missing from\n{scrape}");
+    }
+}

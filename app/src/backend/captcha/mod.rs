@@ -12,12 +12,14 @@ mod provider;
 
 use std::sync::Arc;
 
+use prometheus_client::metrics::{counter::Counter, family::Family};
 use secrecy::SecretString;
 
 pub use picture::Token as PictureToken;
 
 use super::{
     config::{CaptchaMode, CaptchaSettings},
+    metrics::OutcomeLabel,
     store::{Store, StoreError},
 };
 use crate::captcha::{CaptchaChallenge, FormCaptcha, Provider};
@@ -67,14 +69,20 @@ struct Inner {
     key: SecretString,
     /// For a third-party provider's verify endpoint.
     http: Option<reqwest::Client>,
+    /// Answers checked, by outcome (for `/metrics`).
+    checks: Checks,
 }
+
+/// Captcha answers checked, by outcome: `passed`, or why not (`missing`, `incomplete`,
+/// `expired`, `invalid`, `wrong_picture`, `already_used`, `provider_unavailable`), or `error`.
+pub type Checks = Family<OutcomeLabel, Counter>;
 
 impl Captcha {
     /// Reads the key (generating and keeping it when none is configured).
     pub fn load(settings: &CaptchaSettings) -> std::io::Result<Self> {
         let key = crate::backend::key_file::load(&settings.key)?;
         let http = settings.provider().is_some().then(provider::client);
-        Ok(Self(Arc::new(Inner { settings: settings.clone(), key, http })))
+        Ok(Self(Arc::new(Inner { settings: settings.clone(), key, http, checks: Checks::default() })))
     }
 
     /// What a form shows: a fresh challenge, a provider's widget, or nothing when it is off.
@@ -103,9 +111,33 @@ impl Captcha {
         }
     }
 
+    /// What [`Captcha::check`] counts.
+    pub fn checks(&self) -> &Checks {
+        &self.0.checks
+    }
+
     /// Accepts `answer` once, or says why not. Always passes when the captcha is off.
     /// `client_ip` goes to a third-party provider, which weighs it.
     pub async fn check(
+        &self,
+        store: &Store,
+        now: i64,
+        answer: &CaptchaAnswer,
+        client_ip: &str,
+    ) -> Result<(), CaptchaError> {
+        let checked = self.check_uncounted(store, now, answer, client_ip).await;
+        if !matches!(self.0.settings.mode, CaptchaMode::Off) {
+            let outcome = match &checked {
+                Ok(()) => "passed",
+                Err(CaptchaError::Refused(refusal)) => outcome(refusal),
+                Err(CaptchaError::Store(_)) => "error",
+            };
+            self.0.checks.get_or_create(&OutcomeLabel { outcome }).inc();
+        }
+        checked
+    }
+
+    async fn check_uncounted(
         &self,
         store: &Store,
         now: i64,
@@ -156,6 +188,19 @@ impl Captcha {
 
     fn live_picture(&self, token: &str, now: i64) -> Option<PictureToken> {
         PictureToken::parse(&self.0.key, token).filter(|t| t.expires_at >= now)
+    }
+}
+
+/// A refusal's name in the metrics.
+fn outcome(refusal: &Refusal) -> &'static str {
+    match refusal {
+        Refusal::Missing => "missing",
+        Refusal::Incomplete => "incomplete",
+        Refusal::Expired => "expired",
+        Refusal::Invalid => "invalid",
+        Refusal::WrongPicture => "wrong_picture",
+        Refusal::AlreadyUsed => "already_used",
+        Refusal::ProviderUnavailable => "provider_unavailable",
     }
 }
 
