@@ -62,6 +62,30 @@ test.describe('changing the password', () => {
     await portal.expectPath('/account');
   });
 
+  test('what a person types before the page is ready is kept and checked', async ({ page, portal }) => {
+    await portal.logIn(alice);
+    // A slow line: the page's own chunk arrives only after the person has typed.
+    let release!: () => void;
+    const typed = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    await page.route(/\/split___change_password_[^/]*\.wasm$/, async (route) => {
+      held = true;
+      await typed;
+      await route.continue();
+    });
+    await page.goto('/account/password');
+    await expect.poll(() => held, { message: "the page's chunk was asked for" }).toBe(true);
+    await page.getByLabel('New password', { exact: true }).fill('password');
+    await page.getByLabel('Confirm new password', { exact: true }).fill('password');
+    release();
+
+    await portal.hydrated();
+    await expect(page.getByLabel('New password', { exact: true })).toHaveValue('password');
+    await expect(page.getByLabel('Confirm new password', { exact: true })).toHaveValue('password');
+    const words = page.getByRole('list', { name: 'Password requirements' }).getByRole('listitem').filter({ hasText: 'dictionary words' });
+    await expect(words).toContainText("contains the word 'password'");
+  });
+
   test('a long password is checked off the page, by the same rules, once typing pauses', async ({ page, portal }) => {
     const workers: string[] = [];
     page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));

@@ -100,7 +100,9 @@ async fn main() {
         emails.len(),
         site.as_ref().map_or_else(|| format!("none ({} is missing)", site_root.display()), |s| s.display().to_string())
     );
+    println!("metrics: {} (as an operator scrapes it; a few counters are printed after each part)", portal.metrics);
     println!("load average before: {}", proc_info::load_average());
+    print_metrics(&portal, "at start").await;
 
     let mut table = Table::default();
     table.memory("at start", &portal, "");
@@ -110,6 +112,7 @@ async fn main() {
     let (logins, logins_per_cpu) = login_runs(&portal, &emails, durations.load, &mut table).await;
     references.push(argon2_reference(threads, argon2, durations.reference, "after", &mut table).await);
     compare_with_reference(logins, logins_per_cpu, &references, &mut table);
+    print_metrics(&portal, "after the logins").await;
 
     println!("· idle, {} s", durations.idle.as_secs());
     tokio::time::sleep(durations.idle).await;
@@ -132,6 +135,7 @@ async fn main() {
     flood_row(&portal, &emails, durations.load, logins, &mut table).await;
     bundle_row(&portal, site.is_some(), durations.load, &mut table).await;
     table.memory("at the end", &portal, "");
+    print_metrics(&portal, "at the end").await;
 
     println!("load average after: {}", proc_info::load_average());
     println!();
@@ -417,6 +421,8 @@ mod portal_process {
         child: Child,
         pid: String,
         pub base: Url,
+        /// `/metrics` on the portal's metrics listener (`PORTAL_METRICS_LISTEN`).
+        pub metrics: Url,
         log: PathBuf,
         /// Removed after the process is killed: its database, mail and log live here.
         _dir: TempDir,
@@ -427,6 +433,8 @@ mod portal_process {
         pub async fn start(dir: TempDir, database: &Path, site_root: Option<&Path>) -> Self {
             let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
             let base: Url = format!("http://127.0.0.1:{port}").parse().unwrap();
+            let metrics_port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let metrics: Url = format!("http://127.0.0.1:{metrics_port}/metrics").parse().unwrap();
             let log = dir.path().join("portal.log");
             let output = File::create(&log).unwrap();
             let site_root = site_root.map_or_else(|| dir.path().join("no-site"), Path::to_path_buf);
@@ -442,6 +450,7 @@ mod portal_process {
                 .env("PORTAL_CONFIG", dir.path().join("no-portal.toml"))
                 .env("PORTAL_LISTEN", format!("127.0.0.1:{port}"))
                 .env("PORTAL_PUBLIC_URL", base.as_str().trim_end_matches('/'))
+                .env("PORTAL_METRICS_LISTEN", format!("127.0.0.1:{metrics_port}"))
                 .env("PORTAL_DATABASE_URL", format!("sqlite://{}", database.display()))
                 .env("PORTAL_SMTP_URL", format!("file://{}", dir.path().join("mail").display()))
                 .env("PORTAL_CAPTCHA", "off")
@@ -459,7 +468,7 @@ mod portal_process {
                 .stderr(output);
             let child =
                 command.spawn().unwrap_or_else(|e| panic!("cannot start {}: {e}", env!("CARGO_BIN_EXE_portal")));
-            let portal = Self { pid: child.id().to_string(), child, base, log, _dir: dir };
+            let portal = Self { pid: child.id().to_string(), child, base, metrics, log, _dir: dir };
             portal.wait_until_ready().await;
             portal
         }
@@ -764,6 +773,27 @@ mod argon2_reference {
         let parsed = PasswordHash::new(phc).unwrap();
         Argon2::default().verify_password(PASSWORD.as_bytes(), &parsed).expect("the reference hash verifies");
     }
+}
+
+/// The counters an operator would watch during this benchmark, read from `/metrics`.
+async fn print_metrics(portal: &PortalProcess, when: &str) {
+    const WATCHED: &[&str] = &[
+        "portal_logins_total",
+        "portal_password_hash_duration_seconds_count",
+        "portal_password_hashes_in_flight",
+        "portal_http_requests_total{route=\"/login\"",
+        "portal_reset_requests_total",
+        "portal_mail_sent_total",
+        "portal_outbox_backlog",
+        "portal_db_pool_connections",
+    ];
+    let scrape = match reqwest::get(portal.metrics.clone()).await {
+        Ok(response) => response.text().await.unwrap_or_default(),
+        Err(e) => return println!("/metrics {when}: not read ({e})"),
+    };
+    let lines: Vec<&str> =
+        scrape.lines().filter(|line| WATCHED.iter().any(|watched| line.starts_with(watched))).collect();
+    println!("/metrics {when}: {}", lines.join(" · "));
 }
 
 /// The one table printed at the end: what was measured, the figure, p50/p99, notes.

@@ -26,10 +26,15 @@ pub fn NewPasswordFields(
     clear: Signal<usize>,
 ) -> impl IntoView {
     let NewPasswordContext { policy, context_words } = context;
-    let new_password = RwSignal::new(String::new());
+    let (new_ids, confirm_ids) = (FieldIds::new("new_password"), FieldIds::new("confirm_password"));
+    // On a slow line a person may type before the page's code has arrived: keep it, and check it.
+    let new_password = RwSignal::new(typed_before_hydration(&new_ids.input()));
     // Checked off the main thread: at once while short, otherwise once typing pauses.
     let strength = StrengthCheck::new(policy.clone(), context_words);
-    let confirm = RwSignal::new(String::new());
+    if new_password.with_untracked(|typed| !typed.is_empty()) {
+        strength.check(&new_password.get_untracked());
+    }
+    let confirm = RwSignal::new(typed_before_hydration(&confirm_ids.input()));
     let revealed = RwSignal::new(false);
     // "Show", "Generate" and the generator's options need JavaScript: without it they would be
     // buttons that do nothing, so they appear once the page is interactive.
@@ -78,8 +83,6 @@ pub fn NewPasswordFields(
         symbols: policy.require_symbol,
         avoid_look_alikes: false,
     };
-
-    let (new_ids, confirm_ids) = (FieldIds::new("new_password"), FieldIds::new("confirm_password"));
 
     view! {
         <FieldFrame label="New password" ids=new_ids error=new_error>
@@ -222,6 +225,21 @@ fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, availab
 }
 
 /// The password the generator just made, shown once, with a button to copy it.
+/// What is in the server-rendered input `id` when the page's code takes it over: what a person
+/// typed before it arrived. Empty on the server, and for a page the browser renders itself.
+fn typed_before_hydration(id: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast as _;
+        let input = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+        if let Some(input) = input {
+            return input.value();
+        }
+    }
+    let _ = id;
+    String::new()
+}
+
 #[component]
 fn GeneratedPassword(generated: RwSignal<Option<String>>) -> impl IntoView {
     let copied = RwSignal::new(false);
