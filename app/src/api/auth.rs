@@ -36,6 +36,7 @@ pub async fn login(
         tracing::info!(reason = %e, "login refused");
         state.metrics.login(match &e {
             login::LoginError::InvalidCredentials => "refused",
+            login::LoginError::HeldBack => "held_back",
             login::LoginError::TooManyAttempts => "throttled",
             login::LoginError::Captcha(_) => "captcha_refused",
             login::LoginError::Hash(_) | login::LoginError::Store(_) => "error",

@@ -62,7 +62,7 @@ impl From<CaptchaError> for AppError {
 impl From<LoginError> for AppError {
     fn from(err: LoginError) -> Self {
         match err {
-            LoginError::InvalidCredentials => AppError::InvalidCredentials,
+            LoginError::InvalidCredentials | LoginError::HeldBack => AppError::InvalidCredentials,
             LoginError::TooManyAttempts => too_many(Limit::LoginAttemptsPerAddress),
             LoginError::Captcha(e) => e.into(),
             LoginError::Hash(e) => e.into(),

@@ -30,6 +30,10 @@ pub struct LoginRequest {
 pub enum LoginError {
     #[error("invalid credentials")]
     InvalidCredentials,
+    /// The account's failed attempts hold it back for now (its progressive delay or lock).
+    /// The person is answered exactly as for a wrong password; only the count differs.
+    #[error("the account is held back after failed attempts")]
+    HeldBack,
     /// The client address has used up its login attempts for now.
     #[error("too many login attempts from this address")]
     TooManyAttempts,
@@ -92,9 +96,8 @@ async fn authenticate(
     };
     // One verification whatever the account and its failures, so every refusal costs the same.
     let verdict = state.hasher.verify(password, user.as_ref().map(|u| &u.password_hash)).await?;
-    let (Some(user), Some(attempt)) = (user, attempt) else {
-        return Err(LoginError::InvalidCredentials);
-    };
+    let Some(user) = user else { return Err(LoginError::InvalidCredentials) };
+    let Some(attempt) = attempt else { return Err(LoginError::HeldBack) };
     let needs_rehash = match verdict {
         Verification::Mismatch => {
             attempt.failed(state, client).await?;

@@ -74,7 +74,7 @@ impl Metrics {
         r.register("http_request_duration_seconds", "Time to answer, by route", metrics.http_duration.clone());
         r.register(
             "logins",
-            "Login attempts by outcome: success, second_factor_pending, refused, throttled, captcha_refused, error",
+            "Login attempts by outcome: success, second_factor_pending, refused, held_back, throttled, captcha_refused, error",
             metrics.logins.clone(),
         );
         r.register(

@@ -61,8 +61,11 @@ async fn every_answer_carries_a_request_id_that_only_a_trusted_proxy_may_choose(
 
 #[tokio::test]
 async fn the_metrics_listener_counts_what_an_operator_watches() {
-    let app =
-        TestApp::spawn_with(Db::Sqlite, |config| config.metrics_listen = Some("127.0.0.1:0".parse().unwrap())).await;
+    let app = TestApp::spawn_with(Db::Sqlite, |config| {
+        config.metrics_listen = Some("127.0.0.1:0".parse().unwrap());
+        config.login_lockout_after = 1;
+    })
+    .await;
     app.add_user("ann@example.com").await;
     let metrics = format!("http://{}/metrics", app.metrics_addr.expect("a metrics listener"));
     let scrape = || async { reqwest::get(&metrics).await.unwrap().text().await.unwrap() };
@@ -72,6 +75,8 @@ async fn the_metrics_listener_counts_what_an_operator_watches() {
     let browser = app.browser();
     assert_eq!(browser.login("ann@example.com", PASSWORD).await.status(), 200);
     assert_eq!(app.browser().login("ann@example.com", "Not-The-Password-1!").await.status(), 401);
+    // Locked after one failure here: the right password is answered as a wrong one, and counted apart.
+    assert_eq!(app.browser().login("ann@example.com", PASSWORD).await.status(), 401);
     assert_eq!(browser.post_form("/api/request_password_reset", &[("email", "ann@example.com")]).await.status(), 200);
     app.settle().await;
 
@@ -79,8 +84,9 @@ async fn the_metrics_listener_counts_what_an_operator_watches() {
     for line in [
         r#"portal_logins_total{outcome="success"} 1"#,
         r#"portal_logins_total{outcome="refused"} 1"#,
+        r#"portal_logins_total{outcome="held_back"} 1"#,
         r#"portal_http_requests_total{route="/api/login",status="200"} 1"#,
-        r#"portal_http_requests_total{route="/api/login",status="401"} 1"#,
+        r#"portal_http_requests_total{route="/api/login",status="401"} 2"#,
         "portal_reset_requests_total 1",
     ] {
         assert!(after.lines().any(|l| l == line), "{line} missing from\n{after}");
