@@ -5,6 +5,8 @@
 //! The official `prometheus-client` crate, with a registry per portal (no global one: the
 //! tests run many portals in one process).
 
+use std::{sync::atomic::AtomicU64, time::Duration};
+
 use prometheus_client::{
     encoding::{text::encode, EncodeLabelSet},
     metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
@@ -48,7 +50,11 @@ pub struct Metrics {
     outbox_oldest_secs: Gauge,
     pool_size: Gauge,
     pool_idle: Gauge,
+    pool_acquire_secs: Gauge<f64, AtomicU64>,
 }
+
+/// The longest a scrape waits for a database connection.
+const ACQUIRE_PROBE_LIMIT: Duration = Duration::from_secs(2);
 
 impl Metrics {
     pub fn new(hashing: &HashMetrics, mail: &DeliveryCounts, captcha: &crate::backend::captcha::Checks) -> Self {
@@ -68,6 +74,7 @@ impl Metrics {
             outbox_oldest_secs: Gauge::default(),
             pool_size: Gauge::default(),
             pool_idle: Gauge::default(),
+            pool_acquire_secs: Gauge::default(),
         };
         let r = &mut metrics.registry;
         r.register("http_requests", "HTTP requests answered, by route and status", metrics.http_requests.clone());
@@ -112,6 +119,11 @@ impl Metrics {
         );
         r.register("db_pool_connections", "Database connections open", metrics.pool_size.clone());
         r.register("db_pool_idle_connections", "Database connections idle", metrics.pool_idle.clone());
+        r.register(
+            "db_pool_acquire_seconds",
+            "Wait for a database connection, sampled at the scrape (2 = none came within 2 s)",
+            metrics.pool_acquire_secs.clone(),
+        );
         metrics
     }
 
@@ -128,6 +140,7 @@ impl Metrics {
         let (size, idle) = state.store.pool_stats();
         metrics.pool_size.set(i64::from(size));
         metrics.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));
+        metrics.pool_acquire_secs.set(state.store.time_to_acquire(ACQUIRE_PROBE_LIMIT).await.as_secs_f64());
         let mut out = String::new();
         if encode(&mut out, &metrics.registry).is_err() {
             tracing::error!("metrics: cannot encode");

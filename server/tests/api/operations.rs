@@ -98,6 +98,12 @@ async fn the_metrics_listener_counts_what_an_operator_watches() {
         .unwrap_or_else(|| panic!("no hash durations in\n{after}"));
     assert!(hashes >= 2, "two logins, two verifications: {hashes}");
     assert!(after.contains("portal_outbox_backlog ") && after.contains("portal_db_pool_connections "), "{after}");
+    let wait = after
+        .lines()
+        .find_map(|l| l.strip_prefix("portal_db_pool_acquire_seconds "))
+        .and_then(|n| n.parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("no pool wait in\n{after}"));
+    assert!((0.0..2.0).contains(&wait), "an idle pool gives a connection at once: {wait}");
 
     // Never on the public listener.
     assert_eq!(browser.get("/metrics").await.status(), 404);

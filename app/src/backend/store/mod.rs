@@ -166,6 +166,17 @@ impl Store {
         on_pool!(self, pool => (pool.size(), pool.num_idle()))
     }
 
+    /// How long taking a connection from the pool takes now, given up at `limit`: a sample of
+    /// what every query waits when all connections are busy.
+    pub async fn time_to_acquire(&self, limit: Duration) -> Duration {
+        let started = std::time::Instant::now();
+        let acquired = tokio::time::timeout(limit, async { on_pool!(self, pool => pool.acquire().await.map(drop)) });
+        match acquired.await {
+            Ok(Ok(())) => started.elapsed(),
+            Ok(Err(_)) | Err(_) => limit,
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Sqlite(_) => "sqlite",
