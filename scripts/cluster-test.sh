@@ -17,11 +17,7 @@ if ! command -v haproxy >/dev/null || ! command -v cargo-nextest >/dev/null || !
 fi
 
 export PORTAL_TEST_POSTGRES_URL="${PORTAL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
-if ! pg_isready -q -h 127.0.0.1 -p 5432; then
-  step "starting PostgreSQL"
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start
-  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-fi
+scripts/start-postgres.sh
 
 # The same flags as scripts/test.sh, so both share one build.
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
