@@ -1,6 +1,6 @@
 //! What an operator graphs and alerts on, in the Prometheus text format, served on a listener
 //! of its own (`PORTAL_METRICS_LISTEN`) so it is never public. Counters are kept by the parts
-//! that count; the outbox and the database pool are read when scraped.
+//! that count; the outbox, the database pool and the hashes in flight are read when scraped.
 //!
 //! The official `prometheus-client` crate, with a registry per portal (no global one: the
 //! tests run many portals in one process).
@@ -32,6 +32,15 @@ pub struct OutcomeLabel {
     pub outcome: &'static str,
 }
 
+/// A counter per outcome, kept by the part whose outcomes they are (logins, captcha checks,
+/// mail failures, …).
+pub type Outcomes = Family<OutcomeLabel, Counter>;
+
+/// Counts one `outcome` in `outcomes`.
+pub fn count(outcomes: &Outcomes, outcome: &'static str) {
+    outcomes.get_or_create(&OutcomeLabel { outcome }).inc();
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct BudgetLabel {
     pub budget: &'static str,
@@ -41,8 +50,8 @@ pub struct Metrics {
     registry: Registry,
     pub http_requests: Family<RequestLabels, Counter>,
     pub http_duration: Family<RouteLabel, Histogram>,
-    pub logins: Family<OutcomeLabel, Counter>,
-    pub second_factor: Family<OutcomeLabel, Counter>,
+    pub logins: Outcomes,
+    pub second_factor: Outcomes,
     pub reset_requests: Counter,
     pub reset_links_used: Counter,
     pub rate_limit_refusals: Family<BudgetLabel, Counter>,
@@ -51,13 +60,14 @@ pub struct Metrics {
     pool_size: Gauge,
     pool_idle: Gauge,
     pool_acquire_secs: Gauge<f64, AtomicU64>,
+    hashes_in_flight: Gauge,
 }
 
 /// The longest a scrape waits for a database connection.
 const ACQUIRE_PROBE_LIMIT: Duration = Duration::from_secs(2);
 
 impl Metrics {
-    pub fn new(hashing: &HashMetrics, mail: &DeliveryCounts, captcha: &crate::backend::captcha::Checks) -> Self {
+    pub fn new(hashing: &HashMetrics, mail: &DeliveryCounts, captcha: &Outcomes) -> Self {
         let http_duration = Family::<RouteLabel, Histogram>::new_with_constructor(|| {
             Histogram::new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0])
         });
@@ -75,6 +85,7 @@ impl Metrics {
             pool_size: Gauge::default(),
             pool_idle: Gauge::default(),
             pool_acquire_secs: Gauge::default(),
+            hashes_in_flight: Gauge::default(),
         };
         let r = &mut metrics.registry;
         r.register("http_requests", "HTTP requests answered, by route and status", metrics.http_requests.clone());
@@ -91,7 +102,7 @@ impl Metrics {
             captcha.clone(),
         );
         r.register("second_factor", "Second-step attempts by outcome: success, refused", metrics.second_factor.clone());
-        r.register("password_hashes_in_flight", "Hashes admitted and not yet done", hashing.in_flight.clone());
+        r.register("password_hashes_in_flight", "Hashes admitted and not yet done", metrics.hashes_in_flight.clone());
         r.register("password_hash_queue_wait_seconds", "Wait for a hashing thread", hashing.queue_wait.clone());
         r.register("password_hash_duration_seconds", "argon2 work per hash or verification", hashing.duration.clone());
         r.register(
@@ -127,7 +138,7 @@ impl Metrics {
         metrics
     }
 
-    /// Everything, as a scrape reads it; the outbox and the pool are read now.
+    /// Everything, as a scrape reads it; the outbox, the pools and the hashes in flight are read now.
     pub async fn render(state: &AppState) -> String {
         let metrics = &state.metrics;
         match state.store.outbox_backlog(state.clock.now()).await {
@@ -140,6 +151,7 @@ impl Metrics {
         let (size, idle) = state.store.pool_stats();
         metrics.pool_size.set(i64::from(size));
         metrics.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));
+        metrics.hashes_in_flight.set(i64::try_from(state.hasher.in_flight()).unwrap_or(i64::MAX));
         metrics.pool_acquire_secs.set(state.store.time_to_acquire(ACQUIRE_PROBE_LIMIT).await.as_secs_f64());
         let mut out = String::new();
         if encode(&mut out, &metrics.registry).is_err() {
@@ -152,12 +164,12 @@ impl Metrics {
 impl Metrics {
     /// Counts a login attempt's outcome.
     pub fn login(&self, outcome: &'static str) {
-        self.logins.get_or_create(&OutcomeLabel { outcome }).inc();
+        count(&self.logins, outcome);
     }
 
     /// Counts a second-step attempt's outcome.
     pub fn second_factor(&self, outcome: &'static str) {
-        self.second_factor.get_or_create(&OutcomeLabel { outcome }).inc();
+        count(&self.second_factor, outcome);
     }
 }
 

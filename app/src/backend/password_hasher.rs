@@ -114,6 +114,11 @@ impl PasswordHasher {
         &self.inner.pool.metrics
     }
 
+    /// Hashes admitted and not yet done.
+    pub fn in_flight(&self) -> usize {
+        self.inner.pool.in_flight()
+    }
+
     /// Runs other CPU-heavy password work (strength checks) under the same bound, on the same
     /// threads.
     pub async fn bounded<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {

@@ -48,20 +48,21 @@ struct Requests {
     log: Mutex<Vec<Request>>,
 }
 
-#[derive(Clone)]
 struct Request {
     at: Duration,
-    /// An answer below 500 came.
-    ok: bool,
     /// The node HAProxy says answered.
     node: Option<String>,
-    /// For a failure: what was asked and what came back.
+    /// For a failure (no answer, or a 5xx): what was asked and what came back.
     failure: Option<String>,
 }
 
 impl Requests {
+    fn new() -> Self {
+        Self { start: Instant::now(), log: Mutex::new(Vec::new()) }
+    }
+
     fn note(&self, node: Option<String>, failure: Option<String>) {
-        let request = Request { at: self.start.elapsed(), ok: failure.is_none(), node, failure };
+        let request = Request { at: self.start.elapsed(), node, failure };
         self.log.lock().unwrap().push(request);
     }
 
@@ -182,20 +183,13 @@ async fn worker(
             SignIn::Lost => break,
         }
         let fresh = strong_password(&account.email);
-        match client.change_password(&account.known, &fresh).await {
-            Ok(answer) if answer.status == 200 => {
-                requests.note(answer.node, None);
+        match requests.answer("change_password", client.change_password(&account.known, &fresh).await) {
+            Some(answer) if answer.status == 200 => {
                 account.known = fresh;
                 outcome.confirmed += 1;
             }
-            Ok(answer) if answer.status < 500 => {
-                requests.note(answer.node.clone(), None);
-                outcome.refused.push(format!("{}: {} {}", account.email, answer.status, answer.body));
-            }
-            unanswered => {
-                requests.answer("change_password", unanswered);
-                account.pending = Some(fresh);
-            }
+            Some(answer) => outcome.refused.push(format!("{}: {} {}", account.email, answer.status, answer.body)),
+            None => account.pending = Some(fresh),
         }
     }
     (account, outcome)
@@ -212,7 +206,7 @@ struct Timeline {
 
 pub async fn kill_9_a_node_under_load(cluster: &mut Cluster, password: &impl Fn(&str) -> String) {
     let load = load_duration();
-    let requests = Arc::new(Requests { start: Instant::now(), log: Mutex::new(Vec::new()) });
+    let requests = Arc::new(Requests::new());
     let until = requests.start + load;
     let workers: Vec<_> = ACCOUNTS
         .iter()
@@ -239,7 +233,7 @@ pub async fn kill_9_a_node_under_load(cluster: &mut Cluster, password: &impl Fn(
     // Every account logs in with the password its last answers put in effect (these requests
     // are not counted with the load's).
     let base = cluster.balancer.base();
-    let after = Requests { start: Instant::now(), log: Mutex::new(Vec::new()) };
+    let after = Requests::new();
     for (n, account) in accounts.iter_mut().enumerate() {
         settle(&after, &base, account, n as u32, &mut outcome).await;
     }
@@ -251,7 +245,8 @@ pub async fn kill_9_a_node_under_load(cluster: &mut Cluster, password: &impl Fn(
     .await;
     let changed_rows = mail::outbox(cluster).await.into_iter().filter(|row| row.subject == CHANGED).count();
 
-    let log = requests.log.lock().unwrap().clone();
+    // The workers have ended: the log is complete.
+    let log = std::mem::take(&mut *requests.log.lock().unwrap());
     print_figures(load, &victim, &timeline, &log, &outcome, &tally, served_by_victim);
 
     assert!(outcome.lost.is_empty(), "confirmed password changes were lost: {:?}", outcome.lost);
@@ -277,7 +272,7 @@ fn print_figures(
     tally: &mail::Tally,
     served_by_victim: usize,
 ) {
-    let failed: Vec<&Request> = log.iter().filter(|r| !r.ok).collect();
+    let failed: Vec<&Request> = log.iter().filter(|r| r.failure.is_some()).collect();
     let while_down = failed.iter().filter(|r| (timeline.killed..=timeline.rejoined).contains(&r.at)).count();
     let last_failure =
         failed.iter().map(|r| r.at).filter(|at| *at >= timeline.killed).max().map(|at| at - timeline.killed);

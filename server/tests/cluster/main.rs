@@ -132,25 +132,30 @@ async fn portal_cli(env: &[(String, String)], dir: &std::path::Path, args: &[&st
     input.write_all(format!("{}\n", stdin.unwrap_or_default()).as_bytes()).unwrap();
     drop(input);
     let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
+    while child.try_wait().unwrap().is_none() {
         if started.elapsed() > WAIT {
             let _ = child.kill();
             let _ = child.wait();
             panic!("portal {} did not finish within {WAIT:?}", args.join(" "));
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    }
     let output = child.wait_with_output().unwrap();
     assert!(
-        status.success(),
+        output.status.success(),
         "portal {} failed: {}{}",
         args.join(" "),
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// The last `lines` lines of the log file at `path` (empty when it cannot be read), for a
+/// failure's message.
+pub fn log_tail(path: &std::path::Path, lines: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
 }
 
 /// Awaits `work`, failing the test after `limit` with a message naming `what`.

@@ -69,10 +69,8 @@ impl Node {
         let client = reqwest::Client::builder().timeout(Duration::from_secs(2)).build().unwrap();
         let url = format!("{}/readyz", self.base());
         loop {
-            if let Some(child) = self.child.as_mut() {
-                if let Ok(Some(status)) = child.try_wait() {
-                    panic!("{} exited ({status}) before it was ready:\n{}", self.name, self.log_tail(30));
-                }
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
+                panic!("{} exited ({status}) before it was ready:\n{}", self.name, self.log_tail(30));
             }
             if client.get(&url).send().await.is_ok_and(|r| r.status() == 200) {
                 return started.elapsed();
@@ -89,9 +87,7 @@ impl Node {
 
     /// The last `lines` lines the process wrote, for a failure's message.
     pub fn log_tail(&self, lines: usize) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let all: Vec<&str> = text.lines().collect();
-        all[all.len().saturating_sub(lines)..].join("\n")
+        crate::log_tail(&self.log, lines)
     }
 }
 

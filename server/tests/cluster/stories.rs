@@ -103,16 +103,15 @@ async fn reset_link(cluster: &Cluster, email: &str) -> String {
     let prefix = format!("{}/reset?token=", cluster.balancer.base());
     let started = Instant::now();
     loop {
-        let links: Vec<String> = cluster
-            .smtp
-            .received()
+        let received = cluster.smtp.received();
+        let links: Vec<&str> = received
             .iter()
             .filter(|m| m.rcpt_tos.iter().any(|to| to == email))
-            .flat_map(|m| m.part("text/plain").split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+            .flat_map(|m| m.part("text/plain").split_whitespace())
             .filter(|word| word.starts_with(&prefix))
             .collect();
         if let [link] = links.as_slice() {
-            return link.clone();
+            return link.to_string();
         }
         assert!(links.is_empty(), "one reset link was asked for, {} came", links.len());
         assert!(started.elapsed() < WAIT, "gave up after {WAIT:?} waiting for the reset mail to {email}");

@@ -12,14 +12,13 @@ mod provider;
 
 use std::sync::Arc;
 
-use prometheus_client::metrics::{counter::Counter, family::Family};
 use secrecy::SecretString;
 
 pub use picture::Token as PictureToken;
 
 use super::{
     config::{CaptchaMode, CaptchaSettings},
-    metrics::OutcomeLabel,
+    metrics::{count, Outcomes},
     store::{Store, StoreError},
 };
 use crate::captcha::{CaptchaChallenge, FormCaptcha, Provider};
@@ -69,20 +68,18 @@ struct Inner {
     key: SecretString,
     /// For a third-party provider's verify endpoint.
     http: Option<reqwest::Client>,
-    /// Answers checked, by outcome (for `/metrics`).
-    checks: Checks,
+    /// Answers checked, by outcome (for `/metrics`): `passed`, or why not (`missing`,
+    /// `incomplete`, `expired`, `invalid`, `wrong_picture`, `already_used`,
+    /// `provider_unavailable`), or `error`.
+    checks: Outcomes,
 }
-
-/// Captcha answers checked, by outcome: `passed`, or why not (`missing`, `incomplete`,
-/// `expired`, `invalid`, `wrong_picture`, `already_used`, `provider_unavailable`), or `error`.
-pub type Checks = Family<OutcomeLabel, Counter>;
 
 impl Captcha {
     /// Reads the key (generating and keeping it when none is configured).
     pub fn load(settings: &CaptchaSettings) -> std::io::Result<Self> {
         let key = crate::backend::key_file::load(&settings.key)?;
         let http = settings.provider().is_some().then(provider::client);
-        Ok(Self(Arc::new(Inner { settings: settings.clone(), key, http, checks: Checks::default() })))
+        Ok(Self(Arc::new(Inner { settings: settings.clone(), key, http, checks: Outcomes::default() })))
     }
 
     /// What a form shows: a fresh challenge, a provider's widget, or nothing when it is off.
@@ -112,7 +109,7 @@ impl Captcha {
     }
 
     /// What [`Captcha::check`] counts.
-    pub fn checks(&self) -> &Checks {
+    pub fn checks(&self) -> &Outcomes {
         &self.0.checks
     }
 
@@ -132,7 +129,7 @@ impl Captcha {
                 Err(CaptchaError::Refused(refusal)) => outcome(refusal),
                 Err(CaptchaError::Store(_)) => "error",
             };
-            self.0.checks.get_or_create(&OutcomeLabel { outcome }).inc();
+            count(&self.0.checks, outcome);
         }
         checked
     }

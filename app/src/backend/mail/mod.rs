@@ -57,10 +57,7 @@ pub struct MailQueue {
 #[derive(Clone, Debug, Default)]
 pub struct DeliveryCounts {
     pub sent: prometheus_client::metrics::counter::Counter,
-    pub failures: prometheus_client::metrics::family::Family<
-        crate::backend::metrics::OutcomeLabel,
-        prometheus_client::metrics::counter::Counter,
-    >,
+    pub failures: crate::backend::metrics::Outcomes,
 }
 
 impl MailQueue {

@@ -135,7 +135,7 @@ fn retry_delay(attempts: i64) -> i64 {
 }
 
 fn failed(queue: &MailQueue, outcome: &'static str) {
-    queue.counts.failures.get_or_create(&crate::backend::metrics::OutcomeLabel { outcome }).inc();
+    crate::backend::metrics::count(&queue.counts.failures, outcome);
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use std::{
 };
 
 use argon2::Block;
-use prometheus_client::metrics::{gauge::Gauge, histogram::Histogram};
+use prometheus_client::metrics::histogram::Histogram;
 use tokio::sync::{oneshot, Semaphore};
 
 use super::HashError;
@@ -25,11 +25,11 @@ use super::HashError;
 /// A job gets the worker's memory; what it computes goes back through a channel it captured.
 type Job = Box<dyn FnOnce(&mut [Block]) + Send>;
 
-/// What the pool measures: hashes admitted and not yet done, the wait for a permit, and the
-/// work itself (seconds). Cheap to clone: every clone shares the same values.
+/// What the pool measures: the wait for a permit, and the work itself (seconds). (Hashes in
+/// flight are the permits taken: [`Pool::in_flight`].) Cheap to clone: every clone shares the
+/// same values.
 #[derive(Clone, Debug)]
 pub struct HashMetrics {
-    pub in_flight: Gauge,
     pub queue_wait: Histogram,
     pub duration: Histogram,
 }
@@ -37,13 +37,14 @@ pub struct HashMetrics {
 impl Default for HashMetrics {
     fn default() -> Self {
         let buckets = || Histogram::new([0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]);
-        Self { in_flight: Gauge::default(), queue_wait: buckets(), duration: buckets() }
+        Self { queue_wait: buckets(), duration: buckets() }
     }
 }
 
 pub(super) struct Pool {
     pub(super) permits: Arc<Semaphore>,
     pub(super) metrics: HashMetrics,
+    concurrency: usize,
     queue_timeout: Duration,
     /// Dropping the sender (with the pool, when the last `PasswordHasher` clone goes) ends every
     /// worker once its current job is done.
@@ -71,10 +72,16 @@ impl Pool {
         Ok(Self {
             permits: Arc::new(Semaphore::new(concurrency)),
             metrics: HashMetrics::default(),
+            concurrency,
             queue_timeout,
             jobs,
             _workers: workers,
         })
+    }
+
+    /// Hashes admitted and not yet done: the permits taken.
+    pub(super) fn in_flight(&self) -> usize {
+        self.concurrency - self.permits.available_permits()
     }
 
     /// Runs `work` on a worker once one is free, or answers `Busy` after the queue timeout.
@@ -88,19 +95,17 @@ impl Pool {
             .map_err(|_| HashError::Busy)?
             .map_err(|_| HashError::Busy)?;
         self.metrics.queue_wait.observe(asked.elapsed().as_secs_f64());
-        let metrics = self.metrics.clone();
-        metrics.in_flight.inc();
+        let duration = self.metrics.duration.clone();
         let (reply, answer) = oneshot::channel();
         self.queue(Box::new(move |memory| {
-            let started = std::time::Instant::now();
-            if !reply.is_closed() {
-                // (A job whose caller has gone is skipped: nobody needs the work done.)
-                let result = work(memory);
-                metrics.duration.observe(started.elapsed().as_secs_f64());
-                drop(permit); // Free before the caller hears back, so its next request finds room.
-                let _ = reply.send(result);
+            if reply.is_closed() {
+                return; // Its caller has gone: nobody needs the work done.
             }
-            metrics.in_flight.dec();
+            let started = std::time::Instant::now();
+            let result = work(memory);
+            duration.observe(started.elapsed().as_secs_f64());
+            drop(permit); // Free before the caller hears back, so its next request finds room.
+            let _ = reply.send(result);
         }))?;
         answer.await.map_err(|_| job_panicked())
     }

@@ -104,14 +104,12 @@ impl Bundles {
 pub async fn serve(State(bundles): State<Bundles>, request: Request) -> Response {
     let inner = &bundles.inner;
     let path = request.uri().path().trim_start_matches('/');
-    let found = match (in_app_build(path), split_hash(path)) {
-        (Some((build, plain)), _) => {
-            inner.files.get(&plain).filter(|_| inner.app_build.as_deref() == Some(build)).map(|file| (file, FOREVER))
-        }
-        (None, Some((plain, hash))) => {
-            inner.files.get(&plain).filter(|file| file.hash == hash).map(|file| (file, FOREVER))
-        }
-        (None, None) => inner.files.get(path).map(|file| (file, REVALIDATE)),
+    let found = if let Some((build, plain)) = in_app_build(path) {
+        inner.files.get(&plain).filter(|_| inner.app_build.as_deref() == Some(build)).map(|file| (file, FOREVER))
+    } else if let Some((plain, hash)) = split_hash(path) {
+        inner.files.get(&plain).filter(|file| file.hash == hash).map(|file| (file, FOREVER))
+    } else {
+        inner.files.get(path).map(|file| (file, REVALIDATE))
     };
     let Some((file, cache)) = found else { return StatusCode::NOT_FOUND.into_response() };
     if request.headers().get(header::IF_NONE_MATCH) == Some(&file.etag) {
