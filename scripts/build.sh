@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the portal: the server, the app's WASM (split by page), CSS and static files into
-# target/site, then the strength worker's own WASM module into target/site/strength (it must
-# come second: the first build empties target/site). With --release: optimised, size-optimised WASM, and every
+# target/site, then two WASM modules of their own: the strength worker's into
+# target/site/strength and the login page's (the `signin` crate) into target/site/signin (they
+# must come after: the first build empties target/site). With --release: optimised, size-optimised WASM, and every
 # file precompressed beside itself (.br at brotli's best quality, .gz), which the server sends
 # as they are. Needs the tools scripts/setup.sh installs.
 set -euo pipefail
@@ -17,3 +18,4 @@ fi
 # first shown (app/src/pages/lazy.rs), so a first visit to /login loads only what it needs.
 cargo leptos build --project portal --split "${flags[@]}"
 cargo leptos build --project strength --frontend-only "${flags[@]}"
+cargo leptos build --project signin --frontend-only "${flags[@]}"

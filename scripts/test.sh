@@ -38,12 +38,13 @@ run() { "$@" 2>&1 | tee -a "$log"; }
 # The habits first: they are quick to fix and cheap to check.
 step "format and lints"
 limit 5 "cargo fmt" cargo fmt --all --check
-limit 30 "clippy (server)" cargo clippy --locked -p portal -p app -p strength --features app/ssr,strength/assess --all-targets -- -D warnings
+limit 30 "clippy (server)" cargo clippy --locked -p portal -p app -p signin -p strength --features app/ssr,strength/assess --all-targets -- -D warnings
 limit 30 "clippy (WASM client)" cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 limit 30 "clippy (strength worker)" cargo clippy --locked -p strength --features worker --target wasm32-unknown-unknown -- -D warnings
+limit 30 "clippy (login page module)" cargo clippy --locked -p signin --features page --target wasm32-unknown-unknown -- -D warnings
 
 step "unit tests"
-run limit 30 "unit tests" cargo nextest run --locked -p app -p strength --features app/ssr,strength/assess --lib
+run limit 30 "unit tests" cargo nextest run --locked -p app -p signin -p strength --features app/ssr,strength/assess --lib
 step "integration tests (SQLite, PostgreSQL, SMTP)"
 run limit 30 "integration tests" cargo nextest run --locked -p portal
 

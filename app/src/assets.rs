@@ -18,6 +18,9 @@ pub struct AssetUrls {
     pub strength_worker: String,
     /// The glue between a third-party captcha widget and our form.
     pub captcha_provider: String,
+    /// The login page's own module (the `signin` crate): its JS glue and its WASM.
+    pub signin_js: String,
+    pub signin_wasm: String,
 }
 
 /// The files' plain names, for a server that has not found (or hashed) the built site.
@@ -39,6 +42,8 @@ impl AssetUrls {
             stylesheet: url("pkg/portal.css"),
             strength_worker: url(Self::STRENGTH_WORKER),
             captcha_provider: url("js/captcha-provider.js"),
+            signin_js: url("signin/pkg/signin.js"),
+            signin_wasm: url("signin/pkg/signin.wasm"),
         }
     }
 
@@ -59,24 +64,86 @@ pub fn strength_worker_url() -> String {
         .unwrap_or_else(|| AssetUrls::default().strength_worker)
 }
 
-/// The stylesheet, the app's JS and WASM (fetched at once, in parallel), and the module script
-/// that starts them, allowed by this response's CSP nonce.
+/// The pages that start the login page's own module instead of the app: a plain form whose
+/// only work in the browser is its captcha (`signin`, ~20 KB against the app's ~280 KB).
+/// Reached by a link from the app (after logging out), the same page is the app's own.
+pub const FORM_ONLY_PAGES: &[&str] = &["/login"];
+
+/// The stylesheet, and the scripts this page starts: the app's JS and WASM (fetched at once, in
+/// parallel) and the module script that hydrates it, or on [`FORM_ONLY_PAGES`] the login
+/// page's own module. Inline scripts carry this response's CSP nonce.
 #[component]
 pub fn Bundles() -> impl IntoView {
     let urls = AssetUrls::current();
+    let stylesheet = view! { <link rel="stylesheet" href=urls.stylesheet.clone()/> };
+    if request_path().is_some_and(|path| FORM_ONLY_PAGES.contains(&path.as_str())) {
+        (stylesheet, form_only_scripts(&urls)).into_any()
+    } else {
+        (stylesheet, app_scripts(&urls)).into_any()
+    }
+}
+
+fn app_scripts(urls: &AssetUrls) -> impl IntoView {
     let start = format!(
         "import init, {{ hydrate }} from {js}; init({{ module_or_path: {wasm} }}).then(hydrate);",
         js = js_string(&urls.app_js),
         wasm = js_string(&urls.app_wasm),
     );
     view! {
-        <link rel="stylesheet" href=urls.stylesheet/>
-        <link rel="modulepreload" href=urls.app_js/>
+        <link rel="modulepreload" href=urls.app_js.clone()/>
         // `crossorigin` makes the preload's request the same as the one `init` makes.
-        <link rel="preload" href=urls.app_wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
-        <meta name=STRENGTH_WORKER_META content=urls.strength_worker/>
+        <link rel="preload" href=urls.app_wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <meta name=STRENGTH_WORKER_META content=urls.strength_worker.clone()/>
         <script type="module" nonce=use_nonce()>{start}</script>
     }
+}
+
+/// The login page's module, and a gate that runs at once: a form sent before the module has
+/// solved the captcha is held (and says so) until it has, rather than refused by the server.
+fn form_only_scripts(urls: &AssetUrls) -> impl IntoView {
+    use signin::status::{
+        Progress, CHALLENGE_ATTRIBUTE, HELD_ATTRIBUTE, INTERACTIVE_ATTRIBUTE, STATUS_CLASS, TEXT_CLASS,
+    };
+    let gate = format!(
+        "document.addEventListener('submit', function (event) {{\
+           var form = event.target;\
+           if (document.documentElement.hasAttribute('{INTERACTIVE_ATTRIBUTE}') || !form.querySelector('[{CHALLENGE_ATTRIBUTE}]')) return;\
+           event.preventDefault();\
+           form.setAttribute('{HELD_ATTRIBUTE}', '');\
+           var button = form.querySelector('[type=submit]'); if (button) button.setAttribute('aria-busy', 'true');\
+           var text = form.querySelector('.{TEXT_CLASS}'); if (text) text.textContent = {waiting};\
+         }}, true);",
+        waiting = js_string(Progress::Working.text(true)),
+    );
+    // If the module cannot run, the status says so instead of "Verifying…" for ever.
+    let start = format!(
+        "import init, {{ enhance }} from {js};\
+         init({{ module_or_path: {wasm} }}).then(enhance).catch(function () {{\
+           document.querySelectorAll('.{STATUS_CLASS}').forEach(function (status) {{\
+             status.setAttribute('data-state', '{failed_state}');\
+             status.querySelector('.{TEXT_CLASS}').textContent = {failed};\
+           }});\
+         }});",
+        js = js_string(&urls.signin_js),
+        wasm = js_string(&urls.signin_wasm),
+        failed_state = Progress::Failed.state(),
+        failed = js_string(Progress::Failed.text(false)),
+    );
+    view! {
+        <link rel="modulepreload" href=urls.signin_js.clone()/>
+        <link rel="preload" href=urls.signin_wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <script nonce=use_nonce()>{gate}</script>
+        <script type="module" nonce=use_nonce()>{start}</script>
+    }
+}
+
+/// The path of the page being rendered (on the server; the shell is never rendered in the
+/// browser).
+fn request_path() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    return use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_owned());
+    #[cfg(not(feature = "ssr"))]
+    None
 }
 
 /// `text` as a JavaScript string literal.

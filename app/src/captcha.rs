@@ -105,58 +105,31 @@ pub struct CaptchaChallenge {
     pub expires_at: i64,
 }
 
-/// How far apart the counters of one slice are. Slice `n` tries `n`, `n + STRIDE`,
-/// `n + 2 × STRIDE`… so slices never repeat each other's work, however long each ran.
-const STRIDE: u32 = 1 << 20;
-
-/// Runs slice `index` of the search for about `budget_ms` (at least ten derivations) and
-/// returns the answer to put in the form, as JSON, if this slice found it. `Err` means the
-/// challenge cannot be solved (malformed, or every slice has been tried).
-pub fn solve_slice(challenge_json: &str, index: u32, budget_ms: u64) -> Result<Option<String>, String> {
-    if index >= STRIDE {
-        return Err("no solution".into());
-    }
-    let challenge: altcha::Challenge = serde_json::from_str(challenge_json).map_err(|e| e.to_string())?;
-    let options = altcha::SolveChallengeOptions {
-        counter_start: index,
-        counter_step: STRIDE,
-        timeout_ms: budget_ms.max(1),
-        ..altcha::SolveChallengeOptions::new(&challenge)
-    };
-    let Some(solution) = altcha::solve_challenge(options).map_err(|e| e.to_string())? else {
-        return Ok(None);
-    };
-    let payload = altcha::Payload { challenge, solution };
-    serde_json::to_string(&payload).map(Some).map_err(|e| e.to_string())
-}
+/// Runs one slice of the search; shared with the login page's own module.
+pub use signin::solve::solve_slice;
 
 #[cfg(test)]
 mod tests {
+    use signin::status::Challenge;
+
     use super::*;
 
-    fn challenge(difficulty: usize) -> String {
-        let challenge = altcha::create_challenge(altcha::CreateChallengeOptions {
-            cost: 10,
-            key_prefix: "0".repeat(difficulty),
-            hmac_signature_secret: Some("k".repeat(32)),
-            ..Default::default()
-        })
-        .unwrap();
-        serde_json::to_string(&challenge).unwrap()
+    #[test]
+    fn the_login_pages_module_reads_a_fresh_challenge_as_the_server_function_sends_it() {
+        let current =
+            CaptchaChallenge { proof_of_work: r#"{"a":1}"#.into(), picture: "p".into(), expires_at: 1_700_000_000 };
+        let answer = serde_json::to_string(&Some(FormCaptcha::ProofOfWork(current))).unwrap();
+        assert_eq!(
+            Challenge::from_answer(&answer),
+            Some(Challenge { proof_of_work: r#"{"a":1}"#.into(), expires_at: 1_700_000_000 })
+        );
     }
 
     #[test]
-    fn slices_together_find_an_answer_the_server_accepts() {
-        let json = challenge(2);
-        let payload = (0..STRIDE).find_map(|index| solve_slice(&json, index, 5).unwrap()).unwrap();
-        let payload: altcha::Payload = serde_json::from_str(&payload).unwrap();
-        let options = altcha::VerifySolutionOptions::new(&payload.challenge, &payload.solution, "k".repeat(32));
-        assert!(altcha::verify_solution(options).unwrap().verified);
-    }
-
-    #[test]
-    fn a_malformed_challenge_is_an_error_not_a_panic() {
-        assert!(solve_slice("{not json", 0, 5).is_err());
-        assert!(solve_slice(&challenge(1), STRIDE, 5).is_err());
+    fn no_captcha_or_a_third_partys_widget_is_no_challenge_to_solve() {
+        let widget = Some(FormCaptcha::Provider { provider: Provider::Turnstile, site_key: "k".into() });
+        assert_eq!(Challenge::from_answer(&serde_json::to_string(&widget).unwrap()), None);
+        assert_eq!(Challenge::from_answer(&serde_json::to_string(&None::<FormCaptcha>).unwrap()), None);
+        assert_eq!(Challenge::from_answer("<html>"), None);
     }
 }

@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/pkg/{*file}", get(bundles::serve))
         .route("/js/{*file}", get(bundles::serve))
         .route("/strength/{*file}", get(bundles::serve))
+        .route("/signin/{*file}", get(bundles::serve))
         .route("/favicon.svg", get(bundles::serve))
         .with_state(bundles);
     let probes = Router::new()

@@ -1,6 +1,7 @@
 //! The site's files: each under a name that carries a hash of its content (the app's folder
 //! under one hash of all its files), kept by browsers for a year, sent in the compressed form
-//! the build made; and a login page that loads no password-strength code and no page chunk.
+//! the build made; a login page that loads its own small module and no app, password-strength
+//! code or page chunk; and the other pages, which hydrate the app.
 
 use reqwest::header;
 
@@ -21,6 +22,8 @@ fn built_site() -> tempfile::TempDir {
         ("js/captcha-provider.js", b"window.portalCaptchaSolved = () => {};"),
         ("strength/pkg/strength.js", b"export default async function init() {} export function answer() {}"),
         ("strength/pkg/strength.wasm", b"\0asm zxcvbn"),
+        ("signin/pkg/signin.js", b"export default async function init() {} export function enhance() {}"),
+        ("signin/pkg/signin.wasm", b"\0asm the captcha's solver"),
         ("favicon.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
     ];
     for (path, content) in files {
@@ -73,10 +76,39 @@ fn app_build<'a>(url: &'a str, file: &str) -> Option<&'a str> {
 }
 
 #[tokio::test]
-async fn the_login_page_links_hashed_bundles_and_no_strength_code() {
-    story("the login page links hashed bundles", async {
+async fn the_login_page_loads_its_own_small_module_and_nothing_of_the_app() {
+    story("the login page loads the signin module", async {
         let (_site, app) = portal_serving_a_built_site().await;
-        let page = app.browser().get("/login").await;
+        let browser = app.browser();
+        let page = browser.get("/login").await;
+        assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store", "pages are never kept");
+        let html = page.text().await.unwrap();
+
+        for (extension, content_type) in [("js", "text/javascript"), ("wasm", "application/wasm")] {
+            let url = linked(&html, "/signin/pkg/signin", extension);
+            assert!(is_hashed(&url, "/signin/pkg/signin", extension), "{url}");
+            let response = browser.get(&url).await;
+            assert_eq!(response.status(), 200, "{url}");
+            assert_eq!(response.headers()[header::CACHE_CONTROL], KEPT_FOR_A_YEAR, "{url}");
+            assert!(response.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with(content_type), "{url}");
+        }
+        let stylesheet = linked_app_file(&html, "portal.css");
+        assert!(app_build(&stylesheet, "portal.css").is_some(), "{stylesheet}");
+        // No app: not its module, not a page's chunk, not the strength worker or its module.
+        for absent in ["portal.wasm", "portal.js", "split___", "strength"] {
+            assert!(!html.contains(absent), "{absent} in {html}");
+        }
+        // The form is the server's, posted as it is (its captcha: `captcha.rs`).
+        assert!(html.contains(r#"<form action="/api/login" method="post""#), "{html}");
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_other_pages_link_the_app_s_hashed_bundles_and_no_strength_code() {
+    story("the other pages link hashed bundles", async {
+        let (_site, app) = portal_serving_a_built_site().await;
+        let page = app.browser().get("/forgot").await;
         assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store", "pages are never kept");
         let html = page.text().await.unwrap();
 
@@ -87,8 +119,7 @@ async fn the_login_page_links_hashed_bundles_and_no_strength_code() {
             })
             .into();
         assert!(builds.iter().all(|b| *b == builds[0]), "one build for the app's files: {builds:?}");
-        // The pages' chunks are fetched by the app when it shows their page, not by /login.
-        assert!(!html.contains("split___"), "{html}");
+        assert!(!html.contains("signin/pkg"), "{html}");
         assert!(is_hashed(&linked(&html, "/js/strength-worker", "js"), "/js/strength-worker", "js"), "{html}");
         // The worker is named, not started: the strength module (zxcvbn) is not on this page.
         assert!(!html.contains("strength/pkg") && !html.contains("strength.wasm"), "{html}");
@@ -101,7 +132,7 @@ async fn the_login_page_links_hashed_bundles_and_no_strength_code() {
 async fn a_bundle_is_kept_for_a_year_and_sent_as_the_build_compressed_it() {
     story("a bundle is sent precompressed", async {
         let (_site, app) = portal_serving_a_built_site().await;
-        let html = app.browser().get("/login").await.text().await.unwrap();
+        let html = app.browser().get("/forgot").await.text().await.unwrap();
         let wasm = linked_app_file(&html, "portal.wasm");
         let browser = app.browser();
 
@@ -147,7 +178,7 @@ async fn an_outdated_hash_is_not_found_and_a_plain_name_is_checked_each_time() {
         let again = browser.client.get(format!("{}/pkg/portal.css", browser.base)).header(header::IF_NONE_MATCH, etag);
         assert_eq!(send("GET /pkg/portal.css again".to_owned(), again).await.status(), 304);
 
-        let html = browser.get("/login").await.text().await.unwrap();
+        let html = browser.get("/forgot").await.text().await.unwrap();
         let build = app_build(&linked_app_file(&html, "portal.js"), "portal.js").unwrap().to_owned();
         for outside in [
             "/pkg/missing.js".to_owned(),
@@ -168,7 +199,7 @@ async fn the_strength_worker_loads_the_strength_module_by_its_hashed_names() {
     story("the strength worker names its module", async {
         let (_site, app) = portal_serving_a_built_site().await;
         let browser = app.browser();
-        let html = browser.get("/login").await.text().await.unwrap();
+        let html = browser.get("/forgot").await.text().await.unwrap();
 
         let worker_url = linked(&html, "/js/strength-worker", "js");
         let worker = browser.get(&worker_url).await;
@@ -191,7 +222,7 @@ async fn the_app_s_chunks_share_its_build_and_a_new_build_moves_them_all() {
     story("the app's folder under one build", async {
         let (site, app) = portal_serving_a_built_site().await;
         let browser = app.browser();
-        let html = browser.get("/login").await.text().await.unwrap();
+        let html = browser.get("/forgot").await.text().await.unwrap();
         let build = app_build(&linked_app_file(&html, "portal.js"), "portal.js").unwrap().to_owned();
 
         // What the glue and the split loader load by names relative to themselves.
@@ -212,7 +243,7 @@ async fn the_app_s_chunks_share_its_build_and_a_new_build_moves_them_all() {
         std::fs::write(chunk, b"\0asm Change Password, again").unwrap();
         let root = site.path().to_owned();
         let rebuilt = TestApp::spawn_with(Db::Sqlite, move |config| config.site_root = root).await;
-        let html = rebuilt.browser().get("/login").await.text().await.unwrap();
+        let html = rebuilt.browser().get("/forgot").await.text().await.unwrap();
         let new_build = app_build(&linked_app_file(&html, "portal.js"), "portal.js").unwrap().to_owned();
         assert_ne!(new_build, build);
         assert_eq!(rebuilt.browser().get(&format!("/pkg/{build}/portal.js")).await.status(), 404);

@@ -8,6 +8,7 @@ use crate::helpers::{location, on_both_databases, Browser, Db, TestApp, CAPTCHA_
 
 on_both_databases!(
     a_solved_challenge_logs_in_once_and_is_refused_the_second_time,
+    the_login_page_carries_the_challenge_its_module_solves_and_its_plain_post_logs_in,
     a_login_without_the_captcha_is_refused_with_a_clear_message,
     an_expired_challenge_is_refused,
     a_challenge_signed_with_another_key_is_refused,
@@ -56,6 +57,27 @@ async fn a_solved_challenge_logs_in_once_and_is_refused_the_second_time(db: Db) 
 
     assert_eq!(status, 400);
     assert!(body.contains("This check has already been used"), "{body}");
+}
+
+/// The login page is a plain form with its own small module (`signin`): the module reads the
+/// challenge from the HTML, solves it, and lets the browser post the form.
+async fn the_login_page_carries_the_challenge_its_module_solves_and_its_plain_post_logs_in(db: Db) {
+    let app = app_with_captcha(db).await;
+    let browser = app.browser();
+    let page = browser.get("/login").await.text().await.unwrap();
+    let attribute = |name: &str| {
+        let marker = format!(r#"{name}=""#);
+        let start = page.find(&marker).unwrap_or_else(|| panic!("no {name} on the page: {page}")) + marker.len();
+        page[start..].split('"').next().unwrap().replace("&quot;", "\"").replace("&amp;", "&")
+    };
+    let expires_at: i64 = attribute("data-expires").parse().unwrap();
+    assert!(expires_at > app.state.clock.now(), "a live challenge");
+    let answer = solve(&attribute("data-challenge"));
+
+    let form = [("email", "alice@example.com"), ("password", PASSWORD), ("captcha", answer.as_str()), ("next", "")];
+    let response = browser.post_html_form("/api/login", "/login", &form).await;
+    assert_eq!((response.status().as_u16(), location(&response)), (302, "/account".to_owned()));
+    assert_eq!(browser.get("/account").await.status(), 200, "signed in");
 }
 
 async fn a_login_without_the_captcha_is_refused_with_a_clear_message(db: Db) {

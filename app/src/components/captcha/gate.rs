@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+pub(super) use signin::status::Progress;
+
 /// Holds a form's submission until its captcha is solved, then sends it.
 #[derive(Clone, Copy)]
 pub struct CaptchaGate {
@@ -64,14 +66,6 @@ pub fn GatedSubmit(gate: CaptchaGate, #[prop(into)] pending: Signal<bool>, child
             {children()}
         </button>
     }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub(super) enum Progress {
-    Working,
-    Verified,
-    Failed,
 }
 
 /// A form's submit button that stays focusable while the form is being sent: `aria-disabled`

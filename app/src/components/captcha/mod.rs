@@ -15,6 +15,8 @@ use self::{
     solver::Solver,
     widget::{reset_provider_widget, ProviderWidget},
 };
+use signin::status::{STATUS_CLASS, TEXT_CLASS};
+
 use crate::{
     api::new_captcha,
     captcha::{FormCaptcha, PROOF_FIELD},
@@ -80,12 +82,7 @@ pub fn Captcha(
         }
     });
 
-    let status = move || match (progress.get(), gate.waiting.get()) {
-        (Progress::Working, true) => "Verifying you are human… sending when done.",
-        (Progress::Working, false) => "Verifying you are human…",
-        (Progress::Verified, _) => "Verified",
-        (Progress::Failed, _) => "The check could not run. Reload the page to try again.",
-    };
+    let status = move || progress.get().text(gate.waiting.get());
     let described_by = move || error.get().map(|_| "captcha-error");
 
     let error_view = move || {
@@ -103,20 +100,26 @@ pub fn Captcha(
                     <ProviderWidget provider site_key described_by/>
                     {error_view()}
                 }.into_any(),
+                // The challenge is in the HTML too, for the login page's own module (`signin`).
                 FormCaptcha::ProofOfWork(current) => view! {
-                <div id="captcha" tabindex="-1" class="captcha" role="group" aria-label="Human check" aria-describedby=described_by>
+                <div
+                    id="captcha"
+                    tabindex="-1"
+                    class="captcha"
+                    role="group"
+                    aria-label="Human check"
+                    aria-describedby=described_by
+                    data-challenge=current.proof_of_work.clone()
+                    data-expires=current.expires_at
+                >
                     <input type="hidden" name=PROOF_FIELD node_ref=answer_field prop:value=move || answer.get()/>
                     <p
-                        class="captcha-status"
-                        data-state=move || match progress.get() {
-                            Progress::Working => "working",
-                            Progress::Verified => "verified",
-                            Progress::Failed => "failed",
-                        }
+                        class=STATUS_CLASS
+                        data-state=move || progress.get().state()
                         role="status"
                     >
                         <span class="captcha-mark" aria-hidden="true"></span>
-                        <span class="captcha-text">{status}</span>
+                        <span class=TEXT_CLASS>{status}</span>
                     </p>
                     <noscript inner_html=picture_fallback(&current)></noscript>
                     {error_view()}
