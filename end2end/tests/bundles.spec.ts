@@ -14,17 +14,22 @@ function recordRequests(page: import('@playwright/test').Page): string[] {
 }
 
 test.describe('what a page loads', () => {
-  test('the login page hydrates without the password-strength module', async ({ page, portal }) => {
+  test('the login page loads its own small module, nothing of the app and no password-strength code', async ({
+    page,
+    portal,
+  }) => {
     const requested = recordRequests(page);
     const workers: string[] = [];
     page.on('worker', (worker) => workers.push(worker.url()));
     await portal.open('/login');
     await expect(page.getByRole('status').filter({ hasText: 'Verified' })).toBeVisible();
 
-    expect(requested.filter((path) => /^\/pkg\/[0-9a-f]{16}\/portal\.wasm$/.test(path))).toHaveLength(1);
+    const wasm = requested.filter((path) => path.endsWith('.wasm'));
+    expect(wasm).toHaveLength(1);
+    expect(wasm[0]).toMatch(/^\/signin\/pkg\/signin\.[0-9a-f]{16}\.wasm$/);
+    // Not the app (its module, its glue or a page's chunk), not the strength worker or its module.
+    expect(requested.filter((path) => path.startsWith('/pkg/') && !path.endsWith('/portal.css'))).toEqual([]);
     expect(requested.filter((path) => path.includes('strength'))).toEqual([]);
-    // The other pages' chunks (and the code they share) stay on the server until a page needs them.
-    expect(requested.filter((path) => path.endsWith('.wasm') && !path.endsWith('/portal.wasm'))).toEqual([]);
     expect(workers).toEqual([]);
   });
 
@@ -43,7 +48,7 @@ test.describe('what a page loads', () => {
     expect(chunks.every((chunk) => chunk.startsWith(app!.replace('portal.wasm', '')))).toBe(true);
   });
 
-  test('following a link to another page fetches its chunk and the page works', async ({ page, portal }) => {
+  test('following a link from the login page to another page loads the app and its chunk', async ({ page, portal }) => {
     const requested = recordRequests(page);
     await portal.open('/login');
     await page.getByRole('link', { name: 'Forgot?' }).click();
@@ -73,7 +78,8 @@ test.describe('what a page loads', () => {
       const bundles = new Map<string, string>();
       const cached = new Set<string>();
       cdp.on('Network.requestWillBeSent', ({ requestId, request }) => {
-        if (new URL(request.url).pathname.startsWith('/pkg/')) bundles.set(requestId, new URL(request.url).pathname);
+        const path = new URL(request.url).pathname;
+        if (path.startsWith('/pkg/') || path.startsWith('/signin/')) bundles.set(requestId, path);
       });
       cdp.on('Network.requestServedFromCache', ({ requestId }) => cached.add(requestId));
       cdp.on('Network.responseReceived', ({ requestId, response }) => {
@@ -86,6 +92,12 @@ test.describe('what a page loads', () => {
       expect(asked).toEqual([]);
       expect([...bundles.values()].filter((path) => path.endsWith('/portal.wasm'))).toHaveLength(1);
       expect([...bundles.values()].filter((path) => path.includes('split___'))).not.toEqual([]);
+
+      // And the login page's own module.
+      await page.goto('/login');
+      await expect(page.getByRole('status').filter({ hasText: 'Verified' })).toBeVisible();
+      expect([...bundles].filter(([id]) => !cached.has(id)).map(([, path]) => path)).toEqual([]);
+      expect([...bundles.values()].filter((path) => path.startsWith('/signin/') && path.endsWith('.wasm'))).toHaveLength(1);
     } finally {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });

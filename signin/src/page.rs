@@ -33,9 +33,32 @@ pub fn enhance() {
         }
         captcha.start(challenge);
     }
+    focus_in_page_link_targets(&document);
     if let Some(root) = document.document_element() {
         let _ = root.set_attribute(INTERACTIVE_ATTRIBUTE, "true");
     }
+}
+
+/// A link to a place on the page (the skip link, the error summary's links to its fields)
+/// moves keyboard focus there, not only the view, as the app's pages do.
+fn focus_in_page_link_targets(document: &Document) {
+    let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(|event: web_sys::MouseEvent| {
+        let link = event
+            .target()
+            .and_then(|target| target.dyn_into::<Element>().ok())
+            .and_then(|e| e.closest("a[href^='#']").ok()?);
+        let target = link
+            .and_then(|link| link.get_attribute("href"))
+            .and_then(|href| web_sys::window()?.document()?.get_element_by_id(href.trim_start_matches('#')))
+            .and_then(|target| target.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(target) = target {
+            event.prevent_default();
+            target.scroll_into_view();
+            let _ = target.focus();
+        }
+    });
+    let _ = document.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    on_click.forget();
 }
 
 /// A form's proof-of-work captcha, as the server drew it, and how far the page is with it.
