@@ -6,7 +6,7 @@
 //!
 //! Rows: successful logins/s at c16 (each worker logs in to an account of its own, so the
 //! per-account throttle never interferes) with p50/p99; GET /login at c64; Forgot? at c16, its
-//! answers and the background work behind them; the WASM bundle at c16 (needs
+//! answers and the background work behind them; the app's and the login page's WASM at c16 (needs
 //! `cargo leptos build --release --precompress`); the portal's resident memory at start, after
 //! two login runs, after an idle pause and after each later run; and, measured in the same run
 //! before and after the logins, what argon2id alone does at the production cost, the reference
@@ -133,7 +133,10 @@ async fn main() {
 
     forgot_rows(&portal, &emails, durations.load, &mut table).await;
     flood_row(&portal, &emails, durations.load, logins, &mut table).await;
-    bundle_row(&portal, site.is_some(), durations.load, &mut table).await;
+    // The app's module, the largest a first visit loads (here from /forgot), and the login
+    // page's own small one.
+    bundle_row(&portal, site.is_some(), "/forgot", "the app's WASM", durations.load, &mut table).await;
+    bundle_row(&portal, site.is_some(), "/login", "the login page's WASM", durations.load, &mut table).await;
     table.memory("at the end", &portal, "");
     print_metrics(&portal, "at the end").await;
 
@@ -285,17 +288,24 @@ async fn flood_row(portal: &PortalProcess, emails: &[String], length: Duration, 
     table.memory("after the flood", portal, "");
 }
 
-/// The WASM bundle the login page loads, fetched as a browser does (`br, gzip`), or a line
-/// saying why there is none to fetch.
-async fn bundle_row(portal: &PortalProcess, site_exists: bool, length: Duration, table: &mut Table) {
-    let what = format!("WASM bundle, c{BUNDLE_WORKERS}");
+/// The WASM module `page` loads, fetched as a browser does (`br, gzip`), or a line saying why
+/// there is none to fetch.
+async fn bundle_row(
+    portal: &PortalProcess,
+    site_exists: bool,
+    page: &str,
+    name: &str,
+    length: Duration,
+    table: &mut Table,
+) {
+    let what = format!("{name}, c{BUNDLE_WORKERS}");
     if !site_exists {
         table.skipped(&what, &format!("skipped: no target/site or LOAD_SITE_ROOT ({})", build_hint()));
         return;
     }
-    let html = drive::client(1).get(portal.url("/login")).send().await.unwrap().text().await.unwrap();
-    let Some(url) = wasm_url(&html, &portal.url("/login")) else {
-        table.skipped(&what, "skipped: /login's HTML links no .wasm file");
+    let html = drive::client(1).get(portal.url(page)).send().await.unwrap().text().await.unwrap();
+    let Some(url) = wasm_url(&html, &portal.url(page)) else {
+        table.skipped(&what, &format!("skipped: {page}'s HTML links no .wasm file"));
         return;
     };
     let probe = drive::client(1).get(url.clone()).header(header::ACCEPT_ENCODING, "br, gzip").send().await.unwrap();
