@@ -53,10 +53,12 @@ test.describe('what a page loads', () => {
     await portal.open('/login');
     await page.getByRole('link', { name: 'Forgot?' }).click();
     await expect(page.getByRole('heading', { name: 'Forgot your password?' })).toBeVisible();
+    // A new page, drawn by the server: it works (its captcha is solved) once the app and the
+    // page's chunk have arrived.
+    await expect(page.getByRole('status').filter({ hasText: 'Verified' })).toBeVisible();
     expect(requested.filter((path) => path.includes('split___'))).not.toEqual([]);
     // One app module: the chunk's loader imported the same glue the page started with.
     expect(requested.filter((path) => path.endsWith('/portal.js'))).toHaveLength(1);
-    await expect(page.getByRole('status').filter({ hasText: 'Verified' })).toBeVisible();
   });
 
   test('a repeat visit takes the bundles from the cache, without asking the server', async ({ baseURL }) => {

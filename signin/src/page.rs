@@ -9,17 +9,12 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, HtmlFormElement, HtmlInputElement};
 
 use crate::{
-    solve::solve_slice,
+    solve::solve_in_browser,
     status::{
         Challenge, Progress, CHALLENGE_ATTRIBUTE, EXPIRES_ATTRIBUTE, HELD_ATTRIBUTE, INTERACTIVE_ATTRIBUTE,
-        NEW_CHALLENGE_URL, STATUS_CLASS, TEXT_CLASS,
+        NEW_CHALLENGE_URL, RENEW_BEFORE_EXPIRY_S, STATUS_CLASS, TEXT_CLASS,
     },
 };
-
-/// About one frame of work per slice.
-const SLICE_MS: u64 = 12;
-/// A challenge this close to expiry is replaced by a fresh one before anyone sends it.
-const RENEW_BEFORE_EXPIRY_S: f64 = 20.0;
 
 /// Takes over the login form's captcha, then marks the page interactive.
 #[wasm_bindgen]
@@ -150,32 +145,21 @@ impl Captcha {
         self.set_progress(Progress::Working);
         let captcha = Rc::clone(self);
         wasm_bindgen_futures::spawn_local(async move {
-            let started = js_sys::Date::now();
-            for index in 0.. {
-                if captcha.run.get() != run {
-                    return;
+            match solve_in_browser(&challenge.proof_of_work, || captcha.run.get() == run).await {
+                Ok(Some(answer)) => {
+                    captcha.answer.set_value(&answer);
+                    captcha.solved();
+                    captcha.renew_before_expiry(challenge.expires_at, run);
                 }
-                match solve_slice(&challenge.proof_of_work, index, SLICE_MS) {
-                    Ok(Some(solution)) => {
-                        captcha.answer.set_value(&solution);
-                        captcha.solved(js_sys::Date::now() - started);
-                        captcha.renew_before_expiry(challenge.expires_at, run);
-                        return;
-                    }
-                    Ok(None) => next_turn().await,
-                    Err(_) => return captcha.set_progress(Progress::Failed),
-                }
+                Ok(None) => {}
+                Err(_) => captcha.set_progress(Progress::Failed),
             }
         });
     }
 
-    fn solved(&self, elapsed_ms: f64) {
+    fn solved(&self) {
         let send = self.waiting.replace(false);
         self.set_progress(Progress::Verified);
-        // Left on the page for the benchmark and the tests.
-        if let Some(root) = self.form.owner_document().and_then(|document| document.document_element()) {
-            let _ = root.set_attribute("data-captcha-ms", &format!("{elapsed_ms:.0}"));
-        }
         if send {
             let _ = self.form.request_submit();
         }
@@ -247,14 +231,4 @@ async fn fresh_challenge() -> Option<Challenge> {
     }
     let body = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
     Challenge::from_answer(&body)
-}
-
-/// Yields to the browser (a macrotask, so it can paint and handle input) before the next slice.
-async fn next_turn() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback(&resolve);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -27,6 +27,46 @@ pub fn solve_slice(challenge_json: &str, index: u32, budget_ms: u64) -> Result<O
     serde_json::to_string(&payload).map(Some).map_err(|e| e.to_string())
 }
 
+/// About one frame of work per slice.
+#[cfg(feature = "browser")]
+const SLICE_MS: u64 = 12;
+
+/// Solves `challenge_json` in slices of about one frame, yielding to the browser between them
+/// (a macrotask, so it paints and handles input), for as long as `wanted()` says the answer is
+/// still wanted (`Ok(None)` once it is not), and returns the answer to put in the form. `Err`
+/// means it cannot be solved. The solve time is
+/// left on the page for the benchmark and the tests (`data-captcha-ms` on `<html>`).
+#[cfg(feature = "browser")]
+pub async fn solve_in_browser(challenge_json: &str, wanted: impl Fn() -> bool) -> Result<Option<String>, String> {
+    let started = js_sys::Date::now();
+    for index in 0.. {
+        if !wanted() {
+            return Ok(None);
+        }
+        if let Some(answer) = solve_slice(challenge_json, index, SLICE_MS)? {
+            let elapsed_ms = js_sys::Date::now() - started;
+            let root = web_sys::window().and_then(|window| window.document()?.document_element());
+            if let Some(root) = root {
+                let _ = root.set_attribute("data-captcha-ms", &format!("{elapsed_ms:.0}"));
+            }
+            return Ok(Some(answer));
+        }
+        next_turn().await;
+    }
+    Err("no solution".into())
+}
+
+/// Yields to the browser before the next slice.
+#[cfg(feature = "browser")]
+async fn next_turn() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,8 @@ pub const FAILED: &str = "The check could not run. Reload the page to try again.
 pub const CHALLENGE_ATTRIBUTE: &str = "data-challenge";
 /// On the captcha's element: Unix seconds after which the server refuses the answer.
 pub const EXPIRES_ATTRIBUTE: &str = "data-expires";
+/// A challenge this close to expiry (seconds) is replaced by a fresh one before anyone sends it.
+pub const RENEW_BEFORE_EXPIRY_S: f64 = 20.0;
 /// Where the server function for a fresh challenge answers.
 pub const NEW_CHALLENGE_URL: &str = "/api/new_captcha";
 
