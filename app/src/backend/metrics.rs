@@ -176,7 +176,7 @@ impl Metrics {
 /// A request path as a bounded label: each page and server function is its own route; the
 /// site's files fold by folder; anything that matched nothing is "unmatched".
 pub fn route_label(path: &str, status: u16) -> String {
-    const FOLDERS: [&str; 5] = ["/pkg/", "/js/", "/strength/", "/brand/", "/captcha/"];
+    const FOLDERS: [&str; 6] = ["/pkg/", "/js/", "/strength/", "/signin/", "/brand/", "/captcha/"];
     if let Some(folder) = FOLDERS.iter().find(|folder| path.starts_with(**folder)) {
         return format!("{folder}*");
     }
@@ -184,4 +184,28 @@ pub fn route_label(path: &str, status: u16) -> String {
         return "unmatched".to_owned();
     }
     path.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::route_label;
+
+    #[test]
+    fn a_route_label_names_the_page_and_folds_the_site_s_files_by_folder() {
+        assert_eq!(route_label("/login", 200), "/login");
+        assert_eq!(route_label("/api/login", 401), "/api/login");
+        for (file, folder) in [
+            ("/pkg/0f997dffc66cc24c/portal.wasm", "/pkg/*"),
+            ("/js/strength-worker.bcb50d4bf3291451.js", "/js/*"),
+            ("/strength/pkg/strength.0123456789abcdef.wasm", "/strength/*"),
+            ("/signin/pkg/signin.672a591f5fc49a93.wasm", "/signin/*"),
+            ("/brand/logo.e0e9f546dd80424a.svg", "/brand/*"),
+            ("/captcha/picture", "/captcha/*"),
+        ] {
+            assert_eq!(route_label(file, 200), folder, "{file}");
+            assert_eq!(route_label(file, 404), folder, "a stale build's file: {file}");
+        }
+        assert_eq!(route_label("/wp-login.php", 404), "unmatched");
+        assert_eq!(route_label(&format!("/{}", "a".repeat(80)), 200), "unmatched");
+    }
 }
