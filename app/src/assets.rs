@@ -4,6 +4,8 @@
 //! context; the shell puts the bundles in the page's head, and the strength worker's URL in a
 //! `<meta>` tag, where the page's code finds it once it runs in the browser.
 
+use std::sync::LazyLock;
+
 use leptos::{nonce::use_nonce, prelude::*};
 
 /// The `<meta name>` that holds the strength worker's URL.
@@ -65,7 +67,7 @@ pub fn strength_worker_url() -> String {
 }
 
 /// The pages that start the login page's own module instead of the app: a plain form whose
-/// only work in the browser is its captcha (`signin`, ~20 KB against the app's ~280 KB).
+/// only work in the browser is its captcha (`signin`, ~67 KB brotli against the app's ~280 KB).
 /// Reached by a link from the app (after logging out), the same page is the app's own.
 pub const FORM_ONLY_PAGES: &[&str] = &["/login"];
 
@@ -76,7 +78,7 @@ pub const FORM_ONLY_PAGES: &[&str] = &["/login"];
 pub fn Bundles() -> impl IntoView {
     let urls = AssetUrls::current();
     let stylesheet = view! { <link rel="stylesheet" href=urls.stylesheet.clone()/> };
-    if request_path().is_some_and(|path| FORM_ONLY_PAGES.contains(&path.as_str())) {
+    if is_form_only_page() {
         (stylesheet, form_only_scripts(&urls)).into_any()
     } else {
         (stylesheet, app_scripts(&urls)).into_any()
@@ -101,20 +103,7 @@ fn app_scripts(urls: &AssetUrls) -> impl IntoView {
 /// The login page's module, and a gate that runs at once: a form sent before the module has
 /// solved the captcha is held (and says so) until it has, rather than refused by the server.
 fn form_only_scripts(urls: &AssetUrls) -> impl IntoView {
-    use signin::status::{
-        Progress, CHALLENGE_ATTRIBUTE, HELD_ATTRIBUTE, INTERACTIVE_ATTRIBUTE, STATUS_CLASS, TEXT_CLASS,
-    };
-    let gate = format!(
-        "document.addEventListener('submit', function (event) {{\
-           var form = event.target;\
-           if (document.documentElement.hasAttribute('{INTERACTIVE_ATTRIBUTE}') || !form.querySelector('[{CHALLENGE_ATTRIBUTE}]')) return;\
-           event.preventDefault();\
-           form.setAttribute('{HELD_ATTRIBUTE}', '');\
-           var button = form.querySelector('[type=submit]'); if (button) button.setAttribute('aria-busy', 'true');\
-           var text = form.querySelector('.{TEXT_CLASS}'); if (text) text.textContent = {waiting};\
-         }}, true);",
-        waiting = js_string(Progress::Working.text(true)),
-    );
+    use signin::status::{Progress, STATUS_CLASS, TEXT_CLASS};
     // If the module cannot run, the status says so instead of "Verifying…" for ever.
     let start = format!(
         "import init, {{ enhance }} from {js};\
@@ -132,18 +121,35 @@ fn form_only_scripts(urls: &AssetUrls) -> impl IntoView {
     view! {
         <link rel="modulepreload" href=urls.signin_js.clone()/>
         <link rel="preload" href=urls.signin_wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin=""/>
-        <script nonce=use_nonce()>{gate}</script>
+        <script nonce=use_nonce()>{FORM_GATE.as_str()}</script>
         <script type="module" nonce=use_nonce()>{start}</script>
     }
 }
 
-/// The path of the page being rendered (on the server; the shell is never rendered in the
-/// browser).
-fn request_path() -> Option<String> {
+/// The login page's inline gate: holds a submission made before its module has run, marks the
+/// form (the module sends it once solved), and says so. The same for every page: made once.
+static FORM_GATE: LazyLock<String> = LazyLock::new(|| {
+    use signin::status::{Progress, CHALLENGE_ATTRIBUTE, HELD_ATTRIBUTE, INTERACTIVE_ATTRIBUTE, TEXT_CLASS};
+    format!(
+        "document.addEventListener('submit', function (event) {{\
+           var form = event.target;\
+           if (document.documentElement.hasAttribute('{INTERACTIVE_ATTRIBUTE}') || !form.querySelector('[{CHALLENGE_ATTRIBUTE}]')) return;\
+           event.preventDefault();\
+           form.setAttribute('{HELD_ATTRIBUTE}', '');\
+           var button = form.querySelector('[type=submit]'); if (button) button.setAttribute('aria-busy', 'true');\
+           var text = form.querySelector('.{TEXT_CLASS}'); if (text) text.textContent = {waiting};\
+         }}, true);",
+        waiting = js_string(Progress::Working.text(true)),
+    )
+});
+
+/// Whether the page being rendered is one of [`FORM_ONLY_PAGES`] (decided on the server; the
+/// shell is never rendered in the browser).
+fn is_form_only_page() -> bool {
     #[cfg(feature = "ssr")]
-    return use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_owned());
+    return use_context::<http::request::Parts>().is_some_and(|parts| FORM_ONLY_PAGES.contains(&parts.uri.path()));
     #[cfg(not(feature = "ssr"))]
-    None
+    false
 }
 
 /// `text` as a JavaScript string literal.

@@ -28,7 +28,6 @@ test.describe('the captcha with JavaScript', () => {
       await portal.expectPath('/account');
       await portal.logOut();
     });
-
   });
 
   test('a login sent before the page could start its check waits for it, then goes through', async ({ page, portal }) => {

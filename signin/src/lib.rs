@@ -3,9 +3,9 @@
 //! does ([`status`]).
 //!
 //! With the `page` feature this crate is also the login page's WASM module ([`page`]): the
-//! login page is the server's HTML form, sent as a plain form post, and this ~20 KB module only
+//! login page is the server's HTML form, sent as a plain form post, and this module (~67 KB brotli) only
 //! solves its captcha and holds the form until the answer is in. A first visit to /login so
-//! loads no Leptos app at all (the app's module is ten times its size); every other page
+//! loads no Leptos app at all (the app's module is four times its size); every other page
 //! hydrates the app as before.
 
 pub mod solve;

@@ -23,9 +23,6 @@ pub fn enhance() {
     if let Some((captcha, challenge)) = Captcha::find(&document) {
         let captcha = Rc::new(captcha);
         captcha.listen();
-        if captcha.form.has_attribute(HELD_ATTRIBUTE) {
-            captcha.waiting.set(true);
-        }
         captcha.start(challenge);
     }
     focus_in_page_link_targets(&document);
@@ -85,6 +82,8 @@ impl Captcha {
         let status = element.query_selector(&format!(".{STATUS_CLASS}")).ok()??;
         let text = status.query_selector(&format!(".{TEXT_CLASS}")).ok()??;
         let button = form.query_selector("[type=submit]").ok().flatten();
+        // The page's inline gate held a submission before this module ran: send it when solved.
+        let waiting = Cell::new(form.has_attribute(HELD_ATTRIBUTE));
         let captcha = Self {
             form,
             answer,
@@ -92,7 +91,7 @@ impl Captcha {
             text,
             button,
             progress: Cell::new(Progress::Working),
-            waiting: Cell::new(false),
+            waiting,
             sent: Cell::new(false),
             run: Cell::new(0),
         };

@@ -224,7 +224,6 @@ fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, availab
     }
 }
 
-/// The password the generator just made, shown once, with a button to copy it.
 /// What is in the server-rendered input `id` when the page's code takes it over: what a person
 /// typed before it arrived. Empty on the server, and for a page the browser renders itself.
 fn typed_before_hydration(id: &str) -> String {
@@ -240,6 +239,7 @@ fn typed_before_hydration(id: &str) -> String {
     String::new()
 }
 
+/// The password the generator just made, shown once, with a button to copy it.
 #[component]
 fn GeneratedPassword(generated: RwSignal<Option<String>>) -> impl IntoView {
     let copied = RwSignal::new(false);
