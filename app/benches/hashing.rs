@@ -17,8 +17,8 @@ use std::{
 
 use app::{
     backend::{
-        config::Config,
-        password_hasher::{PasswordHash, PasswordHasher, Verification},
+        config::Config, secrets::password_hasher::PasswordHash, secrets::password_hasher::PasswordHasher,
+        secrets::password_hasher::Verification,
     },
     domain::Password,
 };

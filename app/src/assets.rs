@@ -147,7 +147,7 @@ static FORM_GATE: LazyLock<String> = LazyLock::new(|| {
 /// shell is never rendered in the browser).
 fn is_form_only_page() -> bool {
     #[cfg(feature = "ssr")]
-    return use_context::<http::request::Parts>().is_some_and(|parts| FORM_ONLY_PAGES.contains(&parts.uri.path()));
+    return crate::api::request::path().is_some_and(|path| FORM_ONLY_PAGES.contains(&path.as_str()));
     #[cfg(not(feature = "ssr"))]
     false
 }

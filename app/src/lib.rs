@@ -105,10 +105,10 @@ pub fn App() -> impl IntoView {
 /// response's nonce, load nothing from elsewhere, be framed by nobody and post forms only here.
 #[cfg(feature = "ssr")]
 fn content_security_policy() {
-    if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+    use api::request;
+    if let Some(nonce) = use_nonce() {
         // A third-party captcha loads its script, styles and frames from its own origins.
-        let provider = use_context::<backend::AppState>().and_then(|state| state.captcha.provider());
-        let third = provider.map(|p| format!(" {}", p.origins())).unwrap_or_default();
+        let third = request::captcha_origins().map(|origins| format!(" {origins}")).unwrap_or_default();
         let policy = format!(
             "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'{third}; style-src 'self'{third}; \
              img-src 'self' data:; media-src 'self'; connect-src 'self'{third}; frame-src{frames}; \
@@ -116,7 +116,7 @@ fn content_security_policy() {
             frames = if third.is_empty() { " 'none'".to_owned() } else { third.clone() },
         );
         if let Ok(value) = http::HeaderValue::from_str(&policy) {
-            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+            request::insert_header(http::header::CONTENT_SECURITY_POLICY, value);
         }
     }
 }

@@ -11,10 +11,8 @@ use std::time::{Duration, Instant};
 
 use app::{
     backend::{
-        captcha::{Captcha, CaptchaAnswer},
-        clock::Clock,
-        config::{CaptchaKeySource, CaptchaMode, Config},
-        store::Store,
+        captcha::Captcha, captcha::CaptchaAnswer, clock::Clock, config::CaptchaKeySource, config::CaptchaMode,
+        config::Config, store::Store,
     },
     captcha::solve_slice,
 };

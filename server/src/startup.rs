@@ -2,17 +2,10 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use app::backend::{
-    captcha::Captcha,
-    clock::Clock,
-    config::{CaptchaKeySource, CaptchaMode, Config, KeySource},
-    mail::{self, sealed::OutboxSeal, MailQueue, Mailer},
-    password_hasher::PasswordHasher,
-    rate_limits::Limit,
-    secret_key::DeploymentKey,
-    sessions,
-    store::Store,
-    two_factor::TwoFactorSeal,
-    AppState, Services,
+    captcha::Captcha, clock::Clock, config::CaptchaKeySource, config::CaptchaMode, config::Config, config::KeySource,
+    mail, mail::sealed::OutboxSeal, mail::MailQueue, mail::Mailer, secrets::deployment_key::DeploymentKey,
+    secrets::password_hasher::PasswordHasher, secrets::two_factor_seal::TwoFactorSeal, steps::rate_limits::Limit,
+    steps::sessions, store::Store, AppState, Services,
 };
 use tokio::net::TcpListener;
 use tokio_util::task::TaskTracker;
@@ -45,7 +38,7 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         tracing::warn!("PORTAL_CAPTCHA_KEY is not set: give every node the same key, or captchas fail across nodes");
     }
     let mail = MailQueue::new(seal);
-    let metrics = app::backend::metrics::Metrics::new(hasher.metrics(), &mail.counts, captcha.checks());
+    let metrics = app::backend::runtime::metrics::Metrics::new(hasher.metrics(), &mail.counts, captcha.checks());
     Ok(AppState::new(Services {
         config: Arc::new(config),
         store,

@@ -15,7 +15,7 @@ pub async fn login(
 ) -> Result<(), AppError> {
     use super::request;
     use crate::{
-        backend::{captcha::CaptchaAnswer, cookies, login},
+        backend::{captcha::CaptchaAnswer, client::cookies, use_cases::login},
         domain::LocalPath,
     };
 
@@ -32,27 +32,15 @@ pub async fn login(
         client: request::client_info()?,
         previous: request::current_session(),
     };
-    let outcome = login::log_in(&state, request).await.map_err(|e| {
-        tracing::info!(reason = %e, "login refused");
-        state.metrics.login(match &e {
-            login::LoginError::InvalidCredentials => "refused",
-            login::LoginError::HeldBack => "held_back",
-            login::LoginError::TooManyAttempts => "throttled",
-            login::LoginError::Captcha(_) => "captcha_refused",
-            login::LoginError::Hash(_) | login::LoginError::Store(_) => "error",
-        });
-        refused(AppError::from(e))
-    })?;
+    let outcome = login::log_in(&state, request).await.map_err(|e| refused(AppError::from(e)))?;
     let next = LocalPath::parse_or_default(next.as_deref());
     match outcome {
         login::LoginOutcome::Session(token) => {
-            state.metrics.login("success");
             request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
             forget_reset_link(&state)?;
             leptos_axum::redirect(next.as_str());
         }
         login::LoginOutcome::SecondFactor(pending) => {
-            state.metrics.login("second_factor_pending");
             request::set_cookie(&cookies::Jar::PendingSignIn.set(&state.config, &pending))?;
             leptos_axum::redirect(&verify_path(&next));
         }
@@ -95,7 +83,7 @@ pub async fn typed_email() -> Result<Option<String>, AppError> {
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use super::request;
-    use crate::backend::{cookies, login, secret_token::SecretToken};
+    use crate::backend::{client::cookies, secrets::secret_token::SecretToken, use_cases::login};
 
     let state = request::app_state()?;
     let token = request::cookie_value(cookies::Jar::Session, &state.config);
@@ -110,7 +98,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 fn forget_reset_link(state: &crate::backend::AppState) -> Result<(), AppError> {
     use super::request;
-    use crate::backend::cookies::Jar;
+    use crate::backend::client::cookies::Jar;
 
     match request::cookie_value(Jar::ResetLink, &state.config) {
         Some(_) => request::set_cookie(&Jar::ResetLink.clear(&state.config)),

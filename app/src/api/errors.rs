@@ -4,16 +4,11 @@
 
 use crate::{
     backend::{
-        captcha::{CaptchaError, Refusal},
-        login::LoginError,
-        new_password::{Confirmation, Problems},
-        password_change::ChangePasswordError,
-        password_hasher::HashError,
-        password_reset::ResetError,
-        rate_limits::Limit,
-        session_list::SessionListError,
-        store::StoreError,
-        two_factor::{settings::TwoFactorError, sign_in::SecondFactorError},
+        captcha::CaptchaError, captcha::Refusal, secrets::password_hasher::HashError,
+        steps::new_password::Confirmation, steps::new_password::Problems, steps::rate_limits::Limit, store::StoreError,
+        use_cases::login::LoginError, use_cases::password_change::ChangePasswordError,
+        use_cases::password_reset::ResetError, use_cases::second_factor::SecondFactorError,
+        use_cases::session_list::SessionListError, use_cases::two_factor::TwoFactorError,
     },
     domain::{NewPasswordError, PasswordError},
     error::{AppError, FieldError, Problem},

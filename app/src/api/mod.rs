@@ -13,6 +13,7 @@ pub mod request;
 mod reset;
 mod sessions;
 mod two_factor;
+mod wire;
 
 pub use auth::*;
 pub use captcha::*;
@@ -20,3 +21,4 @@ pub use password::*;
 pub use reset::*;
 pub use sessions::*;
 pub use two_factor::*;
+pub use wire::*;

@@ -11,6 +11,18 @@ pub struct NewPasswordContext {
     pub context_words: Vec<String>,
 }
 
+impl NewPasswordContext {
+    /// The context of a new password for the account `email` on this portal.
+    #[cfg(feature = "ssr")]
+    pub fn for_account(state: &crate::backend::AppState, email: &crate::domain::Email) -> Self {
+        use crate::backend::steps::new_password;
+        Self {
+            policy: state.config.password_policy.clone(),
+            context_words: new_password::strength_context(email, &state.config.brand.site_name),
+        }
+    }
+}
+
 /// What the Change Password page needs: the new-password fields' context, and whether a
 /// change was just saved without JavaScript (shown once: a reload does not repeat it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,7 +39,7 @@ const CHANGED: &str = "password-changed";
 #[server(prefix = "/api", endpoint = "password_form_context")]
 pub async fn password_form_context() -> Result<ChangePasswordContext, AppError> {
     use super::request;
-    use crate::backend::{accounts, cookies::Jar};
+    use crate::backend::client::cookies::Jar;
 
     let state = request::app_state()?;
     let session = request::require_session()?;
@@ -35,13 +47,7 @@ pub async fn password_form_context() -> Result<ChangePasswordContext, AppError> 
     if just_changed {
         request::set_cookie(&Jar::Notice.clear(&state.config))?;
     }
-    Ok(ChangePasswordContext {
-        fields: NewPasswordContext {
-            policy: state.config.password_policy.clone(),
-            context_words: accounts::strength_context(&session.email, &state.config.brand.site_name),
-        },
-        just_changed,
-    })
+    Ok(ChangePasswordContext { fields: NewPasswordContext::for_account(&state, &session.email), just_changed })
 }
 
 /// Changes the signed-in user's password. On success every other session ends, this one gets
@@ -54,7 +60,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use super::{errors, request};
     use crate::{
-        backend::{cookies, new_password::TypedTwice, password_change},
+        backend::{client::cookies, steps::new_password::TypedTwice, use_cases::password_change},
         domain::Password,
     };
 

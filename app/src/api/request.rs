@@ -1,6 +1,6 @@
-//! The glue between a server function and its HTTP request: the state, the client, the
-//! session the server resolved, cookies in and out. The only place that reads Leptos's
-//! request context.
+//! The glue between a server function (or a page rendered on the server) and its HTTP request:
+//! the state, the client, the session the server resolved, cookies in and out, the path, the
+//! response's status and headers. The only place that reads Leptos's request context.
 
 use std::net::SocketAddr;
 
@@ -11,10 +11,7 @@ use leptos_axum::ResponseOptions;
 
 use crate::{
     backend::{
-        client_address,
-        config::Config,
-        cookies::Jar,
-        sessions::{ClientInfo, CurrentSession},
+        client::address, client::cookies::Jar, client::ClientInfo, config::Config, steps::sessions::CurrentSession,
         AppState,
     },
     error::AppError,
@@ -48,7 +45,7 @@ pub fn client_info() -> Result<ClientInfo, AppError> {
     let parts = parts()?;
     let state = app_state()?;
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
-    let address = client_address::identify(peer, &parts.headers, &state.config.client_address);
+    let address = address::identify(peer, &parts.headers, &state.config.client_address);
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     Ok(ClientInfo { ip: address.ip, budget_key: address.budget_key, user_agent })
 }
@@ -58,6 +55,30 @@ pub fn is_plain_form_post() -> bool {
     use_context::<Parts>()
         .and_then(|p| p.headers.get(header::ACCEPT)?.to_str().ok().map(|a| a.contains("text/html")))
         .unwrap_or(false)
+}
+
+/// The path of the page being rendered or the function being called.
+pub fn path() -> Option<String> {
+    use_context::<Parts>().map(|parts| parts.uri.path().to_owned())
+}
+
+/// Sets the status of the page being rendered (a page that shows "not found" answers 404).
+pub fn set_status(status: http::StatusCode) {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.set_status(status);
+    }
+}
+
+/// Adds a header to the response of the page being rendered.
+pub fn insert_header(name: header::HeaderName, value: HeaderValue) {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.insert_header(name, value);
+    }
+}
+
+/// The origins a third-party captcha loads from, when the operator chose one.
+pub fn captcha_origins() -> Option<String> {
+    use_context::<AppState>()?.captcha.provider().map(|provider| provider.origins().to_owned())
 }
 
 /// Adds a `Set-Cookie` header to the server function's response.

@@ -12,7 +12,7 @@ pub async fn request_password_reset(
 ) -> Result<(), AppError> {
     use super::{errors, request};
     use crate::{
-        backend::{captcha::CaptchaAnswer, password_reset},
+        backend::{captcha::CaptchaAnswer, use_cases::password_reset},
         domain::Email,
     };
 
@@ -53,27 +53,20 @@ pub struct ResetPageContext {
 #[server(prefix = "/api", endpoint = "reset_form_context")]
 pub async fn reset_form_context() -> Result<ResetPageContext, AppError> {
     use super::{errors, request};
-    use crate::backend::{accounts, cookies::Jar, password_reset};
+    use crate::backend::{client::cookies::Jar, use_cases::password_reset};
 
     let state = request::app_state()?;
     let token = request::cookie_value(Jar::ResetLink, &state.config);
     let (_, link) =
         password_reset::live_link(&state, token.as_deref(), &request::client_info()?).await.map_err(errors::reset)?;
-    let account = crate::domain::Email::parse(&link.email).map(|email| email.masked()).unwrap_or_default();
-    Ok(ResetPageContext {
-        account,
-        fields: NewPasswordContext {
-            policy: state.config.password_policy.clone(),
-            context_words: accounts::strength_context(&link.email, &state.config.brand.site_name),
-        },
-    })
+    Ok(ResetPageContext { account: link.email.masked(), fields: NewPasswordContext::for_account(&state, &link.email) })
 }
 
 /// Sets a new password with the link the browser opened. The user then logs in.
 #[server(prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(new_password: String, confirm_password: String) -> Result<(), AppError> {
     use super::{errors, request};
-    use crate::backend::{cookies::Jar, new_password::TypedTwice, password_reset};
+    use crate::backend::{client::cookies::Jar, steps::new_password::TypedTwice, use_cases::password_reset};
 
     let state = request::app_state()?;
     let token = request::cookie_value(Jar::ResetLink, &state.config);

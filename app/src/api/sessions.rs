@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::{components::Moment, error::AppError};
+use super::Moment;
+use crate::error::AppError;
 
 /// One of the user's sessions, as the session list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,7 +25,7 @@ pub struct AccountSummary {
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn account_overview() -> Result<AccountSummary, AppError> {
     use super::request;
-    use crate::backend::session_list;
+    use crate::backend::use_cases::session_list;
 
     let state = request::app_state()?;
     let session = request::require_session()?;
@@ -40,14 +41,14 @@ pub async fn account_overview() -> Result<AccountSummary, AppError> {
             current: entry.current,
         })
         .collect();
-    Ok(AccountSummary { email: session.email, sessions })
+    Ok(AccountSummary { email: session.email.as_str().to_owned(), sessions })
 }
 
 /// Ends one of the user's other sessions.
 #[server(prefix = "/api", endpoint = "sign_out_session")]
 pub async fn sign_out_session(id: i64) -> Result<(), AppError> {
     use super::request;
-    use crate::backend::session_list;
+    use crate::backend::use_cases::session_list;
 
     let state = request::app_state()?;
     let session = request::require_session()?;
@@ -58,7 +59,7 @@ pub async fn sign_out_session(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "sign_out_other_sessions")]
 pub async fn sign_out_other_sessions() -> Result<u64, AppError> {
     use super::request;
-    use crate::backend::session_list;
+    use crate::backend::use_cases::session_list;
 
     let state = request::app_state()?;
     let session = request::require_session()?;

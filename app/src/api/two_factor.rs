@@ -26,11 +26,11 @@ pub struct SetupDetails {
 #[server(prefix = "/api", endpoint = "security_status")]
 pub async fn security_status() -> Result<SecurityOverview, AppError> {
     use super::request;
-    use crate::backend::two_factor::settings;
+    use crate::backend::use_cases::two_factor;
 
     let state = request::app_state()?;
     let session = request::require_session()?;
-    let status = settings::status(&state, session.user_id).await?;
+    let status = two_factor::status(&state, session.user_id).await?;
     Ok(SecurityOverview { enabled: status.enabled, recovery_codes_left: status.recovery_codes_left })
 }
 
@@ -39,11 +39,11 @@ pub async fn security_status() -> Result<SecurityOverview, AppError> {
 #[server(prefix = "/api", endpoint = "two_factor_setup")]
 pub async fn two_factor_setup() -> Result<Option<SetupDetails>, AppError> {
     use super::{errors, request};
-    use crate::backend::two_factor::settings::{self, TwoFactorError};
+    use crate::backend::use_cases::two_factor::{self, TwoFactorError};
 
     let state = request::app_state()?;
     let session = request::require_session()?;
-    match settings::setup(&state, &session).await {
+    match two_factor::setup(&state, &session).await {
         Ok(view) => {
             Ok(Some(SetupDetails { qr_svg: view.qr_svg, setup_key: view.setup_key, otpauth_url: view.otpauth_url }))
         }
@@ -58,7 +58,7 @@ pub async fn two_factor_setup() -> Result<Option<SetupDetails>, AppError> {
 pub async fn enable_two_factor(current_password: String, code: String) -> Result<(), AppError> {
     use super::{errors, request};
     use crate::{
-        backend::two_factor::settings,
+        backend::use_cases::two_factor,
         domain::Password,
         error::{FieldError, Problem},
     };
@@ -73,7 +73,7 @@ pub async fn enable_two_factor(current_password: String, code: String) -> Result
             return Err(AppError::Invalid([password.err(), code.err()].into_iter().flatten().collect()))
         }
     };
-    settings::enable(&state, &session, &request::client_info()?, &password, &code)
+    two_factor::enable(&state, &session, &request::client_info()?, &password, &code)
         .await
         .map_err(|e| errors::two_factor(e, "code"))?;
     leptos_axum::redirect(RECOVERY_CODES_PAGE);
@@ -84,23 +84,23 @@ pub async fn enable_two_factor(current_password: String, code: String) -> Result
 #[server(prefix = "/api", endpoint = "fresh_recovery_codes")]
 pub async fn fresh_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
     use super::{errors, request};
-    use crate::backend::two_factor::settings;
+    use crate::backend::use_cases::two_factor;
 
     let state = request::app_state()?;
     let session = request::require_session()?;
-    settings::take_fresh_codes(&state, session.user_id).await.map_err(|e| errors::two_factor(e, "code"))
+    two_factor::take_fresh_codes(&state, session.user_id).await.map_err(|e| errors::two_factor(e, "code"))
 }
 
 /// New recovery codes (the old ones stop working), after the password and a code.
 #[server(prefix = "/api", endpoint = "new_recovery_codes")]
 pub async fn new_recovery_codes(current_password: String, second_factor: String) -> Result<(), AppError> {
     use super::{errors, request};
-    use crate::backend::two_factor::settings;
+    use crate::backend::use_cases::two_factor;
 
     let state = request::app_state()?;
     let session = request::require_session()?;
     let (password, proof) = parse_confirmation(&current_password, &second_factor)?;
-    settings::renew_codes(&state, &session, &request::client_info()?, &password, proof)
+    two_factor::renew_codes(&state, &session, &request::client_info()?, &password, proof)
         .await
         .map_err(|e| errors::two_factor(e, "second_factor"))?;
     leptos_axum::redirect(RECOVERY_CODES_PAGE);
@@ -111,12 +111,12 @@ pub async fn new_recovery_codes(current_password: String, second_factor: String)
 #[server(prefix = "/api", endpoint = "turn_off_two_factor")]
 pub async fn turn_off_two_factor(current_password: String, second_factor: String) -> Result<(), AppError> {
     use super::{errors, request};
-    use crate::backend::two_factor::settings;
+    use crate::backend::use_cases::two_factor;
 
     let state = request::app_state()?;
     let session = request::require_session()?;
     let (password, proof) = parse_confirmation(&current_password, &second_factor)?;
-    settings::turn_off(&state, &session, &request::client_info()?, &password, proof)
+    two_factor::turn_off(&state, &session, &request::client_info()?, &password, proof)
         .await
         .map_err(|e| errors::two_factor(e, "second_factor"))?;
     if request::is_plain_form_post() {
@@ -136,9 +136,10 @@ pub async fn verify_sign_in(
     use super::request;
     use crate::{
         backend::{
-            cookies::{self, Jar},
-            secret_token::SecretToken,
-            two_factor::sign_in,
+            client::cookies::{self, Jar},
+            secrets::secret_token::SecretToken,
+            steps::proof::Proof,
+            use_cases::second_factor,
         },
         domain::LocalPath,
         error::Problem,
@@ -146,19 +147,14 @@ pub async fn verify_sign_in(
 
     let state = request::app_state()?;
     let proof = match (code, recovery_code) {
-        (_, Some(typed)) => sign_in::Proof::Recovery(parse_recovery_code(&typed)?),
-        (Some(typed), None) => sign_in::Proof::Code(parse_auth_code(&typed)?),
+        (_, Some(typed)) => Proof::Recovery(parse_recovery_code(&typed)?),
+        (Some(typed), None) => Proof::Code(parse_auth_code(&typed)?),
         (None, None) => return Err(AppError::field("code", Problem::AuthCodeMissing)),
     };
     let pending = request::cookie_value(Jar::PendingSignIn, &state.config)
         .and_then(|value| SecretToken::parse(&value))
         .ok_or(AppError::SecondFactorRefused)?;
-    let token = sign_in::finish(&state, &pending, proof, &request::client_info()?).await.map_err(|e| {
-        tracing::info!(reason = %e, "second factor refused");
-        state.metrics.second_factor("refused");
-        AppError::from(e)
-    })?;
-    state.metrics.second_factor("success");
+    let token = second_factor::finish(&state, &pending, proof, &request::client_info()?).await?;
     request::set_cookie(&Jar::PendingSignIn.clear(&state.config))?;
     request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
     if request::cookie_value(Jar::ResetLink, &state.config).is_some() {
@@ -174,29 +170,39 @@ pub const RECOVERY_CODES_PAGE: &str = "/account/security/recovery-codes";
 pub const SECURITY_PAGE: &str = "/account/security";
 
 #[cfg(feature = "ssr")]
-fn parse_auth_code(typed: &str) -> Result<crate::backend::two_factor::totp::AuthCode, crate::error::FieldError> {
-    use crate::{
-        backend::two_factor::totp::AuthCode,
-        error::{FieldError, Problem},
-    };
-    if typed.trim().is_empty() {
-        return Err(FieldError::new("code", Problem::AuthCodeMissing));
-    }
-    AuthCode::parse(typed).ok_or_else(|| FieldError::new("code", Problem::AuthCodeMalformed))
+fn parse_auth_code(typed: &str) -> Result<crate::backend::secrets::totp::AuthCode, crate::error::FieldError> {
+    use crate::{backend::secrets::totp::AuthCode, error::Problem};
+    parse_code(typed, "code", AuthCode::parse, Problem::AuthCodeMissing, Problem::AuthCodeMalformed)
 }
 
 #[cfg(feature = "ssr")]
 fn parse_recovery_code(
     typed: &str,
-) -> Result<crate::backend::two_factor::recovery_codes::RecoveryCode, crate::error::FieldError> {
-    use crate::{
-        backend::two_factor::recovery_codes::RecoveryCode,
-        error::{FieldError, Problem},
-    };
+) -> Result<crate::backend::secrets::recovery_codes::RecoveryCode, crate::error::FieldError> {
+    use crate::{backend::secrets::recovery_codes::RecoveryCode, error::Problem};
+    parse_code(
+        typed,
+        "recovery_code",
+        RecoveryCode::parse,
+        Problem::RecoveryCodeMissing,
+        Problem::RecoveryCodeMalformed,
+    )
+}
+
+/// `typed` read by `parse`, or the field's problem: `missing` when empty, `malformed` otherwise.
+#[cfg(feature = "ssr")]
+fn parse_code<T>(
+    typed: &str,
+    field: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+    missing: crate::error::Problem,
+    malformed: crate::error::Problem,
+) -> Result<T, crate::error::FieldError> {
+    use crate::error::FieldError;
     if typed.trim().is_empty() {
-        return Err(FieldError::new("recovery_code", Problem::RecoveryCodeMissing));
+        return Err(FieldError::new(field, missing));
     }
-    RecoveryCode::parse(typed).ok_or_else(|| FieldError::new("recovery_code", Problem::RecoveryCodeMalformed))
+    parse(typed).ok_or_else(|| FieldError::new(field, malformed))
 }
 
 /// The current password and a second factor (an app's code or a recovery code, told apart by
@@ -205,23 +211,27 @@ fn parse_recovery_code(
 fn parse_confirmation(
     password: &str,
     second_factor: &str,
-) -> Result<(crate::domain::Password, crate::backend::two_factor::sign_in::Proof), AppError> {
+) -> Result<(crate::domain::Password, crate::backend::steps::proof::Proof), AppError> {
     use crate::{
-        backend::two_factor::{recovery_codes::RecoveryCode, sign_in::Proof, totp::AuthCode},
+        backend::{
+            secrets::{recovery_codes::RecoveryCode, totp::AuthCode},
+            steps::proof::Proof,
+        },
         domain::Password,
         error::{FieldError, Problem},
     };
     let password =
         Password::parse(password).map_err(|_| FieldError::new("current_password", Problem::CurrentPasswordMissing));
-    let proof = if second_factor.trim().is_empty() {
-        Err(FieldError::new("second_factor", Problem::SecondFactorMissing))
-    } else if let Some(code) = AuthCode::parse(second_factor) {
-        Ok(Proof::Code(code))
-    } else if let Some(code) = RecoveryCode::parse(second_factor) {
-        Ok(Proof::Recovery(code))
-    } else {
-        Err(FieldError::new("second_factor", Problem::SecondFactorMalformed))
+    let either = |typed: &str| {
+        AuthCode::parse(typed).map(Proof::Code).or_else(|| RecoveryCode::parse(typed).map(Proof::Recovery))
     };
+    let proof = parse_code(
+        second_factor,
+        "second_factor",
+        either,
+        Problem::SecondFactorMissing,
+        Problem::SecondFactorMalformed,
+    );
     match (password, proof) {
         (Ok(password), Ok(proof)) => Ok((password, proof)),
         (password, proof) => Err(AppError::Invalid([password.err(), proof.err()].into_iter().flatten().collect())),

@@ -1,37 +1,25 @@
-//! The server side of the portal: the use cases and what they stand on (configuration,
-//! storage, hashing, mail). Compiled only with the `ssr` feature; none of it reaches the WASM
-//! client, and none of it knows about the web framework, the pages or the wire types of the
-//! server functions.
+//! The server side of the portal, compiled only with the `ssr` feature: none of it reaches the
+//! WASM client, and none of it knows about the web framework, the pages or the wire types of the
+//! server functions. Its folders are rooms, and a file's room says what it may import
+//! (ARCHITECTURE.md; `scripts/check-layers.py` checks it):
 //!
-//! A use case is a module with one public entry (`login::log_in`, `password_change::change`,
-//! `password_reset::{request, complete}`, …) that takes `&AppState` and parsed input and
-//! returns its own error type; the server functions map those errors to what a person reads.
+//! - [`use_cases`]: one public entry per thing a person or operator does; take `&AppState`.
+//! - [`steps`]: what several use cases do alike (throttle, sessions, proofs, notices); take
+//!   `&AppState`, never import a use case.
+//! - [`state`]: the composition root, [`AppState`].
+//! - [`client`], [`secrets`], [`runtime`], [`captcha`], [`mail`], [`store`], [`config`],
+//!   [`clock`]: the parts the steps stand on; they import no use case, no step and no `AppState`.
 
-pub mod accounts;
 pub mod captcha;
-pub mod client_address;
+pub mod client;
 pub mod clock;
 pub mod config;
-pub mod cookies;
-pub mod health;
-pub mod key_file;
-pub mod login;
-pub mod login_throttle;
 pub mod mail;
-pub mod metrics;
-pub mod new_password;
-pub mod password_change;
-pub mod password_hasher;
-pub mod password_reset;
-pub mod rate_limits;
-pub mod sealed_box;
-pub mod secret_key;
-pub mod secret_token;
-pub mod session_list;
-pub mod session_view;
-pub mod sessions;
+pub mod runtime;
+pub mod secrets;
 pub mod state;
+pub mod steps;
 pub mod store;
-pub mod two_factor;
+pub mod use_cases;
 
 pub use state::{AppState, Services};

@@ -2,13 +2,9 @@ use std::sync::Arc;
 
 use tokio_util::task::TaskTracker;
 
-use super::{
-    captcha::Captcha,
-    clock::Clock,
-    config::Config,
-    mail::{MailQueue, Mailer},
-    password_hasher::PasswordHasher,
-    store::Store,
+use crate::backend::{
+    captcha::Captcha, clock::Clock, config::Config, mail::MailQueue, mail::Mailer,
+    secrets::password_hasher::PasswordHasher, store::Store,
 };
 
 /// Everything a use case needs, built once at start-up and handed to handlers and server
@@ -46,13 +42,13 @@ pub struct Services {
     /// What the worker sends with.
     pub mailer: Mailer,
     /// What `/metrics` reports.
-    pub metrics: super::metrics::Metrics,
+    pub metrics: crate::backend::runtime::metrics::Metrics,
     /// Whether this node is shutting down and its mail worker runs (`/readyz`).
-    pub health: super::health::Health,
+    pub health: crate::backend::runtime::health::Health,
     /// Seals the accounts' authenticator secrets and fresh recovery codes at rest.
-    pub two_factor: super::two_factor::TwoFactorSeal,
+    pub two_factor: crate::backend::secrets::two_factor_seal::TwoFactorSeal,
     /// The bound on Forgot? requests waiting for background work.
-    pub reset_queue: super::password_reset::Queue,
+    pub reset_queue: crate::backend::runtime::reset_queue::Queue,
     /// Work a request starts and does not wait for (a reset request's lookups and mail), so
     /// that its answer takes the same time whatever the account. Shutdown waits for it.
     pub background: TaskTracker,

@@ -15,7 +15,7 @@ pub use field::{CurrentPasswordField, Field};
 pub use focus::{focus_by_id, FocusOnNavigation};
 pub use form_alert::FormAlert;
 pub use form_errors::{field_error, last_error};
-pub use local_time::{LocalTime, Moment};
+pub use local_time::LocalTime;
 pub use nav_bar::NavBar;
 pub use new_password_fields::NewPasswordFields;
 pub use strength_check::StrengthCheck;

@@ -56,6 +56,15 @@ impl Email {
     }
 }
 
+/// An address read back from where only parsed addresses were written (the database).
+impl TryFrom<String> for Email {
+    type Error = EmailError;
+
+    fn try_from(stored: String) -> Result<Self, EmailError> {
+        Self::parse(&stored)
+    }
+}
+
 impl AsRef<str> for Email {
     fn as_ref(&self) -> &str {
         &self.0

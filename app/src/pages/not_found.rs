@@ -4,9 +4,7 @@ use leptos_meta::Title;
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
+    crate::api::request::set_status(http::StatusCode::NOT_FOUND);
     view! {
         <Title text="Page not found"/>
         <main id="main" tabindex="-1" class="card">

@@ -3,11 +3,8 @@ use std::io::{BufRead as _, IsTerminal as _};
 use anyhow::{bail, Context as _};
 use app::{
     backend::{
-        accounts::{self, CreateAccountError},
-        clock::Clock,
-        config::Config,
-        password_hasher::PasswordHasher,
-        two_factor,
+        clock::Clock, config::Config, secrets::password_hasher::PasswordHasher, steps::new_password,
+        use_cases::accounts, use_cases::accounts::CreateAccountError, use_cases::two_factor,
     },
     domain::{Email, NewPasswordError},
 };
@@ -41,7 +38,7 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
         UserCommand::Add { email, password_stdin } => {
             let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
             let typed = if password_stdin { password_from_stdin()? } else { password_from_terminal()? };
-            let password = accounts::parse_password(&typed, &config.password_policy, &email, &config.brand.site_name)
+            let password = new_password::parse(&typed, &config.password_policy, &email, &config.brand.site_name)
                 .map_err(|e| anyhow::anyhow!("{}", describe(e)))?;
             let hasher = PasswordHasher::new(config.argon2, 1, config.hash_queue_timeout)?;
             match accounts::create(&store, &hasher, &email, &password, now).await {
@@ -80,7 +77,7 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
                 bail!("no account has the email address {email}")
             };
             let state = portal::startup::build_state_with_store(config, store.clone(), Clock::system())?;
-            if !two_factor::settings::turn_off_by_support(&state, user.id, &user.email).await? {
+            if !two_factor::turn_off_by_support(&state, user.id, &user.email).await? {
                 bail!("two-factor sign-in is not on for {email}");
             }
             println!("Turned two-factor sign-in off for {email}, ended its sessions and queued the notice.");

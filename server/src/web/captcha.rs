@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use app::backend::{client_address, rate_limits::Limit, AppState};
+use app::backend::{client::address, steps::rate_limits::Limit, AppState};
 use axum::{
     extract::{ConnectInfo, Query, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -38,7 +38,7 @@ async fn render(
     draw: fn(&AppState, String, i64) -> Option<Vec<u8>>,
 ) -> Response {
     let now = state.clock.now();
-    let address = client_address::identify(Some(peer.ip()), &headers, &state.config.client_address);
+    let address = address::identify(Some(peer.ip()), &headers, &state.config.client_address);
     let limit = Limit::CaptchaDrawingsPerAddress;
     match limit.hit(&state, &address.budget_key).await {
         Ok(false) => {

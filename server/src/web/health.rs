@@ -1,8 +1,8 @@
 //! `/healthz` (the process answers) and `/readyz` (it can serve: see
-//! `app::backend::health`), for load balancers and orchestrators. Outside the session layers,
+//! `app::backend::use_cases::operations::readiness`), for load balancers and orchestrators. Outside the session layers,
 //! and logged at debug level only.
 
-use app::backend::{health, AppState};
+use app::backend::{use_cases::operations, AppState};
 use axum::{
     extract::State,
     response::{IntoResponse, Response},
@@ -14,7 +14,7 @@ pub async fn healthz() -> Response {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    match health::readiness(&state).await {
+    match operations::readiness(&state).await {
         Ok(()) => plain(StatusCode::OK, "ready"),
         Err(why) => plain(StatusCode::SERVICE_UNAVAILABLE, &format!("not ready: {why}")),
     }

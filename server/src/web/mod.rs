@@ -117,6 +117,6 @@ fn route_list() -> Vec<AxumRouteListing> {
 /// The metrics, in the Prometheus text format.
 pub async fn metrics(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
     use axum::response::IntoResponse as _;
-    let body = app::backend::metrics::Metrics::render(&state).await;
+    let body = app::backend::use_cases::operations::metrics_page(&state).await;
     ([(http::header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], body).into_response()
 }

@@ -8,9 +8,8 @@
 use std::{net::SocketAddr, time::Instant};
 
 use app::backend::{
-    config::ClientAddressSource,
-    metrics::{route_label, RequestLabels, RouteLabel},
-    AppState,
+    config::ClientAddressSource, runtime::metrics::route_label, runtime::metrics::RequestLabels,
+    runtime::metrics::RouteLabel, AppState,
 };
 use axum::{
     extract::{ConnectInfo, Request, State},

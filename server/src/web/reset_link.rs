@@ -2,7 +2,7 @@
 //! is sent on to `/reset`, so the token is not left in history, bookmarks or a Referer, with or
 //! without JavaScript. Nothing is used up here (mail scanners follow links).
 
-use app::backend::{cookies::Jar, secret_token::SecretToken, AppState};
+use app::backend::{client::cookies::Jar, secrets::secret_token::SecretToken, AppState};
 use axum::{
     extract::{Request, State},
     middleware::Next,

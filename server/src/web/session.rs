@@ -1,6 +1,9 @@
 //! Finds the request's session from its cookie, and keeps signed-in pages for the signed in.
 
-use app::backend::{cookies, secret_token::SecretToken, sessions, sessions::CurrentSession, two_factor, AppState};
+use app::backend::{
+    client::cookies, secrets::secret_token::SecretToken, steps::proof, steps::sessions,
+    steps::sessions::CurrentSession, AppState,
+};
 use axum::{
     extract::{Request, State},
     middleware::Next,
@@ -64,7 +67,7 @@ pub async fn guard_pages(State(state): State<AppState>, req: Request, next: Next
     {
         const SETUP: [&str; 2] = ["/account/security/setup", "/account/security/recovery-codes"];
         if !SETUP.contains(&path) {
-            match two_factor::settings::is_on(&state, session.user_id).await {
+            match proof::is_on(&state, session.user_id).await {
                 Ok(true) => {}
                 Ok(false) => return Redirect::to(SETUP[0]).into_response(),
                 Err(e) => {

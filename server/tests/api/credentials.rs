@@ -6,12 +6,10 @@ use std::{sync::mpsc, time::Duration};
 
 use app::{
     backend::{
-        mail::sealed::SealedMail,
-        password_hasher::PasswordHash,
-        secret_token::SecretToken,
-        store::{NewSession, PasswordChange},
+        secrets::password_hasher::PasswordHash, secrets::secret_token::SecretToken, store::NewSession,
+        store::PasswordChange, store::SealedMail,
     },
-    domain::Password,
+    domain::{Email, Password},
 };
 use tokio::task::JoinHandle;
 
@@ -55,10 +53,14 @@ async fn until_the_login_has_read_the_account(app: &TestApp, user_id: i64) {
     .await;
 }
 
+fn alice() -> Email {
+    Email::parse("alice@example.com").unwrap()
+}
+
 /// A stand-in for the notice a new password queues (these stories read no mail).
-fn notice(to: &str) -> SealedMail {
+fn notice(to: &Email) -> SealedMail {
     SealedMail {
-        to: to.to_owned(),
+        to: to.clone(),
         subject: "Your password was reset".into(),
         text: String::new(),
         html: String::new(),
@@ -81,7 +83,7 @@ async fn a_login_that_read_the_old_hash_before_a_reset_committed_gets_no_session
     let new_hash = hash_of(&app, NEW_PASSWORD).await;
     let now = app.clock.now();
     let store = &app.state.store;
-    store.create_password_reset(user_id, &[7; 32], now, now + 3600, &notice("alice@example.com")).await.unwrap();
+    store.create_password_reset(user_id, &[7; 32], now, now + 3600, &notice(&alice())).await.unwrap();
 
     // A thief logs in with the phished password; the check waits for the hashing thread.
     let (release, holder) = hold_the_hashing_thread(&app).await;
@@ -149,13 +151,13 @@ async fn a_password_change_checked_against_an_older_password_or_an_ended_session
     // The phone signs the laptop out (one session: the version stays) before the change commits.
     let laptop_id = laptop_session.to_string();
     assert_eq!(phone.post_form("/api/sign_out_session", &[("id", laptop_id.as_str())]).await.status(), 200);
-    assert!(!store.change_password(change(seen), &notice("alice@example.com")).await.unwrap());
+    assert!(!store.change_password(change(seen), &notice(&alice())).await.unwrap());
 
     // A new password from elsewhere (a reset) commits before the change does.
-    store.create_password_reset(user_id, &[8; 32], now, now + 3600, &notice("alice@example.com")).await.unwrap();
+    store.create_password_reset(user_id, &[8; 32], now, now + 3600, &notice(&alice())).await.unwrap();
     let reset_hash = hash_of(&app, "Reset-Password#2024x").await;
     store.complete_password_reset(&[8; 32], &reset_hash, now, notice).await.unwrap().unwrap();
-    assert!(!store.change_password(change(seen), &notice("alice@example.com")).await.unwrap());
+    assert!(!store.change_password(change(seen), &notice(&alice())).await.unwrap());
 
     let user = store.find_user_by_id(user_id).await.unwrap().unwrap();
     assert!(user.password_hash == reset_hash, "the reset's password stands");
@@ -171,7 +173,7 @@ async fn a_disabled_account_s_links_stay_dead_when_it_is_enabled_again(db: Db) {
     let user_id = app.add_user("alice@example.com").await;
     let now = app.clock.now();
     let store = &app.state.store;
-    store.create_password_reset(user_id, &[9; 32], now, now + 3600, &notice("alice@example.com")).await.unwrap();
+    store.create_password_reset(user_id, &[9; 32], now, now + 3600, &notice(&alice())).await.unwrap();
     let browser = app.logged_in("alice@example.com").await;
 
     store.set_user_disabled(&email("alice@example.com"), Some(now), now).await.unwrap();

@@ -5,9 +5,15 @@ use std::time::Duration;
 
 use app::backend::{
     config::MailTransport,
-    mail::{sealed::OutboxSeal, templates, worker, MailQueue, Mailer, OutgoingMail},
-    secret_key::DeploymentKey,
-    store::{OutboxEntry, Store},
+    mail::sealed::OutboxSeal,
+    mail::templates::{self, Occasion, Source},
+    mail::worker,
+    mail::MailQueue,
+    mail::Mailer,
+    mail::OutgoingMail,
+    secrets::deployment_key::DeploymentKey,
+    store::OutboxEntry,
+    store::Store,
 };
 
 use crate::helpers::{free_port, on_both_databases, smtp_url, Db, SmtpServer, TestApp, SECRET_KEY};
@@ -30,7 +36,11 @@ async fn spawn_with_smtp(db: Db, url: MailTransport) -> TestApp {
 }
 
 fn password_changed(app: &TestApp, to: &str) -> OutgoingMail {
-    templates::password_changed(&app.state.config, to, app.clock.now(), "203.0.113.9", "Firefox 121 on Linux")
+    let occasion = Occasion {
+        when: app.clock.now(),
+        source: Source::Client { address: "203.0.113.9".into(), browser: "Firefox 121 on Linux".into() },
+    };
+    templates::password_changed(&app.state.config, &app::domain::Email::parse(to).unwrap(), &occasion)
 }
 
 /// Waits (up to ten seconds) until the outbox satisfies `done`, and returns its rows.

@@ -13,7 +13,7 @@ use std::{
     time::Duration,
 };
 
-use app::backend::{mail::templates, secret_token::SecretToken};
+use app::backend::{mail::templates, secrets::secret_token::SecretToken};
 use reqwest::header;
 
 use crate::helpers::{send, Db, TestApp};
@@ -23,7 +23,10 @@ async fn a_reset_page_renders_while_other_nodes_start() {
     let app = TestApp::spawn_with(Db::Sqlite, |config| config.reset_link_checks_per_address = 1000).await;
     let user_id = app.add_user("alice@example.com").await;
     let token = SecretToken::generate();
-    let (now, mail) = (app.clock.now(), templates::password_reset(&app.state.config, "alice@example.com", "-"));
+    let (now, mail) = (
+        app.clock.now(),
+        templates::password_reset(&app.state.config, &app::domain::Email::parse("alice@example.com").unwrap(), "-"),
+    );
     app.state
         .store
         .create_password_reset(user_id, &token.hash(), now, now + 7200, &app.state.mail.seal(mail))

@@ -283,7 +283,7 @@ async fn guessing_links_is_rate_limited(db: Db) {
 
     let mut statuses = Vec::new();
     for _ in 0..6 {
-        let guess = app::backend::secret_token::SecretToken::generate();
+        let guess = app::backend::secrets::secret_token::SecretToken::generate();
         let response = browser
             .client
             .post(format!("{}/api/reset_password", app.base()))

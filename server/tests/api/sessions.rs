@@ -128,5 +128,5 @@ async fn disabling_an_account_ends_its_sessions(db: Db) {
 }
 
 fn token_hash(browser: &crate::helpers::Browser) -> [u8; 32] {
-    app::backend::secret_token::SecretToken::parse(&browser.session_token().unwrap()).unwrap().hash()
+    app::backend::secrets::secret_token::SecretToken::parse(&browser.session_token().unwrap()).unwrap().hash()
 }

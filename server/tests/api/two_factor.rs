@@ -2,7 +2,7 @@
 //! logging in with it, losing the phone, turning it off; and of someone who has only the
 //! password.
 
-use app::backend::{two_factor::settings, two_factor::totp::TotpSecret};
+use app::backend::{secrets::totp::TotpSecret, use_cases::two_factor};
 use reqwest::header;
 
 use crate::helpers::{location, on_both_databases, Browser, Db, SmtpServer, TestApp, PASSWORD};
@@ -283,12 +283,19 @@ async fn support_turns_two_factor_off_and_ends_the_sessions(db: Db) {
     let ann = app.logged_in("ann@example.com").await;
     turn_on(&app, &ann).await;
 
-    assert!(settings::turn_off_by_support(&app.state, 1, "ann@example.com").await.unwrap());
+    assert!(two_factor::turn_off_by_support(&app.state, 1, &app::domain::Email::parse("ann@example.com").unwrap())
+        .await
+        .unwrap());
 
     assert_eq!(ann.get("/account").await.status(), 303, "every session ended");
     let back = app.browser().login("ann@example.com", PASSWORD).await;
     assert_eq!(location(&back), "/account", "the password alone logs in again");
-    assert!(!settings::turn_off_by_support(&app.state, 1, "ann@example.com").await.unwrap(), "already off");
+    assert!(
+        !two_factor::turn_off_by_support(&app.state, 1, &app::domain::Email::parse("ann@example.com").unwrap())
+            .await
+            .unwrap(),
+        "already off"
+    );
 }
 
 async fn each_change_is_told_by_email_without_any_secret(db: Db) {

@@ -108,7 +108,7 @@ pub fn strong_password(email: &str) -> String {
             })
             .collect();
         password.push('!');
-        if app::backend::accounts::parse_password(&password, &policy, &email, app::brand::DEFAULT_SITE_NAME).is_ok() {
+        if app::backend::steps::new_password::parse(&password, &policy, &email, app::brand::DEFAULT_SITE_NAME).is_ok() {
             return password;
         }
     }

@@ -16,10 +16,9 @@ use secrecy::SecretString;
 
 pub use picture::Token as PictureToken;
 
-use super::{
-    config::{CaptchaMode, CaptchaSettings},
-    metrics::{count, Outcomes},
-    store::{Store, StoreError},
+use crate::backend::{
+    config::CaptchaMode, config::CaptchaSettings, runtime::metrics::count, runtime::metrics::Outcomes, store::Store,
+    store::StoreError,
 };
 use crate::captcha::{CaptchaChallenge, FormCaptcha, Provider};
 
@@ -77,7 +76,7 @@ struct Inner {
 impl Captcha {
     /// Reads the key (generating and keeping it when none is configured).
     pub fn load(settings: &CaptchaSettings) -> std::io::Result<Self> {
-        let key = crate::backend::key_file::load(&settings.key)?;
+        let key = crate::backend::secrets::key_file::load(&settings.key)?;
         let http = settings.provider().is_some().then(provider::client);
         Ok(Self(Arc::new(Inner { settings: settings.clone(), key, http, checks: Outcomes::default() })))
     }

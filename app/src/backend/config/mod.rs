@@ -52,6 +52,9 @@ pub struct Argon2Settings {
     pub parallelism: u32,
 }
 
+/// How long a sign-in whose password was right waits for its second factor.
+pub const PENDING_SIGN_IN_SECS: i64 = 5 * 60;
+
 /// The checked configuration the program runs with.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -253,7 +256,7 @@ impl Config {
 
     /// How long a reset link works, as pages and mail say it: "2 hours".
     pub fn reset_link_lifetime_words(&self) -> String {
-        super::clock::duration_words(self.reset_link_lifetime)
+        crate::backend::clock::duration_words(self.reset_link_lifetime)
     }
 }
 

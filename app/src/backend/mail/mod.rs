@@ -13,9 +13,12 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
-use super::store::ClaimedMail;
 #[cfg(feature = "test-support")]
-use super::store::{Store, StoreResult};
+use crate::backend::store::{Store, StoreResult};
+use crate::{
+    backend::{runtime::metrics::DeliveryCounts, store::ClaimedMail},
+    domain::Email,
+};
 use sealed::{OutboxSeal, SealedMail};
 
 pub use transport::{MailError, Mailer};
@@ -26,7 +29,7 @@ pub use transport::{MailError, Mailer};
 /// strings chosen by [`templates`], so nothing a user typed can add a header.
 #[derive(Clone, PartialEq, Eq)]
 pub struct OutgoingMail {
-    pub to: String,
+    pub to: Email,
     pub subject: String,
     pub text: String,
     pub html: String,
@@ -51,15 +54,6 @@ pub struct MailQueue {
     pub counts: DeliveryCounts,
 }
 
-/// Messages sent, and sending attempts that failed by what became of them: `retry` (tried
-/// again later), `gave_up` (a permanent error, or too many tries), `unreadable` (sealed under
-/// another deployment key).
-#[derive(Clone, Debug, Default)]
-pub struct DeliveryCounts {
-    pub sent: prometheus_client::metrics::counter::Counter,
-    pub failures: crate::backend::metrics::Outcomes,
-}
-
 impl MailQueue {
     pub fn new(sealer: OutboxSeal) -> Self {
         Self { wake: Arc::default(), stopping: Default::default(), sealer, counts: DeliveryCounts::default() }
@@ -81,7 +75,7 @@ impl MailQueue {
     }
 
     /// Stores the message for delivery and wakes the worker; returns its outbox id. Requests
-    /// queue their mail inside their own transaction ([`crate::backend::store::Tx::queue_mail`]).
+    /// queue their mail inside their own transaction ([`Tx::queue_mail`](crate::backend::store::Tx::queue_mail)).
     #[cfg(feature = "test-support")]
     pub async fn enqueue(&self, store: &Store, mail: &OutgoingMail, now: i64) -> StoreResult<i64> {
         let id = store.enqueue_mail(&self.seal(mail.clone()), now).await?;

@@ -5,22 +5,15 @@
 //! database or a backup of it. The sealing itself is [`SealedBox`]'s.
 
 use super::OutgoingMail;
-pub use crate::backend::sealed_box::Unreadable;
-use crate::backend::{
-    sealed_box::SealedBox,
-    secret_key::{DeploymentKey, Purpose},
+pub use crate::backend::secrets::sealed_box::Unreadable;
+pub use crate::backend::store::SealedMail;
+use crate::{
+    backend::secrets::{
+        deployment_key::{DeploymentKey, Purpose},
+        sealed_box::SealedBox,
+    },
+    domain::Email,
 };
-
-/// A message as the outbox stores it: the envelope in clear, the bodies sealed, and until when
-/// a secret in them (a reset link) is worth anything.
-pub struct SealedMail {
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-    /// After this the message is not sent but blanked: its link no longer works.
-    pub secret_until: Option<i64>,
-}
 
 #[derive(Clone)]
 pub struct OutboxSeal(SealedBox);
@@ -33,8 +26,8 @@ impl OutboxSeal {
     /// Seals both bodies; `secret_until` when they carry something that stops working then.
     pub fn seal(&self, mail: OutgoingMail, secret_until: Option<i64>) -> SealedMail {
         SealedMail {
-            text: self.seal_body(&mail.to, "text", &mail.text),
-            html: self.seal_body(&mail.to, "html", &mail.html),
+            text: self.seal_body(mail.to.as_str(), "text", &mail.text),
+            html: self.seal_body(mail.to.as_str(), "html", &mail.html),
             to: mail.to,
             subject: mail.subject,
             secret_until,
@@ -42,12 +35,12 @@ impl OutboxSeal {
     }
 
     /// The message as it was queued.
-    pub fn open(&self, to: &str, subject: &str, text: &str, html: &str) -> Result<OutgoingMail, Unreadable> {
+    pub fn open(&self, to: &Email, subject: &str, text: &str, html: &str) -> Result<OutgoingMail, Unreadable> {
         Ok(OutgoingMail {
-            to: to.to_owned(),
+            to: to.clone(),
             subject: subject.to_owned(),
-            text: self.open_body(to, "text", text)?,
-            html: self.open_body(to, "html", html)?,
+            text: self.open_body(to.as_str(), "text", text)?,
+            html: self.open_body(to.as_str(), "html", html)?,
         })
     }
 
@@ -74,7 +67,7 @@ mod tests {
 
     fn mail() -> OutgoingMail {
         OutgoingMail {
-            to: "alice@example.com".into(),
+            to: Email::parse("alice@example.com").unwrap(),
             subject: "Reset your password".into(),
             text: "open https://portal.example/reset?token=SECRET".into(),
             html: "<a href=\"https://portal.example/reset?token=SECRET\">reset</a>".into(),
@@ -96,7 +89,10 @@ mod tests {
         let sealed = seal().seal(mail(), None);
         let other = OutboxSeal::new(&DeploymentKey::from_text("another deployment key, also thirty-two chars"));
         assert!(other.open(&sealed.to, "", &sealed.text, &sealed.html).is_err());
-        assert!(seal().open("mallory@example.com", "", &sealed.text, &sealed.html).is_err(), "bound to the recipient");
+        assert!(
+            seal().open(&Email::parse("mallory@example.com").unwrap(), "", &sealed.text, &sealed.html).is_err(),
+            "bound to the recipient"
+        );
         assert!(seal().open(&sealed.to, "", &sealed.html, &sealed.text).is_err(), "bound to which body it is");
         let mut tampered = sealed.text.clone().into_bytes();
         let last = tampered.len() - 2;

@@ -1,217 +1,149 @@
-//! The portal's messages, each a plain-text and an HTML body saying the same thing.
+//! The portal's messages, each a plain-text and an HTML body saying the same thing, all of one
+//! shape ([`security_notice`]): a greeting, a few paragraphs, the site's name.
 //!
 //! Subjects are fixed strings. Everything that comes from a request (an address, a browser
 //! name) is cleaned of control characters, shortened and, in HTML, escaped. No images, no
 //! tracking, no links but to the portal itself.
 
 use super::OutgoingMail;
-use crate::backend::{clock::utc_minutes, config::Config};
+use crate::{
+    backend::{clock::utc_minutes, config::Config},
+    domain::Email,
+};
 
 /// Longest a request-supplied detail (browser, address) may appear in a message.
 const MAX_DETAIL_CHARS: usize = 100;
 
+/// When and by whom something was done to an account, as a notice tells it.
+#[derive(Clone, Debug)]
+pub struct Occasion {
+    /// Unix seconds.
+    pub when: i64,
+    pub source: Source,
+}
+
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// A browser: its address and its name in words ("Firefox 121 on Linux").
+    Client { address: String, browser: String },
+    /// The operator, at the server's command line.
+    Support,
+}
+
+impl Occasion {
+    /// "2027-01-15 08:00 UTC" and "from 203.0.113.9 (Firefox 121 on Linux)" (or "by our support
+    /// team"), cleaned and bounded, as every notice's first sentence says them.
+    fn words(&self) -> (String, String) {
+        let by = match &self.source {
+            Source::Client { address, browser } => {
+                format!("from {} ({})", detail(address, "an unknown address"), detail(browser, "an unknown browser"))
+            }
+            Source::Support => "by our support team".to_owned(),
+        };
+        (utc(self.when), by)
+    }
+}
+
 /// "Your password was changed": when and from where, what happened to the other sessions, and
 /// what to do if it was not the account's owner. Never contains the password.
-pub fn password_changed(config: &Config, to: &str, when: i64, ip: &str, browser: &str) -> OutgoingMail {
-    let site = config.brand.site_name.as_str();
-    let when = utc(when);
-    let ip = detail(ip, "an unknown address");
-    let browser = detail(browser, "an unknown browser");
-    let login = config.link("/login");
-    let account = config.link("/account");
-
-    let text = format!(
-        "Hello,\n\
-         \n\
-         The password of your {site} account was changed on {when}\n\
-         from {ip} ({browser}).\n\
-         \n\
-         All other sessions were signed out; only the browser that made the change is still\n\
-         signed in.\n\
-         \n\
-         If this was you, there is nothing more to do.\n\
-         \n\
-         If it wasn't you, someone else knows your password. Reset it now: open\n\
-         {login}\n\
-         and choose \"Forgot?\" to get a reset link. Then review your sessions at\n\
-         {account}\n\
-         and sign out any you don't recognise.\n\
-         \n\
-         -- \n\
-         {site}\n"
-    );
-
-    let (when, ip, browser) = (escape(&when), escape(&ip), escape(&browser));
-    let (login, account) = (escape(&login), escape(&account));
-    let site = escape(site);
-    let html = html_page(
-        &site,
+pub fn password_changed(config: &Config, to: &Email, occasion: &Occasion) -> OutgoingMail {
+    let site = &config.brand.site_name;
+    let (when, by) = occasion.words();
+    security_notice(
+        config,
+        to,
         "Your password was changed",
-        &format!(
-            "<p>Hello,</p>\n\
-             <p>The password of your {site} account was changed on <strong>{when}</strong> \
-             from <strong>{ip}</strong> ({browser}).</p>\n\
-             <p>All other sessions were signed out; only the browser that made the change is \
-             still signed in.</p>\n\
-             <p>If this was you, there is nothing more to do.</p>\n\
-             <p>If it wasn't you, someone else knows your password. Reset it now: open \
-             <a href=\"{login}\">{login}</a> and choose &ldquo;Forgot?&rdquo; to get a reset \
-             link. Then <a href=\"{account}\">review your sessions</a> and sign out any you \
-             don't recognise.</p>\n"
-        ),
-    );
-
-    OutgoingMail { to: to.to_owned(), subject: "Your password was changed".into(), text, html }
+        &[
+            format!("The password of your {site} account was changed on {when} {by}."),
+            "All other sessions were signed out; only the browser that made the change is still signed in.".into(),
+            "If this was you, there is nothing more to do.".into(),
+            format!(
+                "If it wasn't you, someone else knows your password. Reset it now: open {} and choose \
+                 \"Forgot?\" to get a reset link. Then review your sessions at {} and sign out any you don't \
+                 recognise.",
+                config.link("/login"),
+                config.link("/account")
+            ),
+        ],
+    )
 }
 
 /// The reset link: where it leads, how long it works, and what to do if nobody asked for it.
-pub fn password_reset(config: &Config, to: &str, link: &str) -> OutgoingMail {
-    let site = config.brand.site_name.as_str();
-    let validity = config.reset_link_lifetime_words();
-    let login = config.link("/login");
-    let text = format!(
-        "Hello,\n\
-         \n\
-         Someone asked to reset the password of the {site} account for {to}.\n\
-         To choose a new password, open this link:\n\
-         \n\
-         {link}\n\
-         \n\
-         The link is valid for {validity} and works once.\n\
-         \n\
-         If you did not ask for this, ignore this email: your password stays as it is and\n\
-         nobody can use this link without access to your inbox. If it keeps happening, sign in\n\
-         at {login} and review your sessions.\n\
-         \n\
-         -- \n\
-         {site}\n"
-    );
-    let (to_html, link_html, login_html) = (escape(to), escape(link), escape(&login));
-    let site = escape(site);
-    let html = html_page(
-        &site,
+pub fn password_reset(config: &Config, to: &Email, link: &str) -> OutgoingMail {
+    let site = &config.brand.site_name;
+    security_notice(
+        config,
+        to,
         "Reset your password",
-        &format!(
-            "<p>Hello,</p>\n\
-             <p>Someone asked to reset the password of the {site} account for \
-             <strong>{to_html}</strong>. To choose a new password, open this link:</p>\n\
-             <p><a href=\"{link_html}\">{link_html}</a></p>\n\
-             <p>The link is valid for <strong>{validity}</strong> and works once.</p>\n\
-             <p>If you did not ask for this, ignore this email: your password stays as it is. \
-             If it keeps happening, sign in at {login_html} and review your sessions.</p>\n"
-        ),
-    );
-    OutgoingMail { to: to.to_owned(), subject: "Reset your password".into(), text, html }
+        &[
+            format!("Someone asked to reset the password of the {site} account for {to}. To choose a new password, open this link:"),
+            link.to_owned(),
+            format!("The link is valid for {} and works once.", config.reset_link_lifetime_words()),
+            format!(
+                "If you did not ask for this, ignore this email: your password stays as it is and nobody can use \
+                 this link without access to your inbox. If it keeps happening, sign in at {} and review your \
+                 sessions.",
+                config.link("/login")
+            ),
+        ],
+    )
 }
 
 /// "Your password was reset": when and from where, and what to do if it was not the owner.
-pub fn password_reset_done(config: &Config, to: &str, when: i64, ip: &str, browser: &str) -> OutgoingMail {
-    let site = config.brand.site_name.as_str();
-    let when = utc(when);
-    let ip = detail(ip, "an unknown address");
-    let browser = detail(browser, "an unknown browser");
+pub fn password_reset_done(config: &Config, to: &Email, occasion: &Occasion) -> OutgoingMail {
+    let site = &config.brand.site_name;
+    let (when, by) = occasion.words();
     let login = config.link("/login");
-    let text = format!(
-        "Hello,\n\
-         \n\
-         The password of your {site} account was reset with an emailed link on {when}\n\
-         from {ip} ({browser}). Every session was signed out and every other reset link ended.\n\
-         \n\
-         If this was you, log in with your new password at {login}.\n\
-         \n\
-         If it wasn't you, someone can read your email. Secure your mailbox first, then use\n\
-         \"Forgot?\" at {login} to choose a new password.\n\
-         \n\
-         -- \n\
-         {site}\n"
-    );
-    let (when, ip, browser, login) = (escape(&when), escape(&ip), escape(&browser), escape(&login));
-    let site = escape(site);
-    let html = html_page(
-        &site,
+    security_notice(
+        config,
+        to,
         "Your password was reset",
-        &format!(
-            "<p>Hello,</p>\n\
-             <p>The password of your {site} account was reset with an emailed link on \
-             <strong>{when}</strong> from <strong>{ip}</strong> ({browser}). Every session was \
-             signed out and every other reset link ended.</p>\n\
-             <p>If this was you, <a href=\"{login}\">log in</a> with your new password.</p>\n\
-             <p>If it wasn't you, someone can read your email. Secure your mailbox first, then \
-             use &ldquo;Forgot?&rdquo; on the login page to choose a new password.</p>\n"
-        ),
-    );
-    OutgoingMail { to: to.to_owned(), subject: "Your password was reset".into(), text, html }
+        &[
+            format!(
+                "The password of your {site} account was reset with an emailed link on {when} {by}. Every \
+                 session was signed out and every other reset link ended."
+            ),
+            format!("If this was you, log in with your new password at {login}"),
+            format!(
+                "If it wasn't you, someone can read your email. Secure your mailbox first, then use \"Forgot?\" \
+                 at {login} to choose a new password."
+            ),
+        ],
+    )
 }
 
 /// "Someone tried to sign in to your account": the lock after failed password checks, when and
 /// from where the last try came, until when sign-ins are paused (or until a reset, after
-/// [`crate::backend::login_throttle::MAX_CONSECUTIVE_FAILURES`]), and how to reset the password.
-pub fn sign_ins_paused(
-    config: &Config,
-    to: &str,
-    when: i64,
-    until: Option<i64>,
-    ip: &str,
-    browser: &str,
-) -> OutgoingMail {
-    let site = config.brand.site_name.as_str();
-    let when = utc(when);
-    let ip = detail(ip, "an unknown address");
-    let browser = detail(browser, "an unknown browser");
-    let forgot = config.link("/forgot");
-    let paused = match until {
-        Some(until) => format!("we have paused sign-ins to your account until {}", utc(until)),
-        None => "we have paused sign-ins to your account until its password is reset".to_owned(),
-    };
-
-    let text = format!(
-        "Hello,\n\
-         \n\
-         Someone tried to sign in to your {site} account with a wrong password, many\n\
-         times. The last try was on {when} from {ip} ({browser}).\n\
-         To protect your account, {paused}.\n\
-         \n\
-         If this was you and you no longer know your password, choose a new one here:\n\
-         {forgot}\n\
-         \n\
-         If it wasn't you, the tries failed and there is nothing you must do. Choosing a new\n\
-         password at the same address also ends the pause.\n\
-         \n\
-         -- \n\
-         {site}\n"
-    );
-
-    let (when, ip, browser, paused, forgot) =
-        (escape(&when), escape(&ip), escape(&browser), escape(&paused), escape(&forgot));
-    let site = escape(site);
-    let html = html_page(
-        &site,
+/// [`crate::backend::steps::login_throttle::MAX_CONSECUTIVE_FAILURES`]), and how to reset the password.
+pub fn sign_ins_paused(config: &Config, to: &Email, occasion: &Occasion, until: Option<i64>) -> OutgoingMail {
+    let site = &config.brand.site_name;
+    let (when, by) = occasion.words();
+    security_notice(
+        config,
+        to,
         "Someone tried to sign in to your account",
-        &format!(
-            "<p>Hello,</p>\n\
-             <p>Someone tried to sign in to your {site} account with a wrong password, many \
-             times. The last try was on <strong>{when}</strong> from <strong>{ip}</strong> \
-             ({browser}).</p>\n\
-             <p>To protect your account, {paused}.</p>\n\
-             <p>If this was you and you no longer know your password, \
-             <a href=\"{forgot}\">choose a new one</a>.</p>\n\
-             <p>If it wasn't you, the tries failed and there is nothing you must do. Choosing a \
-             new password at the same address also ends the pause.</p>\n"
-        ),
-    );
-
-    OutgoingMail { to: to.to_owned(), subject: "Someone tried to sign in to your account".into(), text, html }
+        &[
+            format!(
+                "Someone tried to sign in to your {site} account with a wrong password, many times. The last \
+                 try was on {when} {by}."
+            ),
+            format!("To protect your account, we have {}.", paused_until(until)),
+            format!(
+                "If this was you and you no longer know your password, choose a new one here: {}",
+                config.link("/forgot")
+            ),
+            "If it wasn't you, the tries failed and there is nothing you must do. Choosing a new password at the \
+             same address also ends the pause."
+                .into(),
+        ],
+    )
 }
 
 /// "Someone has your password": sign-ins paused after many wrong sign-in codes, which only
 /// someone who typed the right password could try.
-pub fn codes_paused(config: &Config, to: &str, when: i64, until: Option<i64>, ip: &str, browser: &str) -> OutgoingMail {
+pub fn codes_paused(config: &Config, to: &Email, occasion: &Occasion, until: Option<i64>) -> OutgoingMail {
     let site = &config.brand.site_name;
-    let (when_text, ip, browser) = (utc(when), detail(ip, "an unknown address"), detail(browser, "an unknown browser"));
-    let paused = match until {
-        Some(until) => format!("We have paused sign-ins to your account until {}.", utc(until)),
-        None => "We have paused sign-ins to your account until its password is reset.".to_owned(),
-    };
+    let (when, by) = occasion.words();
     security_notice(
         config,
         to,
@@ -219,9 +151,9 @@ pub fn codes_paused(config: &Config, to: &str, when: i64, until: Option<i64>, ip
         &[
             format!(
                 "Someone signed in to your {site} account with the right password, then entered wrong \
-                 authentication codes many times. The last try was on {when_text} from {ip} ({browser})."
+                 authentication codes many times. The last try was on {when} {by}."
             ),
-            paused,
+            format!("We have {}.", paused_until(until)),
             format!(
                 "If this wasn't you, someone knows your password: choose a new one now with \"Forgot?\" at {}. \
                  Two-factor sign-in stopped them; it stays on.",
@@ -231,18 +163,26 @@ pub fn codes_paused(config: &Config, to: &str, when: i64, until: Option<i64>, ip
     )
 }
 
+/// "paused sign-ins to your account until …".
+fn paused_until(until: Option<i64>) -> String {
+    match until {
+        Some(until) => format!("paused sign-ins to your account until {}", utc(until)),
+        None => "paused sign-ins to your account until its password is reset".to_owned(),
+    }
+}
+
 /// "Two-factor sign-in was turned on": when and from where, and what to do if it was not the
 /// owner. No secret, code or recovery code is ever in a message.
-pub fn two_factor_on(config: &Config, to: &str, when: i64, ip: &str, browser: &str) -> OutgoingMail {
+pub fn two_factor_on(config: &Config, to: &Email, occasion: &Occasion) -> OutgoingMail {
     let site = &config.brand.site_name;
-    let (when, ip, browser) = (utc(when), detail(ip, "an unknown address"), detail(browser, "an unknown browser"));
+    let (when, by) = occasion.words();
     security_notice(
         config,
         to,
         "Two-factor sign-in was turned on",
         &[
             format!(
-                "Two-factor sign-in was turned on for your {site} account on {when} from {ip} ({browser}). \
+                "Two-factor sign-in was turned on for your {site} account on {when} {by}. \
                  From now on, logging in asks for a code from your authenticator app after your password."
             ),
             "Keep your recovery codes somewhere safe: each one lets you in once if you lose your phone.".into(),
@@ -255,11 +195,10 @@ pub fn two_factor_on(config: &Config, to: &str, when: i64, ip: &str, browser: &s
     )
 }
 
-/// "Two-factor sign-in was turned off": by the person (`by`: "from ADDRESS (BROWSER)") or by
-/// support ("by our support team").
-pub fn two_factor_off(config: &Config, to: &str, when: i64, by: &str) -> OutgoingMail {
+/// "Two-factor sign-in was turned off": by the person or by support.
+pub fn two_factor_off(config: &Config, to: &Email, occasion: &Occasion) -> OutgoingMail {
     let site = &config.brand.site_name;
-    let (when, by) = (utc(when), detail(by, "from an unknown address"));
+    let (when, by) = occasion.words();
     security_notice(
         config,
         to,
@@ -280,9 +219,9 @@ pub fn two_factor_off(config: &Config, to: &str, when: i64, by: &str) -> Outgoin
 }
 
 /// "A recovery code was used": when, from where, and how many are left.
-pub fn recovery_code_used(config: &Config, to: &str, when: i64, left: i64, ip: &str, browser: &str) -> OutgoingMail {
+pub fn recovery_code_used(config: &Config, to: &Email, occasion: &Occasion, left: i64) -> OutgoingMail {
     let site = &config.brand.site_name;
-    let (when, ip, browser) = (utc(when), detail(ip, "an unknown address"), detail(browser, "an unknown browser"));
+    let (when, by) = occasion.words();
     let left_words = match left {
         0 => "You have no recovery codes left: make new ones in Security Settings now.".to_owned(),
         1 => "You have 1 recovery code left.".to_owned(),
@@ -293,7 +232,7 @@ pub fn recovery_code_used(config: &Config, to: &str, when: i64, left: i64, ip: &
         to,
         "A recovery code was used",
         &[
-            format!("A recovery code of your {site} account was used on {when} from {ip} ({browser})."),
+            format!("A recovery code of your {site} account was used on {when} {by}."),
             left_words,
             format!(
                 "If you lost your phone, set up two-factor sign-in again with your new phone in Security \
@@ -310,16 +249,16 @@ pub fn recovery_code_used(config: &Config, to: &str, when: i64, left: i64, ip: &
 }
 
 /// "New recovery codes were made": the old ones no longer work.
-pub fn recovery_codes_renewed(config: &Config, to: &str, when: i64, ip: &str, browser: &str) -> OutgoingMail {
+pub fn recovery_codes_renewed(config: &Config, to: &Email, occasion: &Occasion) -> OutgoingMail {
     let site = &config.brand.site_name;
-    let (when, ip, browser) = (utc(when), detail(ip, "an unknown address"), detail(browser, "an unknown browser"));
+    let (when, by) = occasion.words();
     security_notice(
         config,
         to,
         "New recovery codes were made",
         &[
             format!(
-                "New recovery codes were made for your {site} account on {when} from {ip} ({browser}). \
+                "New recovery codes were made for your {site} account on {when} {by}. \
                  The earlier codes no longer work."
             ),
             format!(
@@ -332,7 +271,7 @@ pub fn recovery_codes_renewed(config: &Config, to: &str, when: i64, ip: &str, br
 
 /// A short notice about the account's security: a greeting, `paragraphs` and the site's name,
 /// as text and as HTML (each paragraph escaped; the portal's own links made clickable).
-fn security_notice(config: &Config, to: &str, subject: &str, paragraphs: &[String]) -> OutgoingMail {
+fn security_notice(config: &Config, to: &Email, subject: &str, paragraphs: &[String]) -> OutgoingMail {
     let site = config.brand.site_name.as_str();
     let text = format!("Hello,\n\n{}\n\n-- \n{site}\n", paragraphs.join("\n\n"));
     let origin = escape(config.public_url.as_str().trim_end_matches('/'));
@@ -340,7 +279,7 @@ fn security_notice(config: &Config, to: &str, subject: &str, paragraphs: &[Strin
         .chain(paragraphs.iter().map(|p| format!("<p>{}</p>\n", linked(&escape(p), &origin))))
         .collect();
     let html = html_page(&escape(site), subject, &body);
-    OutgoingMail { to: to.to_owned(), subject: subject.to_owned(), text, html }
+    OutgoingMail { to: to.clone(), subject: subject.to_owned(), text, html }
 }
 
 /// `html` with each of the portal's own URLs (escaped, starting with `origin`) made a link.
@@ -417,7 +356,7 @@ mod tests {
     #[test]
     fn the_reset_message_carries_the_link_and_says_how_long_it_works() {
         let mut config = config("https://portal.example/");
-        let mail = password_reset(&config, "alice@example.com", "https://portal.example/reset?token=abc");
+        let mail = password_reset(&config, &alice(), "https://portal.example/reset?token=abc");
         assert_eq!(mail.subject, "Reset your password");
         assert!(mail.text.contains("https://portal.example/reset?token=abc"));
         assert!(mail.text.contains("valid for 2 hours"));
@@ -425,26 +364,28 @@ mod tests {
         assert!(mail.text.contains("If you did not ask for this"));
 
         config.reset_link_lifetime = std::time::Duration::from_secs(3600);
-        let mail = password_reset(&config, "alice@example.com", "https://portal.example/reset?token=abc");
+        let mail = password_reset(&config, &alice(), "https://portal.example/reset?token=abc");
         assert!(mail.text.contains("valid for 1 hour and works once"), "{}", mail.text);
+    }
+
+    fn alice() -> Email {
+        Email::parse("alice@example.com").unwrap()
     }
 
     const WHEN: i64 = 1_800_000_000; // 2027-01-15 08:00 UTC
 
     fn changed() -> OutgoingMail {
-        password_changed(
-            &config("https://account.example.com/"),
-            "alice@example.com",
-            WHEN,
-            "203.0.113.9",
-            "Firefox 121 on Linux",
-        )
+        let occasion = Occasion {
+            when: WHEN,
+            source: Source::Client { address: "203.0.113.9".into(), browser: "Firefox 121 on Linux".into() },
+        };
+        password_changed(&config("https://account.example.com/"), &alice(), &occasion)
     }
 
     #[test]
     fn it_says_when_and_from_where_in_both_bodies() {
         let mail = changed();
-        assert_eq!(mail.to, "alice@example.com");
+        assert_eq!(mail.to.as_str(), "alice@example.com");
         assert_eq!(mail.subject, "Your password was changed");
         for body in [&mail.text, &mail.html] {
             assert!(body.contains("2027-01-15 08:00 UTC"), "{body}");
@@ -479,7 +420,8 @@ mod tests {
     #[test]
     fn what_a_request_supplied_is_escaped_and_bounded() {
         let agent = format!("<script>alert(1)</script>\r\nBcc: x{}", "a".repeat(500));
-        let mail = password_changed(&config("http://x"), "a@example.com", WHEN, "", &agent);
+        let occasion = Occasion { when: WHEN, source: Source::Client { address: String::new(), browser: agent } };
+        let mail = password_changed(&config("http://x"), &alice(), &occasion);
         assert!(!mail.html.contains("<script>"));
         assert!(mail.html.contains("&lt;script&gt;"));
         assert!(!mail.text.contains('\r'));

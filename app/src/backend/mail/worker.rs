@@ -17,10 +17,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 use super::{transport::SEND_TIMEOUT, MailQueue, Mailer};
-use crate::backend::{
-    clock::Clock,
-    store::{ClaimedMail, Store, StoreResult},
-};
+use crate::backend::{clock::Clock, store::ClaimedMail, store::Store, store::StoreResult};
 
 /// Rows claimed at a time.
 const BATCH: i64 = 10;
@@ -135,7 +132,7 @@ fn retry_delay(attempts: i64) -> i64 {
 }
 
 fn failed(queue: &MailQueue, outcome: &'static str) {
-    crate::backend::metrics::count(&queue.counts.failures, outcome);
+    crate::backend::runtime::metrics::count(&queue.counts.failures, outcome);
 }
 
 #[cfg(test)]

@@ -21,11 +21,11 @@ use sqlx::{
     PgPool, SqlitePool,
 };
 
-use super::config::Database;
+use crate::backend::config::Database;
 
-pub use outbox::ClaimedMail;
 #[cfg(feature = "test-support")]
 pub use outbox::OutboxEntry;
+pub use outbox::{ClaimedMail, SealedMail};
 pub use password_resets::LiveReset;
 pub use sessions::{NewSession, SessionRecord, SessionRow};
 pub use transaction::Tx;

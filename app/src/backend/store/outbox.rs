@@ -5,13 +5,25 @@
 //! node that dies mid-send leaves a lease that simply runs out, after which the row is due again.
 
 use super::{on_pool, Store, StoreResult};
-use crate::backend::mail::sealed::SealedMail;
+use crate::domain::Email;
+
+/// A message as the outbox stores it: the envelope in clear, the bodies sealed, and until when
+/// a secret in them (a reset link) is worth anything.
+pub struct SealedMail {
+    pub to: Email,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// After this the message is not sent but blanked: its link no longer works.
+    pub secret_until: Option<i64>,
+}
 
 /// A claimed message, ready to send. `attempts` already counts this attempt.
 #[derive(Clone, sqlx::FromRow)]
 pub struct ClaimedMail {
     pub id: i64,
-    pub recipient: String,
+    #[sqlx(try_from = "String")]
+    pub recipient: Email,
     pub subject: String,
     pub text_body: String,
     pub html_body: String,

@@ -1,11 +1,14 @@
+use super::SealedMail;
 use super::{on_pool, transaction::on_tx, Store, StoreResult, Tx};
-use crate::backend::{mail::sealed::SealedMail, password_hasher::PasswordHash};
+use crate::backend::secrets::password_hasher::PasswordHash;
+use crate::domain::Email;
 
 /// A reset link that can still be used, and the account it belongs to.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LiveReset {
     pub user_id: i64,
-    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub email: Email,
 }
 
 impl Store {
@@ -46,7 +49,7 @@ impl Store {
         token_hash: &[u8],
         password_hash: &PasswordHash,
         now: i64,
-        notice: impl Fn(&str) -> SealedMail,
+        notice: impl Fn(&Email) -> SealedMail,
     ) -> StoreResult<Option<i64>> {
         let mut tx = self.begin().await?;
         let Some(link) = tx.claim_reset_link(token_hash, now).await? else {

@@ -1,4 +1,5 @@
 use super::{on_pool, transaction::on_tx, Store, StoreResult, Tx};
+use crate::domain::Email;
 
 /// A session to be stored; only the SHA-256 of its token is kept.
 pub struct NewSession<'a> {
@@ -15,7 +16,8 @@ pub struct NewSession<'a> {
 pub struct SessionRecord {
     pub id: i64,
     pub user_id: i64,
-    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub email: Email,
     pub last_seen_at: i64,
     pub expires_at: i64,
     pub disabled_at: Option<i64>,

@@ -4,8 +4,9 @@
 
 use sqlx::{Postgres, Sqlite, Transaction};
 
+use super::SealedMail;
 use super::{outbox::INSERT_MAIL, Store, StoreResult};
-use crate::backend::{mail::sealed::SealedMail, password_hasher::PasswordHash};
+use crate::backend::secrets::password_hasher::PasswordHash;
 
 pub enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
@@ -97,7 +98,7 @@ impl Tx {
     /// Queues `mail`, due at once; it is sent only if the transaction commits.
     pub async fn queue_mail(&mut self, mail: &SealedMail, now: i64) -> StoreResult<i64> {
         let id = on_tx!(self, tx => sqlx::query_scalar(INSERT_MAIL)
-            .bind(&mail.to)
+            .bind(mail.to.as_str())
             .bind(&mail.subject)
             .bind(&mail.text)
             .bind(&mail.html)

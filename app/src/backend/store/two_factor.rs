@@ -3,8 +3,8 @@
 //! still to come). Every "use once" is one conditional UPDATE or DELETE, so of two nodes that
 //! check the same code at the same moment exactly one accepts it.
 
+use super::SealedMail;
 use super::{on_pool, transaction::on_tx, Store, StoreResult};
-use crate::backend::mail::sealed::SealedMail;
 
 const UNUSED_CODES: &str = "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL";
 

@@ -1,6 +1,6 @@
 use super::{on_pool, transaction::on_tx, unique_violation, NewSession, Store, StoreResult};
 use crate::{
-    backend::{mail::sealed::SealedMail, password_hasher::PasswordHash},
+    backend::{secrets::password_hasher::PasswordHash, store::SealedMail},
     domain::Email,
 };
 
@@ -8,7 +8,8 @@ use crate::{
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRecord {
     pub id: i64,
-    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub email: Email,
     pub password_hash: PasswordHash,
     pub disabled_at: Option<i64>,
     /// Consecutive failed password checks since the last success or new password.

@@ -2,15 +2,20 @@
 //! login), apply the policy, store the new hash, end every other session, give this one a new id,
 //! and tell the account by email.
 
-use super::{
-    login_throttle,
+use crate::backend::{
+    client::ClientInfo,
     mail::templates,
-    new_password::{self, Problems, TypedTwice},
-    password_hasher::{HashError, Verification},
-    secret_token::SecretToken,
-    session_view,
-    sessions::{self, ClientInfo, CurrentSession},
+    secrets::{
+        password_hasher::{HashError, Verification},
+        secret_token::SecretToken,
+    },
     state::AppState,
+    steps::{
+        login_throttle,
+        new_password::{self, Problems, TypedTwice},
+        notice::Notice,
+        sessions::{self, CurrentSession},
+    },
     store::{PasswordChange, StoreError},
 };
 use crate::domain::Password;
@@ -76,22 +81,21 @@ pub async fn change(
         return Err(ChangePasswordError::Unchanged);
     }
     let hash = state.hasher.hash(new.as_password()).await?;
-    let now = state.clock.now();
-    let browser = session_view::browser(&client.user_agent);
-    let notice = state.mail.seal(templates::password_changed(&state.config, &user.email, now, &client.ip, &browser));
+    let notice = Notice::from_client(state, client);
+    let mail = notice.seal(|config, occasion| templates::password_changed(config, &user.email, occasion));
     let replacement = sessions::Draft::new(state, client);
     let change = PasswordChange {
         seen_version: user.credentials_version,
         requesting_session: session.id,
         hash: &hash,
-        now,
+        now: notice.when(),
         replacement: replacement.record(user.id, client),
     };
-    if !state.store.change_password(change, &notice).await? {
+    if !state.store.change_password(change, &mail).await? {
         tracing::info!(user_id = user.id, "password change refused: the session or password changed meanwhile");
         return Err(ChangePasswordError::SessionEnded);
     }
-    state.mail.wake();
+    notice.committed();
     tracing::info!(user_id = user.id, "password changed; all sessions replaced");
     Ok(replacement.token)
 }

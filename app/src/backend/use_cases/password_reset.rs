@@ -6,27 +6,21 @@
 //!
 //! The background work is bounded. The client address's budget is counted before anything is
 //! queued (it says nothing about the account), so one address cannot fill the queue; and at
-//! most [`Queue::SLOTS`] requests wait or run at once. Beyond that a request is dropped with a
+//! most [`Queue::SLOTS`](crate::backend::runtime::reset_queue::Queue::SLOTS) requests wait or run at once. Beyond that a request is dropped with a
 //! warning and the same answer: a flood once queued 100,000 tasks, held 1.8 GB and starved
 //! the database pool, so that 40 % of the requests were lost anyway, after the fact.
 
-use std::sync::{
-    atomic::{AtomicI64, AtomicU64, Ordering},
-    Arc,
-};
-
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-
-use super::{
+use crate::backend::{
     captcha::{CaptchaAnswer, CaptchaError},
-    mail::{sealed::SealedMail, templates},
-    new_password::{self, Problems, TypedTwice},
-    password_hasher::HashError,
-    rate_limits::Limit,
-    secret_token::SecretToken,
-    session_view,
-    sessions::ClientInfo,
+    client::ClientInfo,
+    mail::templates,
+    secrets::{password_hasher::HashError, secret_token::SecretToken},
     state::AppState,
+    steps::{
+        new_password::{self, Problems, TypedTwice},
+        notice::Notice,
+        rate_limits::Limit,
+    },
     store::{LiveReset, StoreError},
 };
 use crate::domain::Email;
@@ -56,56 +50,6 @@ pub enum ResetError {
     Hash(#[from] HashError),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-/// The places for Forgot? requests waiting for or in background work. Cheap to clone.
-#[derive(Clone)]
-pub struct Queue {
-    places: Arc<Semaphore>,
-    drops: Arc<Drops>,
-}
-
-/// Requests dropped since the last warning, and when that was (a flood must not flood the log).
-#[derive(Default)]
-struct Drops {
-    since_warning: AtomicU64,
-    warned_at: AtomicI64,
-}
-
-impl Queue {
-    /// About a quarter of a second of work at the rate one node handles them (~1,000/s).
-    pub const SLOTS: usize = 256;
-
-    /// A place, if one is free.
-    fn enter(&self) -> Option<OwnedSemaphorePermit> {
-        Arc::clone(&self.places).try_acquire_owned().ok()
-    }
-
-    /// Counts a request dropped at `now`; warns with the count at most once a second.
-    fn dropped(&self, now: i64) {
-        self.drops.since_warning.fetch_add(1, Ordering::Relaxed);
-        let warned_at = self.drops.warned_at.load(Ordering::Relaxed);
-        let due = now > warned_at
-            && self.drops.warned_at.compare_exchange(warned_at, now, Ordering::Relaxed, Ordering::Relaxed).is_ok();
-        if due {
-            let dropped = self.drops.since_warning.swap(0, Ordering::Relaxed);
-            tracing::warn!(dropped, "password reset request dropped: {} requests are already queued", Self::SLOTS);
-        }
-    }
-
-    /// Takes every place, as a flood would, until the result is dropped: waits for the
-    /// requests already in background work to give theirs back first.
-    #[cfg(feature = "test-support")]
-    pub async fn fill(&self) -> OwnedSemaphorePermit {
-        let all = u32::try_from(Self::SLOTS).expect("SLOTS fits in u32");
-        Arc::clone(&self.places).acquire_many_owned(all).await.expect("the queue's semaphore is never closed")
-    }
-}
-
-impl Default for Queue {
-    fn default() -> Self {
-        Self { places: Arc::new(Semaphore::new(Self::SLOTS)), drops: Arc::default() }
-    }
 }
 
 /// Checks the captcha and the client address's budget, then queues the request for the
@@ -186,14 +130,11 @@ pub async fn complete(
     let (token, link) = live_link(state, token, client).await?;
     let new = new_password::check(state, &link.email, typed).await?.map_err(ResetError::Refused)?;
     let hash = state.hasher.hash(new.as_password()).await?;
-    let now = state.clock.now();
-    let browser = session_view::browser(&client.user_agent);
-    let notice = |to: &str| -> SealedMail {
-        state.mail.seal(templates::password_reset_done(&state.config, to, now, &client.ip, &browser))
-    };
-    match state.store.complete_password_reset(&token.hash(), &hash, now, notice).await? {
+    let notice = Notice::from_client(state, client);
+    let mail = |to: &_| notice.seal(|config, occasion| templates::password_reset_done(config, to, occasion));
+    match state.store.complete_password_reset(&token.hash(), &hash, notice.when(), mail).await? {
         Some(user_id) => {
-            state.mail.wake();
+            notice.committed();
             tracing::info!(user_id, "password reset; all sessions and links ended");
             Ok(())
         }

@@ -1,17 +1,12 @@
-//! Two-factor sign-in's parts: authenticator codes ([`totp`]), recovery codes, and the sealing
-//! of each account's authenticator secret under the deployment key.
-
-pub mod recovery_codes;
-pub mod settings;
-pub mod sign_in;
-pub mod totp;
+//! The sealing of each account's authenticator secret (and of fresh recovery codes until they are
+//! shown) under the deployment key, bound to the account.
 
 use super::{
+    deployment_key::{DeploymentKey, Purpose},
+    recovery_codes::RecoveryCode,
     sealed_box::{SealedBox, Unreadable},
-    secret_key::{DeploymentKey, Purpose},
+    totp::TotpSecret,
 };
-use recovery_codes::RecoveryCode;
-use totp::TotpSecret;
 
 /// Seals authenticator secrets at rest, each bound to its account: a sealed secret copied to
 /// another account's row does not open.
@@ -43,11 +38,6 @@ impl TwoFactorSeal {
         let text = std::str::from_utf8(&bytes).map_err(|_| Unreadable)?;
         text.lines().map(|line| RecoveryCode::parse(line).ok_or(Unreadable)).collect()
     }
-}
-
-/// `text` (ASCII) in groups of four characters, as people read and type keys: "JBSW Y3DP".
-fn in_fours(text: &str, separator: &str) -> String {
-    text.as_bytes().chunks(4).map(|group| String::from_utf8_lossy(group)).collect::<Vec<_>>().join(separator)
 }
 
 /// What a sealed value is bound to: what it is and whose it is.

@@ -13,7 +13,7 @@ pub const SECRET_BYTES: usize = 20;
 const STEP_SECS: u64 = 30;
 
 /// An account's authenticator secret. Kept in memory only as long as it is used; stored only
-/// sealed (see [`super::TwoFactorSeal`]).
+/// sealed (see [`crate::backend::secrets::two_factor_seal::TwoFactorSeal`]).
 #[derive(Clone)]
 pub struct TotpSecret(Zeroizing<[u8; SECRET_BYTES]>);
 
@@ -50,7 +50,7 @@ impl TotpSecret {
 
     /// The secret as a person types it into an app: base32 in groups of four ("JBSW Y3DP …").
     pub fn setup_key(&self) -> String {
-        super::in_fours(&self.totp("", "").secret().to_base32(), " ")
+        crate::backend::secrets::in_fours(&self.totp("", "").secret().to_base32(), " ")
     }
 
     /// `otpauth://totp/ISSUER:ACCOUNT?secret=…&issuer=ISSUER`: what the QR code holds and what

@@ -1,10 +1,7 @@
 //! The signed-in user's sessions: the list, and ending one or all of the others.
 
-use super::{
-    session_view,
-    sessions::CurrentSession,
-    state::AppState,
-    store::{SessionRow, StoreError},
+use crate::backend::{
+    client::browser, state::AppState, steps::sessions::CurrentSession, store::SessionRow, store::StoreError,
 };
 
 /// One live session of the account, as the list shows it.
@@ -66,7 +63,7 @@ pub async fn sign_out_others(state: &AppState, session: &CurrentSession) -> Resu
 fn entry(row: SessionRow, current_id: i64) -> SessionEntry {
     SessionEntry {
         id: row.id,
-        browser: session_view::browser(&row.user_agent),
+        browser: browser::browser(&row.user_agent),
         ip: row.ip,
         created_at: row.created_at,
         last_seen_at: row.last_seen_at,

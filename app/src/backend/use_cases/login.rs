@@ -2,17 +2,22 @@
 //! password, disabled account and an account held back after failed logins take the same work
 //! and give the same answer. Success starts a new session; one the browser brought is ended.
 //! An account with two-factor sign-in on gets no session yet: a pending sign-in waits for its
-//! code ([`super::two_factor::sign_in`]).
+//! code ([`super::second_factor`]).
 
-use super::{
+use crate::backend::{
     captcha::{CaptchaAnswer, CaptchaError},
-    login_throttle::{self, Attempt},
-    password_hasher::{HashError, Verification},
-    secret_token::SecretToken,
-    sessions::{self, ClientInfo, CurrentSession},
+    client::ClientInfo,
+    secrets::{
+        password_hasher::{HashError, Verification},
+        secret_token::SecretToken,
+    },
     state::AppState,
+    steps::{
+        login_throttle::{self, Attempt},
+        pending_sign_in, proof,
+        sessions::{self, CurrentSession},
+    },
     store::StoreError,
-    two_factor::{settings as two_factor_settings, sign_in as second_factor},
 };
 use crate::domain::{Email, Password};
 
@@ -55,17 +60,34 @@ pub enum LoginOutcome {
 
 /// Checks the request and starts a session (or, with two-factor on, a pending sign-in).
 pub async fn log_in(state: &AppState, request: LoginRequest) -> Result<LoginOutcome, LoginError> {
+    let outcome = try_log_in(state, request).await;
+    state.metrics.login(match &outcome {
+        Ok(LoginOutcome::Session(_)) => "success",
+        Ok(LoginOutcome::SecondFactor(_)) => "second_factor_pending",
+        Err(LoginError::InvalidCredentials) => "refused",
+        Err(LoginError::HeldBack) => "held_back",
+        Err(LoginError::TooManyAttempts) => "throttled",
+        Err(LoginError::Captcha(_)) => "captcha_refused",
+        Err(LoginError::Hash(_) | LoginError::Store(_)) => "error",
+    });
+    if let Err(e) = &outcome {
+        tracing::info!(reason = %e, "login refused");
+    }
+    outcome
+}
+
+async fn try_log_in(state: &AppState, request: LoginRequest) -> Result<LoginOutcome, LoginError> {
     state.captcha.check(&state.store, state.clock.now(), &request.captcha, &request.client.ip).await?;
     let (user_id, version, attempt) = authenticate(state, &request.email, &request.password, &request.client).await?;
     // Rotation: a session the browser already had is ended, never reused.
     if let Some(old) = request.previous {
         state.store.delete_session(old.user_id, old.id).await?;
     }
-    if two_factor_settings::is_on(state, user_id).await? {
+    if proof::is_on(state, user_id).await? {
         // The attempt stays counted until the second factor is right: knowing the password
         // buys a guesser of codes no fresh count.
         attempt.held_for_second_factor();
-        return Ok(LoginOutcome::SecondFactor(second_factor::hold(state, user_id, version).await?));
+        return Ok(LoginOutcome::SecondFactor(pending_sign_in::hold(state, user_id, version).await?));
     }
     attempt.succeeded(state).await?;
     // Only under the credentials the password was checked against: a reset or a sign-out that

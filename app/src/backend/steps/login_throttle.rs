@@ -17,15 +17,17 @@
 //!
 //! Per client address: a budget of login attempts per window ([`Limit::LoginAttemptsPerAddress`]);
 //! over it, 429. That says nothing about any account. The address is the socket's peer, or
-//! behind a trusted proxy the client it names ([`super::client_address`]).
+//! behind a trusted proxy the client it names ([`crate::backend::client::address`]).
 
-use super::{
-    mail::templates,
-    rate_limits::Limit,
-    session_view,
-    sessions::ClientInfo,
-    state::AppState,
-    store::{StoreError, UserRecord},
+use crate::{
+    backend::{
+        client::ClientInfo,
+        mail::templates,
+        state::AppState,
+        steps::{notice::Notice, rate_limits::Limit},
+        store::{StoreError, UserRecord},
+    },
+    domain::Email,
 };
 
 /// What was guessed wrong: the password, or (after the right password) a sign-in code.
@@ -57,7 +59,7 @@ pub async fn address_within_budget(state: &AppState, client: &ClientInfo) -> Res
 #[must_use]
 pub struct Attempt {
     user_id: i64,
-    email: String,
+    email: Email,
     failures: i64,
     consecutive: i64,
 }
@@ -107,16 +109,14 @@ impl Attempt {
             for_good,
             "account's logins locked after failures"
         );
-        let now = state.clock.now();
-        let until = (!for_good).then(|| now + lockout_secs(state));
-        let browser = session_view::browser(&client.user_agent);
-        let notice = match guess {
-            Guess::Password => templates::sign_ins_paused(&state.config, &self.email, now, until, &client.ip, &browser),
-            Guess::Code => templates::codes_paused(&state.config, &self.email, now, until, &client.ip, &browser),
-        };
-        state.store.enqueue_mail(&state.mail.seal(notice), now).await?;
-        state.mail.wake();
-        Ok(())
+        let notice = Notice::from_client(state, client);
+        let until = (!for_good).then(|| notice.when() + lockout_secs(state));
+        notice
+            .send(|config, occasion| match guess {
+                Guess::Password => templates::sign_ins_paused(config, &self.email, occasion, until),
+                Guess::Code => templates::codes_paused(config, &self.email, occasion, until),
+            })
+            .await
     }
 
     /// The password was right and a second factor is still to come: the attempt stays counted
@@ -164,12 +164,12 @@ fn delay_after(failures: i64, lockout_after: i64, lockout_secs: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::password_hasher::PasswordHash;
+    use crate::backend::secrets::password_hasher::PasswordHash;
 
     fn account(failed_logins: i64, consecutive_failures: i64, last_failed_login_at: Option<i64>) -> UserRecord {
         UserRecord {
             id: 1,
-            email: "alice@example.com".into(),
+            email: Email::parse("alice@example.com").unwrap(),
             password_hash: PasswordHash::from_phc_for_tests("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaA"),
             disabled_at: None,
             failed_logins,

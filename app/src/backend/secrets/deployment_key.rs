@@ -9,7 +9,7 @@ use hkdf::Hkdf;
 use secrecy::{ExposeSecret as _, SecretBox};
 use sha2::Sha256;
 
-use super::{config::KeySource, key_file};
+use crate::backend::{config::KeySource, secrets::key_file};
 
 /// What a derived key is for; its label goes into the derivation.
 #[derive(Clone, Copy, Debug)]

@@ -13,7 +13,7 @@ use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use http::HeaderMap;
 
-use super::config::ClientAddressSource;
+use crate::backend::config::ClientAddressSource;
 
 /// Where a request comes from: the address shown in the session list, and the key its
 /// per-address budgets count under.

@@ -5,18 +5,25 @@
 
 use qrcode::{render::svg, EcLevel, QrCode};
 
-use super::{recovery_codes::RecoveryCode, sign_in::Proof, totp::AuthCode, totp::TotpSecret};
 use crate::{
     backend::{
-        login_throttle,
+        client::ClientInfo,
         mail::templates,
-        password_hasher::{HashError, Verification},
-        session_view,
-        sessions::{ClientInfo, CurrentSession},
+        secrets::{
+            password_hasher::{HashError, Verification},
+            recovery_codes::RecoveryCode,
+            totp::{AuthCode, TotpSecret},
+        },
         state::AppState,
+        steps::{
+            login_throttle,
+            notice::Notice,
+            proof::{self, Proof},
+            sessions::CurrentSession,
+        },
         store::{StoreError, UserRecord},
     },
-    domain::Password,
+    domain::{Email, Password},
 };
 
 /// What Security Settings shows.
@@ -57,14 +64,9 @@ pub enum TwoFactorError {
 }
 
 pub async fn status(state: &AppState, user_id: i64) -> Result<Status, StoreError> {
-    let enabled = is_on(state, user_id).await?;
+    let enabled = proof::is_on(state, user_id).await?;
     let recovery_codes_left = if enabled { state.store.count_recovery_codes(user_id).await? } else { 0 };
     Ok(Status { enabled, recovery_codes_left })
-}
-
-/// Whether the account has two-factor on.
-pub async fn is_on(state: &AppState, user_id: i64) -> Result<bool, StoreError> {
-    Ok(state.store.two_factor(user_id).await?.is_some_and(|row| row.enabled_at.is_some()))
 }
 
 /// The secret being set up, made on first sight and the same on every later one until it is
@@ -82,7 +84,7 @@ pub async fn setup(state: &AppState, session: &CurrentSession) -> Result<SetupVi
             secret
         }
     };
-    let otpauth_url = secret.otpauth_url(&state.config.brand.site_name, &session.email);
+    let otpauth_url = secret.otpauth_url(&state.config.brand.site_name, session.email.as_str());
     Ok(SetupView { qr_svg: qr_svg(&otpauth_url), setup_key: secret.setup_key(), otpauth_url })
 }
 
@@ -108,12 +110,12 @@ pub async fn enable(
     let secret = open(state, user_id, &row.secret_sealed)?;
     let step = secret.accepts(code, now, row.last_step).ok_or(TwoFactorError::WrongCode)?;
     let (hashes, fresh) = new_code_set(state, user_id);
-    let browser = session_view::browser(&client.user_agent);
-    let mail = state.mail.seal(templates::two_factor_on(&state.config, &session.email, now, &client.ip, &browser));
+    let notice = Notice::from_client(state, client);
+    let mail = notice.seal(|config, occasion| templates::two_factor_on(config, &session.email, occasion));
     if !state.store.enable_two_factor(user_id, step, &hashes, &fresh, now, &mail).await? {
         return Err(TwoFactorError::AlreadyOn);
     }
-    state.mail.wake();
+    notice.committed();
     tracing::info!(user_id, "two-factor sign-in turned on");
     Ok(())
 }
@@ -136,13 +138,11 @@ pub async fn renew_codes(
     proof: Proof,
 ) -> Result<(), TwoFactorError> {
     confirm(state, session, client, password, proof).await?;
-    let now = state.clock.now();
     let (hashes, fresh) = new_code_set(state, session.user_id);
-    let browser = session_view::browser(&client.user_agent);
-    let mail =
-        state.mail.seal(templates::recovery_codes_renewed(&state.config, &session.email, now, &client.ip, &browser));
-    state.store.renew_recovery_codes(session.user_id, &hashes, &fresh, now, &mail).await?;
-    state.mail.wake();
+    let notice = Notice::from_client(state, client);
+    let mail = notice.seal(|config, occasion| templates::recovery_codes_renewed(config, &session.email, occasion));
+    state.store.renew_recovery_codes(session.user_id, &hashes, &fresh, notice.when(), &mail).await?;
+    notice.committed();
     tracing::info!(user_id = session.user_id, "new recovery codes made");
     Ok(())
 }
@@ -156,26 +156,24 @@ pub async fn turn_off(
     proof: Proof,
 ) -> Result<(), TwoFactorError> {
     confirm(state, session, client, password, proof).await?;
-    let now = state.clock.now();
-    let browser = session_view::browser(&client.user_agent);
-    let by = format!("from {} ({browser})", client.ip);
-    let mail = state.mail.seal(templates::two_factor_off(&state.config, &session.email, now, &by));
-    if !state.store.disable_two_factor(session.user_id, false, now, &mail).await? {
+    let notice = Notice::from_client(state, client);
+    let mail = notice.seal(|config, occasion| templates::two_factor_off(config, &session.email, occasion));
+    if !state.store.disable_two_factor(session.user_id, false, notice.when(), &mail).await? {
         return Err(TwoFactorError::Off);
     }
-    state.mail.wake();
+    notice.committed();
     tracing::info!(user_id = session.user_id, "two-factor sign-in turned off");
     Ok(())
 }
 
 /// Support turns two-factor off for a person who lost both the phone and the recovery codes
 /// (`portal user 2fa-off`): every session of the account ends, and the account is told.
-pub async fn turn_off_by_support(state: &AppState, user_id: i64, email: &str) -> Result<bool, StoreError> {
-    let now = state.clock.now();
-    let mail = state.mail.seal(templates::two_factor_off(&state.config, email, now, "by our support team"));
-    let done = state.store.disable_two_factor(user_id, true, now, &mail).await?;
+pub async fn turn_off_by_support(state: &AppState, user_id: i64, email: &Email) -> Result<bool, StoreError> {
+    let notice = Notice::from_support(state);
+    let mail = notice.seal(|config, occasion| templates::two_factor_off(config, email, occasion));
+    let done = state.store.disable_two_factor(user_id, true, notice.when(), &mail).await?;
     if done {
-        state.mail.wake();
+        notice.committed();
         tracing::info!(user_id, "two-factor sign-in turned off by support");
     }
     Ok(done)
@@ -188,42 +186,6 @@ fn new_code_set(state: &AppState, user_id: i64) -> (Vec<[u8; 32]>, String) {
     (codes.iter().map(RecoveryCode::hash).collect(), state.two_factor.seal_codes(user_id, &codes))
 }
 
-/// Uses up one of the account's recovery codes, telling the account (and how many are left);
-/// false when `code` is not an unused code of it.
-pub(super) async fn use_recovery_code(
-    state: &AppState,
-    user: &UserRecord,
-    code: &RecoveryCode,
-    client: &ClientInfo,
-) -> Result<bool, StoreError> {
-    let now = state.clock.now();
-    let browser = session_view::browser(&client.user_agent);
-    let mail = |left| {
-        state.mail.seal(templates::recovery_code_used(&state.config, &user.email, now, left, &client.ip, &browser))
-    };
-    let used = state.store.use_recovery_code(user.id, &code.hash(), now, mail).await?.is_some();
-    if used {
-        state.mail.wake();
-    }
-    Ok(used)
-}
-
-/// Accepts `code` for the account if it is current and its step unused; the step is used up.
-pub(super) async fn use_code(state: &AppState, user_id: i64, code: &AuthCode) -> Result<bool, StoreError> {
-    let Some(row) = state.store.two_factor(user_id).await?.filter(|row| row.enabled_at.is_some()) else {
-        return Ok(false);
-    };
-    let Ok(secret) = state.two_factor.open(user_id, &row.secret_sealed) else {
-        tracing::error!(user_id, "an authenticator secret cannot be opened (was PORTAL_SECRET_KEY changed?)");
-        return Ok(false);
-    };
-    match secret.accepts(code, state.clock.now(), row.last_step) {
-        // One conditional UPDATE: of two nodes checking one code at once, one accepts it.
-        Some(step) => state.store.use_totp_step(user_id, step).await,
-        None => Ok(false),
-    }
-}
-
 /// The current password, then a second factor. A wrong password counts toward the login
 /// throttle, as on Change Password, and leaves the code (or recovery code) unused.
 async fn confirm(
@@ -233,15 +195,11 @@ async fn confirm(
     password: &Password,
     proof: Proof,
 ) -> Result<(), TwoFactorError> {
-    if !is_on(state, session.user_id).await? {
+    if !proof::is_on(state, session.user_id).await? {
         return Err(TwoFactorError::Off);
     }
     let user = check_password(state, session, client, password).await?;
-    let code_right = match proof {
-        Proof::Code(code) => use_code(state, user.id, &code).await?,
-        Proof::Recovery(code) => use_recovery_code(state, &user, &code, client).await?,
-    };
-    if code_right {
+    if proof::accept(state, &user, &proof, client).await? {
         Ok(())
     } else {
         Err(TwoFactorError::WrongCode)

@@ -11,7 +11,7 @@ use chacha20poly1305::{
 };
 use secrecy::ExposeSecret as _;
 
-use super::secret_key::{DeploymentKey, Purpose};
+use crate::backend::secrets::deployment_key::{DeploymentKey, Purpose};
 
 const PREFIX: &str = "v1.";
 const NONCE_BYTES: usize = 24;

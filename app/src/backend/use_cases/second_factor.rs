@@ -1,30 +1,23 @@
-//! The second step of logging in for an account with two-factor on: the password was right,
-//! so the browser holds a pending sign-in (a token in an HttpOnly cookie, only its hash stored)
-//! for [`PENDING_SECS`]; a current authenticator code or an unused recovery code turns it into a
-//! session exactly as a login does.
+//! The second step of logging in for an account with two-factor on: the password was right, so
+//! the browser holds a pending sign-in ([`pending_sign_in`]); a current authenticator code or an
+//! unused recovery code turns it into a session exactly as a login does.
 //!
 //! Each try counts toward the account's login throttle, like a password guess: the same
 //! progressive delay and lock, shared by every node. A wrong code, a pending sign-in that has
 //! expired or ended (a password change or reset ends it) and a held-back try all get the same
 //! answer ([`SecondFactorError::Refused`]).
 
-use super::{recovery_codes::RecoveryCode, totp::AuthCode};
 use crate::backend::{
-    login_throttle,
-    secret_token::SecretToken,
-    sessions::{self, ClientInfo},
+    client::ClientInfo,
+    secrets::secret_token::SecretToken,
     state::AppState,
+    steps::{
+        login_throttle, pending_sign_in,
+        proof::{self, Proof},
+        sessions,
+    },
     store::StoreError,
 };
-
-/// How long a pending sign-in waits for its code.
-pub const PENDING_SECS: i64 = 5 * 60;
-
-/// What proves the second factor.
-pub enum Proof {
-    Code(AuthCode),
-    Recovery(RecoveryCode),
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecondFactorError {
@@ -38,23 +31,23 @@ pub enum SecondFactorError {
     Store(#[from] StoreError),
 }
 
-/// Holds the sign-in of `user_id` (whose password was right under `credentials_version`) until
-/// its second factor comes; returns the token for the browser's cookie.
-pub async fn hold(state: &AppState, user_id: i64, credentials_version: i64) -> Result<SecretToken, StoreError> {
-    let token = SecretToken::generate();
-    let now = state.clock.now();
-    state.store.create_pending_sign_in(&token.hash(), user_id, credentials_version, now, now + PENDING_SECS).await?;
-    tracing::info!(user_id, "password accepted; waiting for the second factor");
-    Ok(token)
-}
-
-/// Whether `pending` names a sign-in that can still be finished (for the page that asks).
-pub async fn is_waiting(state: &AppState, pending: &SecretToken) -> Result<bool, StoreError> {
-    Ok(state.store.find_pending_sign_in(&pending.hash(), state.clock.now()).await?.is_some())
-}
-
 /// Finishes the pending sign-in with `proof`; returns the new session's token.
 pub async fn finish(
+    state: &AppState,
+    pending: &SecretToken,
+    proof: Proof,
+    client: &ClientInfo,
+) -> Result<SecretToken, SecondFactorError> {
+    let outcome = try_finish(state, pending, proof, client).await;
+    state.metrics.second_factor(match &outcome {
+        Ok(_) => "success",
+        Err(SecondFactorError::Store(_)) => "error",
+        Err(_) => "refused",
+    });
+    outcome
+}
+
+async fn try_finish(
     state: &AppState,
     pending: &SecretToken,
     proof: Proof,
@@ -74,18 +67,14 @@ pub async fn finish(
     let Some(attempt) = login_throttle::begin(state, &user).await? else {
         return Err(SecondFactorError::Refused);
     };
-    let accepted = match proof {
-        Proof::Code(code) => super::settings::use_code(state, user_id, &code).await?,
-        Proof::Recovery(code) => super::settings::use_recovery_code(state, &user, &code, client).await?,
-    };
-    if !accepted {
+    if !proof::accept(state, &user, &proof, client).await? {
         tracing::info!(user_id, "second factor refused");
         attempt.failed_code(state, client).await?;
         return Err(SecondFactorError::Refused);
     }
     attempt.succeeded(state).await?;
     // Ended here, once: of two browsers racing with one pending sign-in, one gets the session.
-    if !state.store.end_pending_sign_in(&pending.hash()).await? {
+    if !pending_sign_in::end(state, pending).await? {
         return Err(SecondFactorError::Refused);
     }
     let Some(token) = sessions::start(state, user_id, waiting.credentials_version, client).await? else {
@@ -93,9 +82,4 @@ pub async fn finish(
     };
     tracing::info!(user_id, "login succeeded with the second factor");
     Ok(token)
-}
-
-/// Gives up a pending sign-in (the browser logs in again, or leaves).
-pub async fn abandon(state: &AppState, pending: &SecretToken) -> Result<(), StoreError> {
-    state.store.end_pending_sign_in(&pending.hash()).await.map(|_| ())
 }

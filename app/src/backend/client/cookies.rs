@@ -1,12 +1,16 @@
-//! The portal's two cookies, both HttpOnly, SameSite=Lax, Path=/, and `__Host-` + Secure
-//! behind TLS: the session, and the reset link's token while its page is open (so the token
-//! leaves the address bar even without JavaScript). The reset cookie lives only as long as the
-//! browser (no `Max-Age`) and is cleared by login, logout and its use.
+//! The portal's cookies ([`Jar`]), all HttpOnly, SameSite=Lax, Path=/, and `__Host-` + Secure
+//! behind TLS: the session; the reset link's token while its page is open (so the token leaves
+//! the address bar even without JavaScript), kept only as long as the browser and cleared by
+//! login, logout and its use; a pending sign-in; and two one-time values for the next page
+//! without JavaScript (a notice, the email address typed into a refused form).
 
 use cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use http::HeaderMap;
 
-use super::{config::Config, secret_token::SecretToken};
+use crate::backend::{
+    config::{Config, PENDING_SIGN_IN_SECS},
+    secrets::secret_token::SecretToken,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Jar {
@@ -43,7 +47,7 @@ impl Jar {
     pub fn set(self, config: &Config, token: &SecretToken) -> String {
         let max_age = match self {
             Self::Session => Some(CookieDuration::seconds(config.session_lifetime.as_secs() as i64)),
-            Self::PendingSignIn => Some(CookieDuration::seconds(super::two_factor::sign_in::PENDING_SECS)),
+            Self::PendingSignIn => Some(CookieDuration::seconds(PENDING_SIGN_IN_SECS)),
             Self::ResetLink | Self::Notice | Self::TypedEmail => None,
         };
         self.build(config, token.expose().to_owned(), max_age)

@@ -1,9 +1,12 @@
-//! The server's check of a new password typed twice, shared by Change Password, the reset
-//! page and `portal user add`: the policy (off the runtime, under the hashing bound) and the
-//! match.
+//! The server's check of a new password typed twice, shared by Change Password and the reset
+//! page: the policy (off the runtime, under the hashing bound) and the match; and the words a
+//! password of an account must not contain, for every check of a new password.
 
-use super::{accounts, password_hasher::HashError, state::AppState};
-use crate::domain::{NewPassword, NewPasswordError};
+use crate::{
+    backend::{secrets::password_hasher::HashError, state::AppState},
+    domain::{Email, NewPassword, NewPasswordError},
+    password_policy::{self, PasswordPolicy},
+};
 
 /// A new password as a form sends it: typed twice, not yet checked.
 #[derive(Clone, Copy)]
@@ -31,14 +34,13 @@ pub enum Confirmation {
 /// otherwise every problem found.
 pub async fn check(
     state: &AppState,
-    email: &str,
+    email: &Email,
     typed: TypedTwice<'_>,
 ) -> Result<Result<NewPassword, Problems>, HashError> {
     let policy = state.config.password_policy.clone();
-    let context = accounts::strength_context(email, &state.config.brand.site_name);
-    let candidate = typed.new.to_owned();
+    let (candidate, email, site) = (typed.new.to_owned(), email.clone(), state.config.brand.site_name.clone());
     // zxcvbn is CPU-heavy on long inputs: a denial-of-service vector on the async runtime.
-    let parsed = state.hasher.bounded(move || NewPassword::parse(&candidate, &policy, &context)).await?;
+    let parsed = state.hasher.bounded(move || parse(&candidate, &policy, &email, &site)).await?;
     let confirm = if typed.confirm.is_empty() {
         Some(Confirmation::Missing)
     } else if typed.confirm != typed.new {
@@ -51,4 +53,20 @@ pub async fn check(
         Ok(_) => Err(Problems { new: None, confirm }),
         Err(e) => Err(Problems { new: Some(e), confirm }),
     })
+}
+
+/// The words an attacker would try first against this account: pieces of its email address
+/// and the site's name.
+pub fn strength_context(email: &Email, site_name: &str) -> Vec<String> {
+    password_policy::context_words(email.as_str(), site_name)
+}
+
+/// `typed` as the new password of the account `email`, if it meets `policy`.
+pub fn parse(
+    typed: &str,
+    policy: &PasswordPolicy,
+    email: &Email,
+    site_name: &str,
+) -> Result<NewPassword, NewPasswordError> {
+    NewPassword::parse(typed, policy, &strength_context(email, site_name))
 }

@@ -52,7 +52,7 @@ impl RecoveryCode {
 
     /// "7KQ4-9XMP-2R8D-W3FV".
     pub fn shown(&self) -> String {
-        super::in_fours(&self.0, "-")
+        crate::backend::secrets::in_fours(&self.0, "-")
     }
 
     /// What is stored.

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use super::{state::AppState, store::StoreResult};
+use crate::backend::{state::AppState, store::StoreResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Limit {
@@ -72,7 +72,7 @@ impl Limit {
         let hits = state.store.hit_rate_limit(self.scope(), key, state.clock.now(), window).await?;
         let within = hits <= self.budget(state);
         if !within {
-            let budget = super::metrics::BudgetLabel { budget: self.scope() };
+            let budget = crate::backend::runtime::metrics::BudgetLabel { budget: self.scope() };
             state.metrics.rate_limit_refusals.get_or_create(&budget).inc();
         }
         Ok(within)

@@ -20,7 +20,7 @@ use argon2::{
 
 pub use self::pool::HashMetrics;
 use self::pool::Pool;
-use super::config::Argon2Settings;
+use crate::backend::config::Argon2Settings;
 use crate::domain::Password;
 
 #[derive(Clone)]

@@ -1,27 +1,17 @@
 //! Server-side sessions: started at login with a new token, found from the cookie on every
 //! request, ended by logout, idleness, their absolute lifetime or the user.
 
-use super::{
-    secret_token::SecretToken,
-    state::AppState,
-    store::{NewSession, StoreResult},
+use crate::backend::{
+    client::ClientInfo, secrets::secret_token::SecretToken, state::AppState, store::NewSession, store::StoreResult,
 };
+use crate::domain::Email;
 
 /// The signed-in account of a request, put into the request's extensions by the server.
 #[derive(Clone, Debug)]
 pub struct CurrentSession {
     pub id: i64,
     pub user_id: i64,
-    pub email: String,
-}
-
-/// Where a request came from, as recorded in the session list.
-#[derive(Clone, Debug, Default)]
-pub struct ClientInfo {
-    pub ip: String,
-    /// What the per-address budgets count this client under ([`super::client_address`]).
-    pub budget_key: String,
-    pub user_agent: String,
+    pub email: Email,
 }
 
 /// Writes to `last_seen_at` at most this often per session.

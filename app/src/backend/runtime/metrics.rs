@@ -13,7 +13,7 @@ use prometheus_client::{
     registry::Registry,
 };
 
-use super::{mail::DeliveryCounts, password_hasher::HashMetrics, state::AppState};
+use crate::backend::secrets::password_hasher::HashMetrics;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
@@ -41,6 +41,15 @@ pub fn count(outcomes: &Outcomes, outcome: &'static str) {
     outcomes.get_or_create(&OutcomeLabel { outcome }).inc();
 }
 
+/// Messages sent, and sending attempts that failed by what became of them: `retry` (tried
+/// again later), `gave_up` (a permanent error, or too many tries), `unreadable` (sealed under
+/// another deployment key). Kept by the mail worker.
+#[derive(Clone, Debug, Default)]
+pub struct DeliveryCounts {
+    pub sent: Counter,
+    pub failures: Outcomes,
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct BudgetLabel {
     pub budget: &'static str,
@@ -62,9 +71,6 @@ pub struct Metrics {
     pool_acquire_secs: Gauge<f64, AtomicU64>,
     hashes_in_flight: Gauge,
 }
-
-/// The longest a scrape waits for a database connection.
-const ACQUIRE_PROBE_LIMIT: Duration = Duration::from_secs(2);
 
 impl Metrics {
     pub fn new(hashing: &HashMetrics, mail: &DeliveryCounts, captcha: &Outcomes) -> Self {
@@ -138,27 +144,32 @@ impl Metrics {
         metrics
     }
 
-    /// Everything, as a scrape reads it; the outbox, the pools and the hashes in flight are read now.
-    pub async fn render(state: &AppState) -> String {
-        let metrics = &state.metrics;
-        match state.store.outbox_backlog(state.clock.now()).await {
-            Ok((count, oldest)) => {
-                metrics.outbox_backlog.set(count);
-                metrics.outbox_oldest_secs.set(oldest);
-            }
-            Err(e) => tracing::warn!(error = ?e, "metrics: cannot read the outbox"),
+    /// Everything, as a scrape reads it, with what was read from the store and the hasher now.
+    pub fn render(&self, now: Readings) -> String {
+        if let Some((count, oldest)) = now.outbox {
+            self.outbox_backlog.set(count);
+            self.outbox_oldest_secs.set(oldest);
         }
-        let (size, idle) = state.store.pool_stats();
-        metrics.pool_size.set(i64::from(size));
-        metrics.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));
-        metrics.hashes_in_flight.set(i64::try_from(state.hasher.in_flight()).unwrap_or(i64::MAX));
-        metrics.pool_acquire_secs.set(state.store.time_to_acquire(ACQUIRE_PROBE_LIMIT).await.as_secs_f64());
+        self.pool_size.set(i64::from(now.pool_connections));
+        self.pool_idle.set(i64::try_from(now.pool_idle).unwrap_or(i64::MAX));
+        self.hashes_in_flight.set(i64::try_from(now.hashes_in_flight).unwrap_or(i64::MAX));
+        self.pool_acquire_secs.set(now.pool_acquire.as_secs_f64());
         let mut out = String::new();
-        if encode(&mut out, &metrics.registry).is_err() {
+        if encode(&mut out, &self.registry).is_err() {
             tracing::error!("metrics: cannot encode");
         }
         out
     }
+}
+
+/// What a scrape reads at the moment it is made.
+pub struct Readings {
+    /// Messages waiting and the age of the oldest, when the outbox could be read.
+    pub outbox: Option<(i64, i64)>,
+    pub pool_connections: u32,
+    pub pool_idle: usize,
+    pub pool_acquire: Duration,
+    pub hashes_in_flight: usize,
 }
 
 impl Metrics {

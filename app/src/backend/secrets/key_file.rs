@@ -1,6 +1,6 @@
 //! Keys given in the environment, or generated on first start and kept in a file only the
 //! portal's user can read: the captcha's signing key and the deployment key
-//! ([`crate::backend::secret_key`]).
+//! ([`crate::backend::secrets::deployment_key`]).
 
 use std::{
     fs,

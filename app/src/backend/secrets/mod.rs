@@ -1,0 +1,16 @@
+//! Key material and what is made from it: the deployment key and its per-purpose keys, sealing at
+//! rest, argon2id password hashing, random tokens, authenticator secrets and recovery codes.
+
+pub mod deployment_key;
+pub mod key_file;
+pub mod password_hasher;
+pub mod recovery_codes;
+pub mod sealed_box;
+pub mod secret_token;
+pub mod totp;
+pub mod two_factor_seal;
+
+/// `text` (ASCII) in groups of four characters, as people read and type keys: "JBSW Y3DP".
+pub(crate) fn in_fours(text: &str, separator: &str) -> String {
+    text.as_bytes().chunks(4).map(|group| String::from_utf8_lossy(group)).collect::<Vec<_>>().join(separator)
+}

@@ -1,0 +1,11 @@
+//! Steps that several use cases take alike: counting failed guesses, budgets per client,
+//! sessions, a new password's check, proving the second factor, holding a pending sign-in and
+//! telling the owner. They take `&AppState` and never import a use case.
+
+pub mod login_throttle;
+pub mod new_password;
+pub mod notice;
+pub mod pending_sign_in;
+pub mod proof;
+pub mod rate_limits;
+pub mod sessions;
