@@ -8,6 +8,7 @@
 //! The two take turns (A, B, A, B, …) so that both see the same machine; the goal in issue 10 is
 //! B ≥ 1.05 × A. Resident memory is printed after each phase; it never shrinks within one
 //! process, so read it as what a phase added: the pool warms up first, to show its own figure.
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "a benchmark stops at a broken setup")]
 
 use std::{
     future::Future,

@@ -5,6 +5,7 @@
 //! standard `<meta name="application-name">`, and a `<meta>` for the logo's URL); the page's
 //! code reads it back from there once it runs in the browser, as it does the bundles' URLs.
 
+use crate::routes;
 use leptos::prelude::*;
 
 /// The product's own name: what a portal is called when the operator names it nothing else.
@@ -85,7 +86,7 @@ pub fn SiteHeader() -> impl IntoView {
 pub fn BrandMark() -> impl IntoView {
     let Brand { name, logo } = Brand::current();
     view! {
-        <a class="brand" href="/account">
+        <a class="brand" href=routes::ACCOUNT>
             {logo.map(|url| view! { <img class="brand-logo" src=url alt="" width="28" height="28"/> })}
             <span>{name}</span>
         </a>

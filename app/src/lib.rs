@@ -11,6 +11,7 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod pages;
+pub mod routes;
 pub use strength::{generator as password_generator, policy as password_policy};
 
 pub use brand::page_title;

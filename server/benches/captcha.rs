@@ -4,6 +4,7 @@
 //! browser (`cd end2end && npm run bench:captcha`). Prints figures, asserts nothing.
 //!
 //!     cargo bench -p portal --bench captcha
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "a benchmark stops at a broken setup")]
 
 mod support;
 

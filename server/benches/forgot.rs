@@ -2,6 +2,7 @@
 //! real server on a SQLite file; prints figures, asserts nothing.
 //!
 //!     cargo bench -p portal --bench forgot
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "a benchmark stops at a broken setup")]
 
 mod support;
 

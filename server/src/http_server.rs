@@ -38,7 +38,11 @@ pub async fn serve(
 
     loop {
         let permit = tokio::select! {
-            permit = Arc::clone(&open).acquire_owned() => permit.expect("the connection semaphore is never closed"),
+            permit = Arc::clone(&open).acquire_owned() => match permit {
+                Ok(permit) => permit,
+                // Never closed: this loop owns the only handle.
+                Err(_) => break,
+            },
             () = &mut shutdown => break,
         };
         let (stream, peer) = tokio::select! {

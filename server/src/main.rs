@@ -46,6 +46,7 @@ enum Command {
 /// everyone's: without contention, niceness changes nothing.
 const RUNTIME_NICENESS: libc::c_int = 10;
 
+#[allow(unsafe_code, reason = "one system call, with its SAFETY comment")]
 fn yield_to_hashing() {
     // On Linux, `setpriority(PRIO_PROCESS, 0, …)` sets the calling thread's niceness.
     // SAFETY: plain system call on the calling thread; no memory is shared with it.

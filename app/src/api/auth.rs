@@ -90,7 +90,7 @@ pub async fn logout() -> Result<(), AppError> {
     login::log_out(&state, token.as_deref().and_then(SecretToken::parse).as_ref()).await?;
     request::set_cookie(&cookies::clear_session_cookie(&state.config))?;
     forget_reset_link(&state)?;
-    leptos_axum::redirect("/login");
+    leptos_axum::redirect(crate::routes::LOGIN);
     Ok(())
 }
 

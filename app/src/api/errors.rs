@@ -1,14 +1,15 @@
 //! Where the use cases' errors become what a person reads: every mapping from a `backend`
-//! error to [`AppError`] is here, and nowhere else. Causes a person cannot act on are logged
+//! error to [`AppError`] is a `From` impl here, and nowhere else, so a server function says `?`. Causes a person cannot act on are logged
 //! here and answered with a sentence that reveals nothing.
 
 use crate::{
     backend::{
         captcha::CaptchaError, captcha::Refusal, secrets::password_hasher::HashError,
-        steps::new_password::Confirmation, steps::new_password::Problems, steps::rate_limits::Limit, store::StoreError,
-        use_cases::login::LoginError, use_cases::password_change::ChangePasswordError,
-        use_cases::password_reset::ResetError, use_cases::second_factor::SecondFactorError,
-        use_cases::session_list::SessionListError, use_cases::two_factor::TwoFactorError,
+        steps::new_password_check::Confirmation, steps::new_password_check::NewPasswordProblems,
+        steps::rate_limits::Limit, store::StoreError, use_cases::login::LoginError,
+        use_cases::password_change::ChangePasswordError, use_cases::password_reset::ResetError,
+        use_cases::second_factor::SecondFactorError, use_cases::session_list::SessionListError,
+        use_cases::two_factor::TwoFactorError,
     },
     domain::{NewPasswordError, PasswordError},
     error::{AppError, FieldError, Problem},
@@ -20,9 +21,10 @@ impl From<StoreError> for AppError {
             StoreError::DuplicateEmail => AppError::field("email", Problem::EmailTaken),
             other => {
                 tracing::error!(error = ?other, "storage failed");
-                match other {
-                    StoreError::Database(sqlx::Error::PoolTimedOut) => AppError::Unavailable,
-                    _ => AppError::Internal,
+                if other.is_pool_timeout() {
+                    AppError::Unavailable
+                } else {
+                    AppError::Internal
                 }
             }
         }
@@ -81,41 +83,45 @@ fn too_many(limit: Limit) -> AppError {
     AppError::TooManyRequests { retry_after_secs: limit.window().as_secs() }
 }
 
-pub fn change_password(err: ChangePasswordError) -> AppError {
-    match err {
-        ChangePasswordError::Refused { current_missing, new } => {
-            let mut errors = Vec::new();
-            if current_missing {
-                errors.push(FieldError::new("current_password", Problem::CurrentPasswordMissing));
+impl From<ChangePasswordError> for AppError {
+    fn from(err: ChangePasswordError) -> Self {
+        match err {
+            ChangePasswordError::Refused { current_missing, new } => {
+                let mut errors = Vec::new();
+                if current_missing {
+                    errors.push(FieldError::new("current_password", Problem::CurrentPasswordMissing));
+                }
+                errors.extend(new_password_problems(new));
+                AppError::Invalid(errors)
             }
-            errors.extend(new_password_problems(new));
-            AppError::Invalid(errors)
+            ChangePasswordError::WrongCurrentPassword { new } => {
+                let mut errors = vec![FieldError::new("current_password", Problem::CurrentPasswordWrong)];
+                errors.extend(new_password_problems(new));
+                AppError::Invalid(errors)
+            }
+            ChangePasswordError::Unchanged => AppError::field("new_password", Problem::NewPasswordUnchanged),
+            ChangePasswordError::SessionEnded => AppError::Unauthenticated,
+            ChangePasswordError::Hash(e) => e.into(),
+            ChangePasswordError::Store(e) => e.into(),
         }
-        ChangePasswordError::WrongCurrentPassword { new } => {
-            let mut errors = vec![FieldError::new("current_password", Problem::CurrentPasswordWrong)];
-            errors.extend(new_password_problems(new));
-            AppError::Invalid(errors)
-        }
-        ChangePasswordError::Unchanged => AppError::field("new_password", Problem::NewPasswordUnchanged),
-        ChangePasswordError::SessionEnded => AppError::Unauthenticated,
-        ChangePasswordError::Hash(e) => e.into(),
-        ChangePasswordError::Store(e) => e.into(),
     }
 }
 
-pub fn reset(err: ResetError) -> AppError {
-    match err {
-        ResetError::LinkEnded => AppError::LinkExpired,
-        ResetError::TooManyChecks => too_many(Limit::ResetLinkChecksPerAddress),
-        ResetError::Refused(problems) => AppError::Invalid(new_password_problems(problems)),
-        ResetError::Captcha(e) => e.into(),
-        ResetError::Hash(e) => e.into(),
-        ResetError::Store(e) => e.into(),
+impl From<ResetError> for AppError {
+    fn from(err: ResetError) -> Self {
+        match err {
+            ResetError::LinkEnded => AppError::LinkExpired,
+            ResetError::TooManyChecks => too_many(Limit::ResetLinkChecksPerAddress),
+            ResetError::Refused(problems) => AppError::Invalid(new_password_problems(problems)),
+            ResetError::Captcha(e) => e.into(),
+            ResetError::Hash(e) => e.into(),
+            ResetError::Store(e) => e.into(),
+        }
     }
 }
 
 /// One problem per rule the new password breaks, then the confirmation's.
-fn new_password_problems(problems: Problems) -> Vec<FieldError> {
+fn new_password_problems(problems: NewPasswordProblems) -> Vec<FieldError> {
     let mut errors = Vec::new();
     match problems.new {
         Some(NewPasswordError::Weak(report)) => {
@@ -144,15 +150,16 @@ impl From<SecondFactorError> for AppError {
     }
 }
 
-/// `field` names the input that carried the code.
-pub fn two_factor(err: TwoFactorError, field: &str) -> AppError {
-    match err {
-        TwoFactorError::AlreadyOn | TwoFactorError::Off => AppError::TwoFactorChanged,
-        TwoFactorError::WrongCode if field == "code" => AppError::field(field, Problem::AuthCodeWrong),
-        TwoFactorError::WrongCode => AppError::field(field, Problem::SecondFactorWrong),
-        TwoFactorError::WrongPassword => AppError::field("current_password", Problem::CurrentPasswordWrong),
-        TwoFactorError::Unreadable => AppError::Internal,
-        TwoFactorError::Hash(e) => e.into(),
-        TwoFactorError::Store(e) => e.into(),
+impl From<TwoFactorError> for AppError {
+    fn from(err: TwoFactorError) -> Self {
+        match err {
+            TwoFactorError::AlreadyOn | TwoFactorError::Off => AppError::TwoFactorChanged,
+            TwoFactorError::WrongCode => AppError::field("code", Problem::AuthCodeWrong),
+            TwoFactorError::WrongSecondFactor => AppError::field("second_factor", Problem::SecondFactorWrong),
+            TwoFactorError::WrongPassword => AppError::field("current_password", Problem::CurrentPasswordWrong),
+            TwoFactorError::Unreadable => AppError::Internal,
+            TwoFactorError::Hash(e) => e.into(),
+            TwoFactorError::Store(e) => e.into(),
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! use case in `crate::backend`, map its error in [`errors`]. The client gets a stub that
 //! posts to `/api/…`.
 
+mod account;
 mod auth;
 mod captcha;
 #[cfg(feature = "ssr")]
@@ -11,14 +12,13 @@ mod password;
 #[cfg(feature = "ssr")]
 pub mod request;
 mod reset;
-mod sessions;
 mod two_factor;
 mod wire;
 
+pub use account::*;
 pub use auth::*;
 pub use captcha::*;
 pub use password::*;
 pub use reset::*;
-pub use sessions::*;
 pub use two_factor::*;
 pub use wire::*;

@@ -15,10 +15,10 @@ impl NewPasswordContext {
     /// The context of a new password for the account `email` on this portal.
     #[cfg(feature = "ssr")]
     pub fn for_account(state: &crate::backend::AppState, email: &crate::domain::Email) -> Self {
-        use crate::backend::steps::new_password;
+        use crate::backend::steps::new_password_check;
         Self {
             policy: state.config.password_policy.clone(),
-            context_words: new_password::strength_context(email, &state.config.brand.site_name),
+            context_words: new_password_check::strength_context(email, &state.config.brand.site_name),
         }
     }
 }
@@ -58,9 +58,9 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use super::{errors, request};
+    use super::request;
     use crate::{
-        backend::{client::cookies, steps::new_password::TypedTwice, use_cases::password_change},
+        backend::{client::cookies, steps::new_password_check::TypedTwice, use_cases::password_change},
         domain::Password,
     };
 
@@ -70,14 +70,12 @@ pub async fn change_password(
         current: Password::parse(&current_password).ok(),
         new: TypedTwice { new: &new_password, confirm: &confirm_password },
     };
-    let token = password_change::change(&state, &session, &request::client_info()?, change)
-        .await
-        .map_err(errors::change_password)?;
+    let token = password_change::change(&state, &session, &request::client_info()?, change).await?;
     request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
     if request::is_plain_form_post() {
         // Without JavaScript the page is rendered again; a one-time cookie tells it to confirm.
         request::set_cookie(&cookies::Jar::Notice.set_notice(&state.config, CHANGED))?;
-        leptos_axum::redirect("/account/password");
+        leptos_axum::redirect(crate::routes::CHANGE_PASSWORD);
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ pub async fn request_password_reset(
     captcha_picture: Option<String>,
     captcha_answer: Option<String>,
 ) -> Result<(), AppError> {
-    use super::{errors, request};
+    use super::request;
     use crate::{
         backend::{captcha::CaptchaAnswer, use_cases::password_reset},
         domain::Email,
@@ -23,9 +23,7 @@ pub async fn request_password_reset(
     };
     let parsed = Email::parse(&email).map_err(|e| refused(AppError::field("email", e)))?;
     let answer = CaptchaAnswer::from_fields(captcha, captcha_picture, captcha_answer);
-    password_reset::request(&state, parsed, &answer, request::client_info()?)
-        .await
-        .map_err(|e| refused(errors::reset(e)))?;
+    password_reset::request(&state, parsed, &answer, request::client_info()?).await.map_err(|e| refused(e.into()))?;
     state.metrics.reset_requests.inc();
     if request::is_plain_form_post() {
         leptos_axum::redirect("/forgot?sent=1");
@@ -52,26 +50,25 @@ pub struct ResetPageContext {
 /// The reset page's context, if its link still works.
 #[server(prefix = "/api", endpoint = "reset_form_context")]
 pub async fn reset_form_context() -> Result<ResetPageContext, AppError> {
-    use super::{errors, request};
+    use super::request;
     use crate::backend::{client::cookies::Jar, use_cases::password_reset};
 
     let state = request::app_state()?;
     let token = request::cookie_value(Jar::ResetLink, &state.config);
-    let (_, link) =
-        password_reset::live_link(&state, token.as_deref(), &request::client_info()?).await.map_err(errors::reset)?;
+    let (_, link) = password_reset::live_link(&state, token.as_deref(), &request::client_info()?).await?;
     Ok(ResetPageContext { account: link.email.masked(), fields: NewPasswordContext::for_account(&state, &link.email) })
 }
 
 /// Sets a new password with the link the browser opened. The user then logs in.
 #[server(prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(new_password: String, confirm_password: String) -> Result<(), AppError> {
-    use super::{errors, request};
-    use crate::backend::{client::cookies::Jar, steps::new_password::TypedTwice, use_cases::password_reset};
+    use super::request;
+    use crate::backend::{client::cookies::Jar, steps::new_password_check::TypedTwice, use_cases::password_reset};
 
     let state = request::app_state()?;
     let token = request::cookie_value(Jar::ResetLink, &state.config);
     let typed = TypedTwice { new: &new_password, confirm: &confirm_password };
-    password_reset::complete(&state, &request::client_info()?, token.as_deref(), typed).await.map_err(errors::reset)?;
+    password_reset::complete(&state, &request::client_info()?, token.as_deref(), typed).await?;
     state.metrics.reset_links_used.inc();
     request::set_cookie(&Jar::ResetLink.clear(&state.config))?;
     request::set_cookie(&Jar::Session.clear(&state.config))?;

@@ -38,7 +38,7 @@ pub async fn security_status() -> Result<SecurityOverview, AppError> {
 /// once two-factor is on: the secret is never shown again.
 #[server(prefix = "/api", endpoint = "two_factor_setup")]
 pub async fn two_factor_setup() -> Result<Option<SetupDetails>, AppError> {
-    use super::{errors, request};
+    use super::request;
     use crate::backend::use_cases::two_factor::{self, TwoFactorError};
 
     let state = request::app_state()?;
@@ -48,7 +48,7 @@ pub async fn two_factor_setup() -> Result<Option<SetupDetails>, AppError> {
             Ok(Some(SetupDetails { qr_svg: view.qr_svg, setup_key: view.setup_key, otpauth_url: view.otpauth_url }))
         }
         Err(TwoFactorError::AlreadyOn) => Ok(None),
-        Err(e) => Err(errors::two_factor(e, "code")),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -56,7 +56,7 @@ pub async fn two_factor_setup() -> Result<Option<SetupDetails>, AppError> {
 /// codes page comes next.
 #[server(prefix = "/api", endpoint = "enable_two_factor")]
 pub async fn enable_two_factor(current_password: String, code: String) -> Result<(), AppError> {
-    use super::{errors, request};
+    use super::request;
     use crate::{
         backend::use_cases::two_factor,
         domain::Password,
@@ -73,28 +73,26 @@ pub async fn enable_two_factor(current_password: String, code: String) -> Result
             return Err(AppError::Invalid([password.err(), code.err()].into_iter().flatten().collect()))
         }
     };
-    two_factor::enable(&state, &session, &request::client_info()?, &password, &code)
-        .await
-        .map_err(|e| errors::two_factor(e, "code"))?;
-    leptos_axum::redirect(RECOVERY_CODES_PAGE);
+    two_factor::enable(&state, &session, &request::client_info()?, &password, &code).await.map_err(AppError::from)?;
+    leptos_axum::redirect(crate::routes::RECOVERY_CODES);
     Ok(())
 }
 
 /// The recovery codes just made, once; `None` when they were shown already.
 #[server(prefix = "/api", endpoint = "fresh_recovery_codes")]
 pub async fn fresh_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
-    use super::{errors, request};
+    use super::request;
     use crate::backend::use_cases::two_factor;
 
     let state = request::app_state()?;
     let session = request::require_session()?;
-    two_factor::take_fresh_codes(&state, session.user_id).await.map_err(|e| errors::two_factor(e, "code"))
+    two_factor::take_fresh_codes(&state, session.user_id).await.map_err(AppError::from)
 }
 
 /// New recovery codes (the old ones stop working), after the password and a code.
 #[server(prefix = "/api", endpoint = "new_recovery_codes")]
 pub async fn new_recovery_codes(current_password: String, second_factor: String) -> Result<(), AppError> {
-    use super::{errors, request};
+    use super::request;
     use crate::backend::use_cases::two_factor;
 
     let state = request::app_state()?;
@@ -102,25 +100,23 @@ pub async fn new_recovery_codes(current_password: String, second_factor: String)
     let (password, proof) = parse_confirmation(&current_password, &second_factor)?;
     two_factor::renew_codes(&state, &session, &request::client_info()?, &password, proof)
         .await
-        .map_err(|e| errors::two_factor(e, "second_factor"))?;
-    leptos_axum::redirect(RECOVERY_CODES_PAGE);
+        .map_err(AppError::from)?;
+    leptos_axum::redirect(crate::routes::RECOVERY_CODES);
     Ok(())
 }
 
 /// Turns two-factor off, after the password and a code.
 #[server(prefix = "/api", endpoint = "turn_off_two_factor")]
 pub async fn turn_off_two_factor(current_password: String, second_factor: String) -> Result<(), AppError> {
-    use super::{errors, request};
+    use super::request;
     use crate::backend::use_cases::two_factor;
 
     let state = request::app_state()?;
     let session = request::require_session()?;
     let (password, proof) = parse_confirmation(&current_password, &second_factor)?;
-    two_factor::turn_off(&state, &session, &request::client_info()?, &password, proof)
-        .await
-        .map_err(|e| errors::two_factor(e, "second_factor"))?;
+    two_factor::turn_off(&state, &session, &request::client_info()?, &password, proof).await.map_err(AppError::from)?;
     if request::is_plain_form_post() {
-        leptos_axum::redirect(SECURITY_PAGE);
+        leptos_axum::redirect(crate::routes::SECURITY);
     }
     Ok(())
 }
@@ -163,11 +159,6 @@ pub async fn verify_sign_in(
     leptos_axum::redirect(LocalPath::parse_or_default(next.as_deref()).as_str());
     Ok(())
 }
-
-/// Where the recovery codes are shown once.
-pub const RECOVERY_CODES_PAGE: &str = "/account/security/recovery-codes";
-/// Security Settings.
-pub const SECURITY_PAGE: &str = "/account/security";
 
 #[cfg(feature = "ssr")]
 fn parse_auth_code(typed: &str) -> Result<crate::backend::secrets::totp::AuthCode, crate::error::FieldError> {

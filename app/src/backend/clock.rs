@@ -50,6 +50,7 @@ impl Clock {
     }
 
     /// Moves a manual clock forward; the system clock cannot be moved.
+    #[allow(clippy::expect_used, reason = "moving the system clock is a mistake in a test")]
     pub fn advance(&self, secs: i64) {
         let t = self.0.as_ref().expect("only a manual clock can be advanced");
         t.fetch_add(secs, Ordering::SeqCst);

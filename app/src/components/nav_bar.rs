@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::{api::Logout, brand::BrandMark};
+use crate::{api::Logout, brand::BrandMark, routes};
 
 /// The top bar of every signed-in page; the account menu sits at the top right. On a narrow
 /// screen the menu folds into a disclosure whose button is the email address (a `<details>`,
@@ -10,8 +10,8 @@ pub fn NavBar(email: String) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let items = move || {
         view! {
-            <a class="button button-quiet" href="/account/password">"Change Password"</a>
-            <a class="button button-quiet" href="/account/security">"Security Settings"</a>
+            <a class="button button-quiet" href=routes::CHANGE_PASSWORD>"Change Password"</a>
+            <a class="button button-quiet" href=routes::SECURITY>"Security Settings"</a>
             <ActionForm action=logout attr:class="inline-form">
                 <button type="submit" class="button button-quiet">"Log out"</button>
             </ActionForm>

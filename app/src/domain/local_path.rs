@@ -1,8 +1,9 @@
+use crate::routes;
 /// Where to send the user after login: a path on this site, never another origin.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalPath(String);
 
-const DEFAULT: &str = "/account";
+const DEFAULT: &str = routes::ACCOUNT;
 const MAX_LEN: usize = 2048;
 
 impl LocalPath {

@@ -8,6 +8,7 @@ use crate::{
     components::{field_error, last_error, Captcha, CaptchaGate, ErrorSummary, GatedSubmit},
     page_title,
     pages::login::{email_field, kept_email},
+    routes,
 };
 
 /// The one answer every request gets, whether or not the address has an account; `lifetime`
@@ -52,7 +53,7 @@ pub fn ForgotPage() -> impl IntoView {
                         <Captcha gate form submitted=request.version() error=field_error(error, "captcha")/>
                         <div class="form-actions">
                             <GatedSubmit gate pending=request.pending()>"Send reset link"</GatedSubmit>
-                            <a href="/login">"Back to login"</a>
+                            <a href=routes::LOGIN>"Back to login"</a>
                         </div>
                     </ActionForm>
                 }
@@ -64,7 +65,7 @@ pub fn ForgotPage() -> impl IntoView {
                         })}
                     </Suspense>
                 </div>
-                <p><a href="/login">"Back to login"</a></p>
+                <p><a href=routes::LOGIN>"Back to login"</a></p>
             </Show>
         </main>
     }

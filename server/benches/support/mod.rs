@@ -11,7 +11,7 @@ use std::{
 use app::{
     backend::{
         clock::Clock, config::CaptchaKeySource, config::CaptchaMode, config::Config, config::MailTransport,
-        secrets::password_hasher::PasswordHasher, steps::new_password, store::Store, use_cases::accounts,
+        secrets::password_hasher::PasswordHasher, steps::new_password_check, store::Store, use_cases::accounts,
     },
     domain::Email,
 };
@@ -51,7 +51,8 @@ pub async fn seed_sqlite(path: &Path, config: &Config, emails: &[&str]) -> Store
     let hasher = PasswordHasher::new(config.argon2, 1, Duration::from_secs(5)).unwrap();
     for email in emails {
         let email = Email::parse(email).unwrap();
-        let password = new_password::parse(PASSWORD, &config.password_policy, &email, &config.brand.site_name).unwrap();
+        let password =
+            new_password_check::parse(PASSWORD, &config.password_policy, &email, &config.brand.site_name).unwrap();
         accounts::create(&store, &hasher, &email, &password, 0).await.unwrap();
     }
     store

@@ -3,7 +3,7 @@ use std::io::{BufRead as _, IsTerminal as _};
 use anyhow::{bail, Context as _};
 use app::{
     backend::{
-        clock::Clock, config::Config, secrets::password_hasher::PasswordHasher, steps::new_password,
+        clock::Clock, config::Config, secrets::password_hasher::PasswordHasher, steps::new_password_check,
         use_cases::accounts, use_cases::accounts::CreateAccountError, use_cases::two_factor,
     },
     domain::{Email, NewPasswordError},
@@ -38,7 +38,7 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
         UserCommand::Add { email, password_stdin } => {
             let email = Email::parse(&email).with_context(|| format!("'{email}' is not a usable email address"))?;
             let typed = if password_stdin { password_from_stdin()? } else { password_from_terminal()? };
-            let password = new_password::parse(&typed, &config.password_policy, &email, &config.brand.site_name)
+            let password = new_password_check::parse(&typed, &config.password_policy, &email, &config.brand.site_name)
                 .map_err(|e| anyhow::anyhow!("{}", describe(e)))?;
             let hasher = PasswordHasher::new(config.argon2, 1, config.hash_queue_timeout)?;
             match accounts::create(&store, &hasher, &email, &password, now).await {

@@ -1,4 +1,5 @@
 //! The portal's HTTP behaviour, told as users' stories, on SQLite and on PostgreSQL.
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "a test stops at a broken step")]
 
 mod helpers;
 

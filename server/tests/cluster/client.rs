@@ -108,7 +108,9 @@ pub fn strong_password(email: &str) -> String {
             })
             .collect();
         password.push('!');
-        if app::backend::steps::new_password::parse(&password, &policy, &email, app::brand::DEFAULT_SITE_NAME).is_ok() {
+        if app::backend::steps::new_password_check::parse(&password, &policy, &email, app::brand::DEFAULT_SITE_NAME)
+            .is_ok()
+        {
             return password;
         }
     }

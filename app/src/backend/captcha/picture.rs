@@ -12,7 +12,6 @@ use ::captcha::{
     RngCaptcha,
 };
 use hmac::{Hmac, Mac};
-use rand::TryRng as _;
 use rand_09::{rngs::StdRng, SeedableRng as _};
 use secrecy::{ExposeSecret as _, SecretString};
 use sha2::{Digest, Sha256};
@@ -35,7 +34,7 @@ pub struct Token {
 impl Token {
     pub fn issue(key: &SecretString, expires_at: i64) -> String {
         let mut nonce = [0u8; 16];
-        rand::rngs::SysRng.try_fill_bytes(&mut nonce).expect("the operating system's random number generator failed");
+        crate::backend::secrets::fill_random(&mut nonce);
         let body = format!("{expires_at}.{}", hex::encode(nonce));
         format!("{body}.{}", hex::encode(mac(key, "picture-token", body.as_bytes())))
     }
@@ -107,6 +106,7 @@ impl Token {
     }
 }
 
+#[allow(clippy::expect_used, reason = "HMAC-SHA-256 takes a key of any length")]
 fn mac(key: &SecretString, purpose: &str, data: &[u8]) -> [u8; 32] {
     let mut mac = Hmac::<Sha256>::new_from_slice(key.expose_secret().as_bytes()).expect("HMAC takes any key length");
     mac.update(purpose.as_bytes());

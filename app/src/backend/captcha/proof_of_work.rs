@@ -10,6 +10,7 @@ use crate::backend::config::CaptchaSettings;
 const ALGORITHM: &str = "PBKDF2/SHA-256";
 
 /// A signed challenge, as JSON, that expires at `expires_at`.
+#[allow(clippy::expect_used, reason = "the options are fixed here: only a malformed key prefix or algorithm fails")]
 pub fn issue(key: &SecretString, settings: &CaptchaSettings, expires_at: i64) -> String {
     let options = CreateChallengeOptions {
         algorithm: ALGORITHM.to_owned(),

@@ -28,6 +28,10 @@ struct Verdict {
     action: Option<String>,
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "a client with rustls and a timeout always builds; failing means a broken TLS build"
+)]
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder().timeout(VERIFY_TIMEOUT).build().expect("an HTTP client with rustls")
 }

@@ -1,10 +1,10 @@
 //! `PORTAL_CAPTCHA*`: which captcha the forms show, and how hard and how long its answers are.
 
-use std::{path::PathBuf, time::Duration};
+use std::time::Duration;
 
 use url::Url;
 
-use super::{bad, raw::RawConfig, ConfigError};
+use super::{bad, keys::KeySource, raw::RawConfig, ConfigError};
 use crate::captcha::Provider;
 
 #[derive(Debug, Clone)]
@@ -25,16 +25,6 @@ pub struct ProviderSettings {
     pub site_key: String,
     pub secret: secrecy::SecretString,
     pub verify_url: Url,
-}
-
-/// Where a key comes from (the captcha's signing key, the deployment key). Every node of one
-/// deployment must use the same.
-#[derive(Debug, Clone)]
-pub enum KeySource {
-    /// Given in the environment (`PORTAL_CAPTCHA_KEY`, `PORTAL_SECRET_KEY`).
-    Given(secrecy::SecretString),
-    /// A key the portal generates on first start and keeps in this file (mode 0600).
-    File(PathBuf),
 }
 
 /// The captcha's signing key.
@@ -72,13 +62,7 @@ pub(super) fn parse(raw: &RawConfig, public_url: &Url) -> Result<CaptchaSettings
         "hcaptcha" => CaptchaMode::Provider(parse_provider(raw, public_url, Provider::Hcaptcha)?),
         other => return Err(bad("PORTAL_CAPTCHA", format!("'{other}' is not one of: pow, off, turnstile, hcaptcha"))),
     };
-    let key = match raw.captcha_key.as_deref() {
-        Some(key) if key.len() < 32 => {
-            return Err(bad("PORTAL_CAPTCHA_KEY", "must be at least 32 characters (for example: openssl rand -hex 32)"))
-        }
-        Some(key) => CaptchaKeySource::Given(key.to_owned().into()),
-        None => CaptchaKeySource::File(PathBuf::from(&raw.captcha_key_file)),
-    };
+    let key = CaptchaKeySource::parse("PORTAL_CAPTCHA_KEY", raw.captcha_key.as_deref(), &raw.captcha_key_file)?;
     if !(1..=10_000_000).contains(&raw.captcha_cost) {
         return Err(bad("PORTAL_CAPTCHA_COST", "must be between 1 and 10000000 iterations"));
     }

@@ -7,9 +7,17 @@
 
 mod brand;
 mod captcha;
+mod client_address;
+mod connections;
 mod database;
+mod https;
+mod keys;
+mod limits;
+mod listen;
 mod mail;
+mod passwords;
 mod raw;
+mod sessions;
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
@@ -23,37 +31,16 @@ use url::Url;
 use self::raw::RawConfig;
 pub use self::{
     brand::{BrandSettings, Logo},
-    captcha::{CaptchaKeySource, CaptchaMode, CaptchaSettings, KeySource, ProviderSettings},
+    captcha::{CaptchaKeySource, CaptchaMode, CaptchaSettings, ProviderSettings},
+    client_address::ClientAddressSource,
+    connections::ConnectionLimits,
     database::Database,
+    keys::KeySource,
     mail::{BadSmtpUrl, MailTransport, Security, SmtpSettings},
+    passwords::Argon2Settings,
+    sessions::PENDING_SIGN_IN_SECS,
 };
 use crate::password_policy::PasswordPolicy;
-
-/// Where a request comes from: the socket peer, or, when that peer is one of the trusted
-/// proxies, the last address the proxy wrote into `header`.
-#[derive(Debug, Clone)]
-pub struct ClientAddressSource {
-    pub header: Option<http::HeaderName>,
-    pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// The prefix length an IPv6 client's budgets are counted by (`PORTAL_IPV6_PREFIX`).
-    pub ipv6_prefix: u8,
-}
-
-impl Default for ClientAddressSource {
-    fn default() -> Self {
-        Self { header: None, trusted_proxies: Vec::new(), ipv6_prefix: 64 }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Argon2Settings {
-    pub memory_kib: u32,
-    pub iterations: u32,
-    pub parallelism: u32,
-}
-
-/// How long a sign-in whose password was right waits for its second factor.
-pub const PENDING_SIGN_IN_SECS: i64 = 5 * 60;
 
 /// The checked configuration the program runs with.
 #[derive(Debug, Clone)]
@@ -135,87 +122,22 @@ impl Config {
         Self::from_raw(RawConfig { database_url: database_url.to_owned(), ..RawConfig::default() })
     }
 
+    /// Every setting checked, concern by concern, in this order: the first bad one is the error.
     fn from_raw(raw: RawConfig) -> Result<Self, ConfigError> {
-        let listen: SocketAddr = raw.listen.parse().map_err(|_| {
-            bad("PORTAL_LISTEN", format!("'{}' is not an address:port such as 127.0.0.1:3000", raw.listen))
-        })?;
-        let public_url = parse_public_url(raw.public_url.as_deref(), listen)?;
+        let (listen, public_url) = listen::parse(&raw)?;
         let brand = BrandSettings::parse(&raw.site_name, raw.logo.as_deref())?;
-        let metrics_listen = match raw.metrics_listen.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            None => None,
-            Some(text) => Some(text.parse::<SocketAddr>().map_err(|_| {
-                bad("PORTAL_METRICS_LISTEN", format!("'{text}' is not an address:port such as 127.0.0.1:9300"))
-            })?),
-        };
-        if metrics_listen == Some(listen) {
-            return Err(bad("PORTAL_METRICS_LISTEN", "must differ from PORTAL_LISTEN: metrics are never public"));
-        }
+        let metrics_listen = listen::parse_metrics(raw.metrics_listen.as_deref(), listen)?;
         let database = Database::parse(&raw.database_url)?;
         let mail_transport = mail::parse_transport(&raw.smtp_url)?;
         let mail_from = mail::parse_from(&raw.mail_from)?;
         let captcha = captcha::parse(&raw, &public_url)?;
-        let secret_key = match raw.secret_key.as_deref() {
-            Some(key) if key.len() < 32 => {
-                return Err(bad(
-                    "PORTAL_SECRET_KEY",
-                    "must be at least 32 characters (for example: openssl rand -hex 32)",
-                ))
-            }
-            Some(key) => KeySource::Given(key.to_owned().into()),
-            None => KeySource::File(std::path::PathBuf::from(&raw.secret_key_file)),
-        };
-        let client_address = parse_client_address(&raw)?;
-        let cookie_secure = raw.cookie_secure.unwrap_or(public_url.scheme() == "https");
-        if public_url.scheme() == "https" && !cookie_secure {
-            tracing::warn!(
-                "PORTAL_COOKIE_SECURE=false while PORTAL_PUBLIC_URL is https: session cookies may travel in clear text"
-            );
-        }
-        let hsts = (public_url.scheme() == "https" && raw.hsts_max_age_secs > 0).then(|| {
-            let subdomains = if raw.hsts_include_subdomains { "; includeSubDomains" } else { "" };
-            format!("max-age={}{subdomains}", raw.hsts_max_age_secs)
-        });
-        let connections = parse_connection_limits(&raw)?;
-        if raw.session_idle_secs == 0 {
-            return Err(bad("PORTAL_SESSION_IDLE_SECS", "must be at least one second"));
-        }
-        if raw.session_lifetime_secs == 0 {
-            return Err(bad("PORTAL_SESSION_LIFETIME_SECS", "must be at least one second"));
-        }
-        let argon2 = Argon2Settings {
-            memory_kib: raw.argon2_memory_kib,
-            iterations: raw.argon2_iterations,
-            parallelism: raw.argon2_parallelism,
-        };
-        argon2::Params::new(argon2.memory_kib, argon2.iterations, argon2.parallelism, None)
-            .map_err(|e| bad("PORTAL_ARGON2_MEMORY_KIB", format!("invalid argon2 parameters: {e}")))?;
-        let hash_concurrency = match raw.hash_concurrency {
-            Some(0) => return Err(bad("PORTAL_HASH_CONCURRENCY", "must be at least 1")),
-            Some(n) => n,
-            None => default_hash_concurrency(argon2.memory_kib),
-        };
-        let password_policy = parse_password_policy(&raw)?;
-        if raw.reset_link_lifetime_secs < 60 {
-            return Err(bad("PORTAL_RESET_LINK_LIFETIME_SECS", "must be at least 60 seconds"));
-        }
-        for (setting, value) in [
-            ("PORTAL_RESET_LIMIT_PER_ACCOUNT", raw.reset_limit_per_account),
-            ("PORTAL_RESET_LIMIT_PER_ADDRESS", raw.reset_limit_per_address),
-            ("PORTAL_RESET_LINK_CHECKS_PER_ADDRESS", raw.reset_link_checks_per_address),
-            ("PORTAL_LOGIN_ATTEMPTS_PER_ADDRESS", raw.login_attempts_per_address),
-            ("PORTAL_CAPTCHA_PICTURES_PER_ADDRESS", raw.captcha_pictures_per_address),
-        ] {
-            if value < 1 {
-                return Err(bad(setting, "must be at least 1"));
-            }
-        }
-        if !(1..=100).contains(&raw.login_lockout_after) {
-            // NIST SP 800-63B 5.2.2: no more than 100 consecutive failed attempts.
-            return Err(bad("PORTAL_LOGIN_LOCKOUT_AFTER", "must be between 1 and 100"));
-        }
-        if !(1..=24 * 60 * 60).contains(&raw.login_lockout_secs) {
-            return Err(bad("PORTAL_LOGIN_LOCKOUT_SECS", "must be between 1 and 86400 (a day)"));
-        }
+        let secret_key = KeySource::parse("PORTAL_SECRET_KEY", raw.secret_key.as_deref(), &raw.secret_key_file)?;
+        let client_address = ClientAddressSource::parse(&raw)?;
+        let https = https::parse(&raw, &public_url);
+        let connections = ConnectionLimits::parse(&raw)?;
+        let sessions = sessions::parse(&raw)?;
+        let passwords = passwords::parse(&raw)?;
+        let limits = limits::parse(&raw)?;
         Ok(Self {
             listen,
             database,
@@ -228,23 +150,23 @@ impl Config {
             captcha,
             secret_key,
             client_address,
-            cookie_secure,
-            hsts,
+            cookie_secure: https.cookie_secure,
+            hsts: https.hsts,
             connections,
             site_root: PathBuf::from(raw.site_root),
-            session_idle: Duration::from_secs(raw.session_idle_secs),
-            session_lifetime: Duration::from_secs(raw.session_lifetime_secs),
-            argon2,
-            hash_concurrency,
-            hash_queue_timeout: Duration::from_secs(raw.hash_queue_timeout_secs),
-            password_policy,
-            reset_link_lifetime: Duration::from_secs(raw.reset_link_lifetime_secs),
-            reset_limit_per_account: raw.reset_limit_per_account,
-            reset_limit_per_address: raw.reset_limit_per_address,
-            reset_link_checks_per_address: raw.reset_link_checks_per_address,
-            login_lockout_after: raw.login_lockout_after,
-            login_lockout: Duration::from_secs(raw.login_lockout_secs),
-            login_attempts_per_address: raw.login_attempts_per_address,
+            session_idle: sessions.idle,
+            session_lifetime: sessions.lifetime,
+            argon2: passwords.argon2,
+            hash_concurrency: passwords.hash_concurrency,
+            hash_queue_timeout: passwords.hash_queue_timeout,
+            password_policy: passwords.policy,
+            reset_link_lifetime: limits.reset_link_lifetime,
+            reset_limit_per_account: limits.reset_limit_per_account,
+            reset_limit_per_address: limits.reset_limit_per_address,
+            reset_link_checks_per_address: limits.reset_link_checks_per_address,
+            login_lockout_after: limits.login_lockout_after,
+            login_lockout: limits.login_lockout,
+            login_attempts_per_address: limits.login_attempts_per_address,
         })
     }
 
@@ -258,121 +180,6 @@ impl Config {
     pub fn reset_link_lifetime_words(&self) -> String {
         crate::backend::clock::duration_words(self.reset_link_lifetime)
     }
-}
-
-fn parse_client_address(raw: &RawConfig) -> Result<ClientAddressSource, ConfigError> {
-    let header = match raw.client_address_header.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
-        Some(name) => Some(http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-            bad("PORTAL_CLIENT_ADDRESS_HEADER", format!("'{name}' is not a header name such as X-Forwarded-For"))
-        })?),
-        None => None,
-    };
-    let trusted_proxies = raw
-        .trusted_proxies
-        .split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| p.parse().map_err(|_| bad("PORTAL_TRUSTED_PROXIES", format!("'{p}' is not an IP address"))))
-        .collect::<Result<_, _>>()?;
-    let ipv6_prefix = match raw.ipv6_prefix {
-        prefix @ 1..=128 => prefix,
-        other => return Err(bad("PORTAL_IPV6_PREFIX", format!("{other} is not a prefix length from 1 to 128"))),
-    };
-    Ok(ClientAddressSource { header, trusted_proxies, ipv6_prefix })
-}
-
-/// How many connections, and how long a connection or a request may take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ConnectionLimits {
-    /// Connections open at once; more wait in the kernel's backlog (`PORTAL_MAX_CONNECTIONS`).
-    pub max_connections: usize,
-    /// A connection that has not sent a request's headers by then is closed
-    /// (`PORTAL_HEADER_READ_TIMEOUT_SECS`).
-    pub header_read: Duration,
-    /// A request not answered by then gets 408 (`PORTAL_REQUEST_TIMEOUT_SECS`): a body sent
-    /// slowly cannot hold a handler longer.
-    pub request: Duration,
-    /// How long open connections may finish their requests at shutdown
-    /// (`PORTAL_SHUTDOWN_GRACE_SECS`).
-    pub shutdown_grace: Duration,
-    /// At shutdown, how long the node keeps accepting new connections while `/readyz` says 503,
-    /// so that balancers notice and stop sending it traffic first (`PORTAL_SHUTDOWN_DRAIN_SECS`).
-    pub shutdown_drain: Duration,
-}
-
-fn parse_connection_limits(raw: &RawConfig) -> Result<ConnectionLimits, ConfigError> {
-    let secs = |value: u64, name: &str| match value {
-        1..=3600 => Ok(Duration::from_secs(value)),
-        _ => Err(bad(name, "must be between 1 and 3600 seconds")),
-    };
-    if !(1..=1_000_000).contains(&raw.max_connections) {
-        return Err(bad("PORTAL_MAX_CONNECTIONS", "must be between 1 and 1000000"));
-    }
-    Ok(ConnectionLimits {
-        max_connections: raw.max_connections,
-        header_read: secs(raw.header_read_timeout_secs, "PORTAL_HEADER_READ_TIMEOUT_SECS")?,
-        request: secs(raw.request_timeout_secs, "PORTAL_REQUEST_TIMEOUT_SECS")?,
-        shutdown_grace: secs(raw.shutdown_grace_secs, "PORTAL_SHUTDOWN_GRACE_SECS")?,
-        shutdown_drain: match raw.shutdown_drain_secs {
-            0..=600 => Duration::from_secs(raw.shutdown_drain_secs),
-            _ => return Err(bad("PORTAL_SHUTDOWN_DRAIN_SECS", "must be between 0 and 600 seconds")),
-        },
-    })
-}
-
-/// One hash per core, and never more than 256 MiB of argon2 memory in flight.
-fn default_hash_concurrency(memory_kib: u32) -> usize {
-    const MEMORY_BUDGET_KIB: usize = 256 * 1024;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let by_memory = MEMORY_BUDGET_KIB / (memory_kib.max(1) as usize);
-    cores.min(by_memory).max(1)
-}
-
-fn parse_public_url(value: Option<&str>, listen: SocketAddr) -> Result<Url, ConfigError> {
-    let text = value.map_or_else(|| format!("http://{listen}"), str::to_owned);
-    let url = Url::parse(&text).map_err(|e| bad("PORTAL_PUBLIC_URL", format!("'{text}' is not a URL: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(bad(
-            "PORTAL_PUBLIC_URL",
-            "expected an http:// or https:// origin such as https://account.example.com",
-        ));
-    }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("PORTAL_PUBLIC_URL", "give the origin only (scheme, host and port), with no path"));
-    }
-    Ok(url)
-}
-
-/// A preset (`default`: the product's rules; `nist`: NIST SP 800-63B style), then any overrides.
-fn parse_password_policy(raw: &RawConfig) -> Result<PasswordPolicy, ConfigError> {
-    let mut policy = match raw.password_policy.as_str() {
-        "default" => PasswordPolicy::default(),
-        "nist" => PasswordPolicy::nist(),
-        other => return Err(bad("PORTAL_PASSWORD_POLICY", format!("'{other}' is not one of: default, nist"))),
-    };
-    let set = |field: &mut bool, value: Option<bool>| {
-        if let Some(v) = value {
-            *field = v;
-        }
-    };
-    set(&mut policy.require_upper, raw.password_require_upper);
-    set(&mut policy.require_lower, raw.password_require_lower);
-    set(&mut policy.require_digit, raw.password_require_digit);
-    set(&mut policy.require_symbol, raw.password_require_symbol);
-    set(&mut policy.reject_dictionary_words, raw.password_reject_dictionary_words);
-    if let Some(n) = raw.password_min_length {
-        if !(8..=64).contains(&n) {
-            return Err(bad("PORTAL_PASSWORD_MIN_LENGTH", "must be between 8 and 64"));
-        }
-        policy.min_length = n;
-    }
-    if let Some(score) = raw.password_min_score {
-        if score > 4 {
-            return Err(bad("PORTAL_PASSWORD_MIN_SCORE", "must be between 0 and 4"));
-        }
-        policy.min_score = score;
-    }
-    Ok(policy)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::OutgoingMail;
 use crate::{
     backend::{clock::utc_minutes, config::Config},
     domain::Email,
+    routes,
 };
 
 /// Longest a request-supplied detail (browser, address) may appear in a message.
@@ -61,8 +62,8 @@ pub fn password_changed(config: &Config, to: &Email, occasion: &Occasion) -> Out
                 "If it wasn't you, someone else knows your password. Reset it now: open {} and choose \
                  \"Forgot?\" to get a reset link. Then review your sessions at {} and sign out any you don't \
                  recognise.",
-                config.link("/login"),
-                config.link("/account")
+                config.link(routes::LOGIN),
+                config.link(routes::ACCOUNT)
             ),
         ],
     )
@@ -83,7 +84,7 @@ pub fn password_reset(config: &Config, to: &Email, link: &str) -> OutgoingMail {
                 "If you did not ask for this, ignore this email: your password stays as it is and nobody can use \
                  this link without access to your inbox. If it keeps happening, sign in at {} and review your \
                  sessions.",
-                config.link("/login")
+                config.link(routes::LOGIN)
             ),
         ],
     )
@@ -93,7 +94,7 @@ pub fn password_reset(config: &Config, to: &Email, link: &str) -> OutgoingMail {
 pub fn password_reset_done(config: &Config, to: &Email, occasion: &Occasion) -> OutgoingMail {
     let site = &config.brand.site_name;
     let (when, by) = occasion.words();
-    let login = config.link("/login");
+    let login = config.link(routes::LOGIN);
     security_notice(
         config,
         to,
@@ -130,7 +131,7 @@ pub fn sign_ins_paused(config: &Config, to: &Email, occasion: &Occasion, until: 
             format!("To protect your account, we have {}.", paused_until(until)),
             format!(
                 "If this was you and you no longer know your password, choose a new one here: {}",
-                config.link("/forgot")
+                config.link(routes::FORGOT)
             ),
             "If it wasn't you, the tries failed and there is nothing you must do. Choosing a new password at the \
              same address also ends the pause."
@@ -157,7 +158,7 @@ pub fn codes_paused(config: &Config, to: &Email, occasion: &Occasion, until: Opt
             format!(
                 "If this wasn't you, someone knows your password: choose a new one now with \"Forgot?\" at {}. \
                  Two-factor sign-in stopped them; it stays on.",
-                config.link("/login")
+                config.link(routes::LOGIN)
             ),
         ],
     )
@@ -189,7 +190,7 @@ pub fn two_factor_on(config: &Config, to: &Email, occasion: &Occasion) -> Outgoi
             format!(
                 "If this wasn't you, someone else knows your password: reset it with \"Forgot?\" at {}, \
                  then turn two-factor sign-in off and on again in Security Settings.",
-                config.link("/login")
+                config.link(routes::LOGIN)
             ),
         ],
     )
@@ -208,11 +209,11 @@ pub fn two_factor_off(config: &Config, to: &Email, occasion: &Occasion) -> Outgo
                 "Two-factor sign-in was turned off for your {site} account on {when} {by}. Logging in now \
                  asks for your password only."
             ),
-            format!("You can turn it on again in Security Settings: {}", config.link("/account/security")),
+            format!("You can turn it on again in Security Settings: {}", config.link(routes::SECURITY)),
             format!(
                 "If this wasn't you, reset your password with \"Forgot?\" at {} and turn two-factor sign-in \
                  on again.",
-                config.link("/login")
+                config.link(routes::LOGIN)
             ),
         ],
     )
@@ -237,12 +238,12 @@ pub fn recovery_code_used(config: &Config, to: &Email, occasion: &Occasion, left
             format!(
                 "If you lost your phone, set up two-factor sign-in again with your new phone in Security \
                  Settings: {}",
-                config.link("/account/security")
+                config.link(routes::SECURITY)
             ),
             format!(
                 "If this wasn't you, someone has your password and a recovery code: reset your password with \
                  \"Forgot?\" at {} and make new recovery codes.",
-                config.link("/login")
+                config.link(routes::LOGIN)
             ),
         ],
     )
@@ -263,7 +264,7 @@ pub fn recovery_codes_renewed(config: &Config, to: &Email, occasion: &Occasion) 
             ),
             format!(
                 "If this wasn't you, reset your password with \"Forgot?\" at {} and make new recovery codes.",
-                config.link("/login")
+                config.link(routes::LOGIN)
             ),
         ],
     )

@@ -47,6 +47,7 @@ impl Queue {
     /// Takes every place, as a flood would, until the result is dropped: waits for the
     /// requests already in background work to give theirs back first.
     #[cfg(feature = "test-support")]
+    #[allow(clippy::expect_used, reason = "test support; SLOTS is 256 and the semaphore is never closed")]
     pub async fn fill(&self) -> OwnedSemaphorePermit {
         let all = u32::try_from(Self::SLOTS).expect("SLOTS fits in u32");
         Arc::clone(&self.places).acquire_many_owned(all).await.expect("the queue's semaphore is never closed")

@@ -42,6 +42,7 @@ impl DeploymentKey {
     }
 
     /// The 256-bit key for `purpose`.
+    #[allow(clippy::expect_used, reason = "32 bytes is a valid HKDF-SHA-256 output length")]
     pub fn derive(&self, purpose: Purpose) -> SecretBox<[u8; 32]> {
         let mut key = Box::new([0u8; 32]);
         self.0.expand(purpose.label(), key.as_mut()).expect("32 bytes is a valid HKDF-SHA-256 output length");

@@ -4,7 +4,6 @@
 //! tokens. Typed codes are read generously: any case, with or without dashes and spaces, and
 //! O, I and L as the digits they look like.
 
-use rand::TryRng as _;
 use sha2::{Digest, Sha256};
 
 /// How many codes an account gets at a time.
@@ -31,7 +30,7 @@ impl RecoveryCode {
     fn generate() -> Self {
         // 10 bytes = 80 bits = 16 characters of 5 bits.
         let mut bytes = [0u8; 10];
-        rand::rngs::SysRng.try_fill_bytes(&mut bytes).expect("the operating system's random number generator");
+        super::fill_random(&mut bytes);
         let bits = bytes.iter().fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
         Self((0..CHARS).rev().map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char).collect())
     }

@@ -30,6 +30,7 @@ impl SealedBox {
     }
 
     /// `plain`, encrypted and bound to `place`.
+    #[allow(clippy::expect_used, reason = "XChaCha20-Poly1305 encrypts any message that fits in memory")]
     pub fn seal(&self, place: &[u8], plain: &[u8]) -> String {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let sealed = self

@@ -4,7 +4,6 @@
 use std::fmt;
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
-use rand::TryRng as _;
 use sha2::{Digest, Sha256};
 
 pub struct SecretToken(String);
@@ -15,7 +14,7 @@ impl SecretToken {
     /// A fresh token from the operating system's CSPRNG.
     pub fn generate() -> Self {
         let mut bytes = [0u8; TOKEN_BYTES];
-        rand::rngs::SysRng.try_fill_bytes(&mut bytes).expect("the operating system's random number generator failed");
+        super::fill_random(&mut bytes);
         Self(URL_SAFE_NO_PAD.encode(bytes))
     }
 

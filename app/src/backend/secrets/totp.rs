@@ -3,7 +3,6 @@
 //! the previous and next step are accepted for clock drift, and a step is accepted once (the
 //! caller keeps the last step used, and a code of that step or an older one is refused).
 
-use rand::TryRng as _;
 use totp_rs::{Builder, Secret, Totp};
 use zeroize::Zeroizing;
 
@@ -27,7 +26,7 @@ impl TotpSecret {
     /// A new secret from the operating system's CSPRNG.
     pub fn generate() -> Self {
         let mut bytes = Zeroizing::new([0u8; SECRET_BYTES]);
-        rand::rngs::SysRng.try_fill_bytes(bytes.as_mut()).expect("the operating system's random number generator");
+        super::fill_random(bytes.as_mut());
         Self(bytes)
     }
 
@@ -55,6 +54,7 @@ impl TotpSecret {
 
     /// `otpauth://totp/ISSUER:ACCOUNT?secret=…&issuer=ISSUER`: what the QR code holds and what
     /// a phone opens its authenticator with.
+    #[allow(clippy::expect_used, reason = "issuer and account are cleaned of colons")]
     pub fn otpauth_url(&self, issuer: &str, account: &str) -> String {
         self.totp(issuer, account).to_url().expect("issuer and account carry no colon")
     }
@@ -73,6 +73,7 @@ impl TotpSecret {
         self.totp("", "").generate(u64::try_from(time).unwrap_or_default()).to_string()
     }
 
+    #[allow(clippy::expect_used, reason = "SHA-1, 6 digits, 30 s and a 160-bit secret are RFC 6238's own settings")]
     fn totp(&self, issuer: &str, account: &str) -> Totp {
         // A colon separates issuer and account in the URL's label: neither may hold one.
         let clean = |text: &str| text.replace(':', " ");

@@ -3,7 +3,7 @@
 //! telling the owner. They take `&AppState` and never import a use case.
 
 pub mod login_throttle;
-pub mod new_password;
+pub mod new_password_check;
 pub mod notice;
 pub mod pending_sign_in;
 pub mod proof;

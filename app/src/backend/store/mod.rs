@@ -42,8 +42,13 @@ pub enum Store {
 pub enum StoreError {
     #[error("an account with this email address already exists")]
     DuplicateEmail,
-    #[error("database error")]
-    Database(#[from] sqlx::Error),
+    /// `statement` names the query (the store's method, and its statement when it has several).
+    #[error("database error in {statement}")]
+    Database {
+        statement: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
     #[error("database migration failed")]
     Migration(#[from] sqlx::migrate::MigrateError),
     /// Something this database cannot do here; the text says what to do instead.
@@ -52,6 +57,24 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+impl StoreError {
+    /// Whether the database gave no connection in time (the node is overloaded, not broken).
+    pub fn is_pool_timeout(&self) -> bool {
+        matches!(self, Self::Database { source: sqlx::Error::PoolTimedOut, .. })
+    }
+}
+
+/// Names the statement a database error came from, so the log says which one failed.
+pub(crate) trait During<T> {
+    fn during(self, statement: &'static str) -> StoreResult<T>;
+}
+
+impl<T> During<T> for Result<T, sqlx::Error> {
+    fn during(self, statement: &'static str) -> StoreResult<T> {
+        self.map_err(|source| StoreError::Database { statement, source })
+    }
+}
 
 /// The migrations built into this binary, once for each database.
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -98,7 +121,7 @@ impl Store {
     /// only (0600), in a directory made for it likewise (0700): it holds password hashes and
     /// mail waiting to be sent. SQLite gives its `-wal` and `-shm` files the same mode.
     pub async fn connect_sqlite(path: &Path) -> StoreResult<Self> {
-        create_private(path).map_err(sqlx::Error::Io)?;
+        create_private(path).map_err(sqlx::Error::Io).during("connect_sqlite: create the file")?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -106,7 +129,7 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.during("connect_sqlite")?;
         Ok(Self::Sqlite(pool))
     }
 
@@ -115,7 +138,8 @@ impl Store {
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
-            .await?;
+            .await
+            .during("connect_postgres")?;
         Ok(Self::Postgres(pool))
     }
 
@@ -133,12 +157,14 @@ impl Store {
     pub async fn unapplied_migrations(&self) -> StoreResult<usize> {
         const APPLIED: &str = "SELECT COUNT(*) FROM _sqlx_migrations WHERE success";
         let (known, applied): (usize, i64) = match self {
-            Self::Sqlite(pool) => {
-                (SQLITE_MIGRATIONS.iter().count(), sqlx::query_scalar(APPLIED).fetch_one(pool).await?)
-            }
-            Self::Postgres(pool) => {
-                (POSTGRES_MIGRATIONS.iter().count(), sqlx::query_scalar(APPLIED).fetch_one(pool).await?)
-            }
+            Self::Sqlite(pool) => (
+                SQLITE_MIGRATIONS.iter().count(),
+                sqlx::query_scalar(APPLIED).fetch_one(pool).await.during("unapplied_migrations")?,
+            ),
+            Self::Postgres(pool) => (
+                POSTGRES_MIGRATIONS.iter().count(),
+                sqlx::query_scalar(APPLIED).fetch_one(pool).await.during("unapplied_migrations")?,
+            ),
         };
         Ok(known.saturating_sub(usize::try_from(applied).unwrap_or(0)))
     }
@@ -151,12 +177,13 @@ impl Store {
             return Err(StoreError::Unsupported("copy a PostgreSQL database with pg_dump"));
         };
         let target = path.to_str().ok_or(StoreError::Unsupported("the backup path must be valid UTF-8"))?;
-        sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await.during("backup_into")?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-                .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+                .map_err(sqlx::Error::Io)
+                .during("backup_into: set the file's mode")?;
         }
         Ok(())
     }
@@ -189,10 +216,12 @@ impl Store {
     }
 }
 
-fn unique_violation(err: sqlx::Error) -> StoreError {
+fn unique_violation(err: StoreError) -> StoreError {
     match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::DuplicateEmail,
-        _ => StoreError::Database(err),
+        StoreError::Database { source: sqlx::Error::Database(db), .. } if db.is_unique_violation() => {
+            StoreError::DuplicateEmail
+        }
+        _ => err,
     }
 }
 

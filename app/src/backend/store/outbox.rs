@@ -4,7 +4,7 @@
 //! A claim is a lease: `claimed_until` keeps other nodes off the row while one sends it, and a
 //! node that dies mid-send leaves a lease that simply runs out, after which the row is due again.
 
-use super::{on_pool, Store, StoreResult};
+use super::{on_pool, During, Store, StoreResult};
 use crate::domain::Email;
 
 /// A message as the outbox stores it: the envelope in clear, the bodies sealed, and until when
@@ -94,19 +94,21 @@ impl Store {
     pub async fn claim_due_mail(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<ClaimedMail>> {
         const SQLITE: &str = claim_sql!("");
         const POSTGRES: &str = claim_sql!("FOR UPDATE SKIP LOCKED");
-        Ok(match self {
+        match self {
             Self::Sqlite(pool) => sqlx::query_as(SQLITE).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await,
             Self::Postgres(pool) => {
                 sqlx::query_as(POSTGRES).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await
             }
-        }?)
+        }
+        .during("claim_due_mail")
     }
 
     /// The server accepted the message: record it and drop the bodies.
     pub async fn mark_mail_sent(&self, id: i64, now: i64) -> StoreResult<()> {
         const SQL: &str = "UPDATE mail_outbox SET sent_at = $2, claimed_until = NULL, \
                            text_body = '', html_body = '' WHERE id = $1";
-        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(now).execute(pool).await.map(|_| ()))?;
+        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(now).execute(pool).await.map(|_| ()))
+            .during("mark_mail_sent")?;
         Ok(())
     }
 
@@ -118,7 +120,7 @@ impl Store {
                            WHERE id = $1 AND claimed_until = $2 AND sent_at IS NULL AND failed_at IS NULL";
         let mut released = 0;
         for &id in ids {
-            released += on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(lease_until).execute(pool).await.map(|r| r.rows_affected()))?;
+            released += on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(lease_until).execute(pool).await.map(|r| r.rows_affected())).during("release_mail")?;
         }
         Ok(released)
     }
@@ -127,7 +129,7 @@ impl Store {
     pub async fn reschedule_mail(&self, id: i64, next_attempt_at: i64, error: &str) -> StoreResult<()> {
         const SQL: &str = "UPDATE mail_outbox SET next_attempt_at = $2, claimed_until = NULL, \
                            last_error = $3 WHERE id = $1";
-        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(next_attempt_at).bind(error).execute(pool).await.map(|_| ()))?;
+        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(next_attempt_at).bind(error).execute(pool).await.map(|_| ())).during("reschedule_mail")?;
         Ok(())
     }
 
@@ -137,21 +139,23 @@ impl Store {
         const SQL: &str = "UPDATE mail_outbox SET failed_at = $1, text_body = '', html_body = '', \
                            last_error = 'its link expired before it could be sent' \
                            WHERE secret_until <= $1 AND sent_at IS NULL AND failed_at IS NULL";
-        Ok(on_pool!(self, pool => sqlx::query(SQL).bind(now).execute(pool).await.map(|r| r.rows_affected()))?)
+        on_pool!(self, pool => sqlx::query(SQL).bind(now).execute(pool).await.map(|r| r.rows_affected()))
+            .during("drop_expired_links")
     }
 
     /// The sealed bodies of a message as stored: for tests.
     #[cfg(feature = "test-support")]
     pub async fn stored_bodies(&self, id: i64) -> StoreResult<(String, String)> {
         const SQL: &str = "SELECT text_body, html_body FROM mail_outbox WHERE id = $1";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_one(pool).await)?)
+        on_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_one(pool).await).during("stored_bodies")
     }
 
     /// Giving up on a message: record why and drop the bodies.
     pub async fn mark_mail_failed(&self, id: i64, now: i64, error: &str) -> StoreResult<()> {
         const SQL: &str = "UPDATE mail_outbox SET failed_at = $2, claimed_until = NULL, \
                            last_error = $3, text_body = '', html_body = '' WHERE id = $1";
-        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(now).bind(error).execute(pool).await.map(|_| ()))?;
+        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(now).bind(error).execute(pool).await.map(|_| ()))
+            .during("mark_mail_failed")?;
         Ok(())
     }
 
@@ -160,14 +164,15 @@ impl Store {
     pub async fn list_outbox(&self) -> StoreResult<Vec<OutboxEntry>> {
         const SQL: &str = "SELECT id, recipient, subject, created_at, attempts, next_attempt_at, \
                            claimed_until, sent_at, failed_at, last_error FROM mail_outbox ORDER BY id";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?)
+        on_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await).during("list_outbox")
     }
 
     /// Messages waiting to be sent, and how many seconds the oldest has waited at `now`.
     pub async fn outbox_backlog(&self, now: i64) -> StoreResult<(i64, i64)> {
         const SQL: &str = "SELECT COUNT(*), COALESCE(MIN(created_at), $1) FROM mail_outbox \
                            WHERE sent_at IS NULL AND failed_at IS NULL";
-        let (count, oldest): (i64, i64) = on_pool!(self, pool => sqlx::query_as(SQL).bind(now).fetch_one(pool).await)?;
+        let (count, oldest): (i64, i64) =
+            on_pool!(self, pool => sqlx::query_as(SQL).bind(now).fetch_one(pool).await).during("outbox_backlog")?;
         Ok((count, (now - oldest).max(0)))
     }
 
@@ -175,6 +180,6 @@ impl Store {
     #[cfg(feature = "test-support")]
     pub async fn count_unsent_mail(&self) -> StoreResult<i64> {
         const SQL: &str = "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL";
-        Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).fetch_one(pool).await)?)
+        on_pool!(self, pool => sqlx::query_scalar(SQL).fetch_one(pool).await).during("count_unsent_mail")
     }
 }

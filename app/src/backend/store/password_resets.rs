@@ -1,5 +1,5 @@
 use super::SealedMail;
-use super::{on_pool, transaction::on_tx, Store, StoreResult, Tx};
+use super::{on_pool, transaction::on_tx, During, Store, StoreResult, Tx};
 use crate::backend::secrets::password_hasher::PasswordHash;
 use crate::domain::Email;
 
@@ -28,7 +28,8 @@ impl Store {
         tx.end_links(user_id, now).await?;
         on_tx!(&mut tx, tx => sqlx::query(INSERT)
             .bind(user_id).bind(token_hash).bind(now).bind(expires_at)
-            .execute(&mut **tx).await.map(|_| ()))?;
+            .execute(&mut **tx).await.map(|_| ()))
+        .during("create_password_reset: INSERT")?;
         tx.queue_mail(mail, now).await?;
         tx.commit().await
     }
@@ -37,7 +38,8 @@ impl Store {
     pub async fn find_live_reset(&self, token_hash: &[u8], now: i64) -> StoreResult<Option<LiveReset>> {
         const SQL: &str = "SELECT r.user_id, u.email FROM password_resets r JOIN users u ON u.id = r.user_id \
                            WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.disabled_at IS NULL";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(token_hash).bind(now).fetch_optional(pool).await)?)
+        on_pool!(self, pool => sqlx::query_as(SQL).bind(token_hash).bind(now).fetch_optional(pool).await)
+            .during("find_live_reset")
     }
 
     /// Uses the link and sets the new password in one transaction: the link is claimed by a
@@ -63,7 +65,8 @@ impl Store {
     /// Removes links that can no longer be used; run periodically.
     pub async fn purge_password_resets(&self, now: i64) -> StoreResult<u64> {
         const SQL: &str = "DELETE FROM password_resets WHERE expires_at <= $1 OR used_at IS NOT NULL";
-        Ok(on_pool!(self, pool => sqlx::query(SQL).bind(now).execute(pool).await.map(|r| r.rows_affected()))?)
+        on_pool!(self, pool => sqlx::query(SQL).bind(now).execute(pool).await.map(|r| r.rows_affected()))
+            .during("purge_password_resets")
     }
 }
 
@@ -75,10 +78,12 @@ impl Tx {
                              WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id";
         const ACCOUNT: &str = "SELECT id AS user_id, email FROM users WHERE id = $1 AND disabled_at IS NULL";
         let claimed: Option<i64> =
-            on_tx!(self, tx => sqlx::query_scalar(CLAIM).bind(now).bind(token_hash).fetch_optional(&mut **tx).await)?;
+            on_tx!(self, tx => sqlx::query_scalar(CLAIM).bind(now).bind(token_hash).fetch_optional(&mut **tx).await)
+                .during("claim_reset_link: CLAIM")?;
         let Some(user_id) = claimed else {
             return Ok(None);
         };
-        Ok(on_tx!(self, tx => sqlx::query_as(ACCOUNT).bind(user_id).fetch_optional(&mut **tx).await)?)
+        on_tx!(self, tx => sqlx::query_as(ACCOUNT).bind(user_id).fetch_optional(&mut **tx).await)
+            .during("claim_reset_link: ACCOUNT")
     }
 }

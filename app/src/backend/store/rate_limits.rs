@@ -1,4 +1,4 @@
-use super::{on_pool, Store, StoreResult};
+use super::{on_pool, During, Store, StoreResult};
 
 impl Store {
     /// Counts one hit for (`scope`, `key`) in a fixed window of `window_secs` and returns the
@@ -11,16 +11,16 @@ impl Store {
                              window_start = CASE WHEN rate_limits.window_start <= $4 THEN $3 ELSE rate_limits.window_start END \
                            RETURNING hits";
         let expired_before = now - window_secs;
-        Ok(on_pool!(self, pool => sqlx::query_scalar(SQL)
+        on_pool!(self, pool => sqlx::query_scalar(SQL)
             .bind(scope).bind(key).bind(now).bind(expired_before)
-            .fetch_one(pool).await)?)
+            .fetch_one(pool).await)
+        .during("hit_rate_limit")
     }
 
     /// Drops the `scope` counters whose window started before `before`.
     pub async fn purge_rate_limits(&self, scope: &str, before: i64) -> StoreResult<u64> {
         const SQL: &str = "DELETE FROM rate_limits WHERE scope = $1 AND window_start < $2";
-        Ok(
-            on_pool!(self, pool => sqlx::query(SQL).bind(scope).bind(before).execute(pool).await.map(|r| r.rows_affected()))?,
-        )
+        on_pool!(self, pool => sqlx::query(SQL).bind(scope).bind(before).execute(pool).await.map(|r| r.rows_affected()))
+            .during("purge_rate_limits")
     }
 }

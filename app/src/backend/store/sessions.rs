@@ -1,4 +1,4 @@
-use super::{on_pool, transaction::on_tx, Store, StoreResult, Tx};
+use super::{on_pool, transaction::on_tx, During, Store, StoreResult, Tx};
 use crate::domain::Email;
 
 /// A session to be stored; only the SHA-256 of its token is kept.
@@ -58,7 +58,8 @@ impl Store {
     /// The new session's id, or `None` when the account's credentials are no longer at
     /// `credentials_version` (its password changed after it was checked).
     pub async fn insert_session(&self, s: &NewSession<'_>, credentials_version: i64) -> StoreResult<Option<i64>> {
-        Ok(on_pool!(self, pool => insert_session!(s, credentials_version).fetch_optional(pool).await)?)
+        on_pool!(self, pool => insert_session!(s, credentials_version).fetch_optional(pool).await)
+            .during("insert_session")
     }
 
     /// The session with this token, if it was made under the account's current credentials.
@@ -66,12 +67,13 @@ impl Store {
         const SQL: &str = "SELECT s.id, s.user_id, u.email, s.last_seen_at, s.expires_at, u.disabled_at \
                            FROM sessions s JOIN users u ON u.id = s.user_id \
                            WHERE s.token_hash = $1 AND s.credentials_version = u.credentials_version";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(token_hash).fetch_optional(pool).await)?)
+        on_pool!(self, pool => sqlx::query_as(SQL).bind(token_hash).fetch_optional(pool).await).during("find_session")
     }
 
     pub async fn touch_session(&self, id: i64, now: i64) -> StoreResult<()> {
         const SQL: &str = "UPDATE sessions SET last_seen_at = $1 WHERE id = $2";
-        on_pool!(self, pool => sqlx::query(SQL).bind(now).bind(id).execute(pool).await.map(|_| ()))?;
+        on_pool!(self, pool => sqlx::query(SQL).bind(now).bind(id).execute(pool).await.map(|_| ()))
+            .during("touch_session")?;
         Ok(())
     }
 
@@ -80,19 +82,21 @@ impl Store {
         const SQL: &str = "SELECT id, created_at, last_seen_at, user_agent, ip FROM sessions \
                            WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 \
                            ORDER BY last_seen_at DESC, id DESC";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(user_id).bind(now).bind(idle_cutoff).fetch_all(pool).await)?)
+        on_pool!(self, pool => sqlx::query_as(SQL).bind(user_id).bind(now).bind(idle_cutoff).fetch_all(pool).await)
+            .during("list_sessions")
     }
 
     /// Deletes one session of the user; false when it was not theirs or no longer exists.
     pub async fn delete_session(&self, user_id: i64, id: i64) -> StoreResult<bool> {
         const SQL: &str = "DELETE FROM sessions WHERE id = $1 AND user_id = $2";
-        let n = on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(user_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        let n = on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(user_id).execute(pool).await.map(|r| r.rows_affected())).during("delete_session")?;
         Ok(n == 1)
     }
 
     pub async fn delete_session_by_token(&self, token_hash: &[u8]) -> StoreResult<()> {
         const SQL: &str = "DELETE FROM sessions WHERE token_hash = $1";
-        on_pool!(self, pool => sqlx::query(SQL).bind(token_hash).execute(pool).await.map(|_| ()))?;
+        on_pool!(self, pool => sqlx::query(SQL).bind(token_hash).execute(pool).await.map(|_| ()))
+            .during("delete_session_by_token")?;
         Ok(())
     }
 
@@ -105,16 +109,19 @@ impl Store {
         const KEEP: &str = "UPDATE sessions SET credentials_version = $1 WHERE id = $2 AND user_id = $3";
         const OTHERS: &str = "DELETE FROM sessions WHERE user_id = $1 AND id <> $2";
         let mut tx = self.begin().await?;
-        let version: i64 = on_tx!(&mut tx, tx => sqlx::query_scalar(BUMP).bind(user_id).fetch_one(&mut **tx).await)?;
+        let version: i64 = on_tx!(&mut tx, tx => sqlx::query_scalar(BUMP).bind(user_id).fetch_one(&mut **tx).await)
+            .during("delete_other_sessions: BUMP")?;
         let kept = on_tx!(&mut tx, tx => sqlx::query(KEEP)
             .bind(version).bind(keep).bind(user_id)
-            .execute(&mut **tx).await.map(|r| r.rows_affected()))?;
+            .execute(&mut **tx).await.map(|r| r.rows_affected()))
+        .during("delete_other_sessions: KEEP")?;
         if kept != 1 {
             return Ok(None);
         }
         let ended = on_tx!(&mut tx, tx => sqlx::query(OTHERS)
             .bind(user_id).bind(keep)
-            .execute(&mut **tx).await.map(|r| r.rows_affected()))?;
+            .execute(&mut **tx).await.map(|r| r.rows_affected()))
+        .during("delete_other_sessions: OTHERS")?;
         tx.commit().await?;
         Ok(Some(ended))
     }
@@ -122,22 +129,22 @@ impl Store {
     /// Removes sessions past their absolute expiry or idle since `idle_cutoff`.
     pub async fn purge_sessions(&self, now: i64, idle_cutoff: i64) -> StoreResult<u64> {
         const SQL: &str = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2";
-        Ok(
-            on_pool!(self, pool => sqlx::query(SQL).bind(now).bind(idle_cutoff).execute(pool).await.map(|r| r.rows_affected()))?,
-        )
+        on_pool!(self, pool => sqlx::query(SQL).bind(now).bind(idle_cutoff).execute(pool).await.map(|r| r.rows_affected())).during("purge_sessions")
     }
 }
 
 impl Tx {
     /// [`Store::insert_session`], inside a transaction.
     pub async fn insert_session(&mut self, s: &NewSession<'_>, credentials_version: i64) -> StoreResult<Option<i64>> {
-        Ok(on_tx!(self, tx => insert_session!(s, credentials_version).fetch_optional(&mut **tx).await)?)
+        on_tx!(self, tx => insert_session!(s, credentials_version).fetch_optional(&mut **tx).await)
+            .during("insert_session")
     }
 
     /// Ends one session; false when it no longer existed.
     pub async fn ended_session(&mut self, id: i64) -> StoreResult<bool> {
         const SQL: &str = "DELETE FROM sessions WHERE id = $1";
-        let n = on_tx!(self, tx => sqlx::query(SQL).bind(id).execute(&mut **tx).await.map(|r| r.rows_affected()))?;
+        let n = on_tx!(self, tx => sqlx::query(SQL).bind(id).execute(&mut **tx).await.map(|r| r.rows_affected()))
+            .during("ended_session")?;
         Ok(n == 1)
     }
 }

@@ -5,7 +5,7 @@
 use sqlx::{Postgres, Sqlite, Transaction};
 
 use super::SealedMail;
-use super::{outbox::INSERT_MAIL, Store, StoreResult};
+use super::{outbox::INSERT_MAIL, During, Store, StoreResult};
 use crate::backend::secrets::password_hasher::PasswordHash;
 
 pub enum Tx {
@@ -27,15 +27,15 @@ pub(super) use on_tx;
 impl Store {
     pub async fn begin(&self) -> StoreResult<Tx> {
         Ok(match self {
-            Self::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
-            Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Self::Sqlite(pool) => Tx::Sqlite(pool.begin().await.during("begin")?),
+            Self::Postgres(pool) => Tx::Postgres(pool.begin().await.during("begin")?),
         })
     }
 }
 
 impl Tx {
     pub async fn commit(self) -> StoreResult<()> {
-        on_tx!(self, tx => tx.commit().await)?;
+        on_tx!(self, tx => tx.commit().await).during("commit")?;
         Ok(())
     }
 
@@ -64,7 +64,7 @@ impl Tx {
             None => set!(""),
             Some(_) => set!(" AND credentials_version = $4"),
         };
-        Ok(on_tx!(self, tx => {
+        on_tx!(self, tx => {
             let query = sqlx::query_scalar::<_, i64>(sql).bind(hash.as_phc()).bind(now).bind(user_id);
             match only_from {
                 Some(version) => query.bind(version),
@@ -72,13 +72,15 @@ impl Tx {
             }
             .fetch_optional(&mut **tx)
             .await
-        })?)
+        })
+        .during("set_password_hash")
     }
 
     /// Ends every session of the account.
     pub async fn end_sessions(&mut self, user_id: i64) -> StoreResult<u64> {
         const SQL: &str = "DELETE FROM sessions WHERE user_id = $1";
-        Ok(on_tx!(self, tx => sqlx::query(SQL).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))?)
+        on_tx!(self, tx => sqlx::query(SQL).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))
+            .during("end_sessions")
     }
 
     /// Ends every unused reset link of the account, and blanks (gives up on) the account's
@@ -89,10 +91,12 @@ impl Tx {
                             last_error = 'its link was ended before it could be sent' \
                             WHERE recipient = (SELECT email FROM users WHERE id = $2) \
                               AND secret_until IS NOT NULL AND sent_at IS NULL AND failed_at IS NULL";
-        on_tx!(self, tx => sqlx::query(MAIL).bind(now).bind(user_id).execute(&mut **tx).await.map(|_| ()))?;
-        Ok(on_tx!(self, tx => sqlx::query(LINKS)
+        on_tx!(self, tx => sqlx::query(MAIL).bind(now).bind(user_id).execute(&mut **tx).await.map(|_| ()))
+            .during("end_links: MAIL")?;
+        on_tx!(self, tx => sqlx::query(LINKS)
             .bind(now).bind(user_id)
-            .execute(&mut **tx).await.map(|r| r.rows_affected()))?)
+            .execute(&mut **tx).await.map(|r| r.rows_affected()))
+        .during("end_links: LINKS")
     }
 
     /// Queues `mail`, due at once; it is sent only if the transaction commits.
@@ -105,7 +109,8 @@ impl Tx {
             .bind(now)
             .bind(mail.secret_until)
             .fetch_one(&mut **tx)
-            .await)?;
+            .await)
+        .during("queue_mail: INSERT_MAIL")?;
         Ok(id)
     }
 

@@ -4,7 +4,7 @@
 //! check the same code at the same moment exactly one accepts it.
 
 use super::SealedMail;
-use super::{on_pool, transaction::on_tx, Store, StoreResult};
+use super::{on_pool, transaction::on_tx, During, Store, StoreResult};
 
 const UNUSED_CODES: &str = "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL";
 
@@ -28,7 +28,7 @@ impl Store {
     /// The account's authenticator, enabled or being set up.
     pub async fn two_factor(&self, user_id: i64) -> StoreResult<Option<TwoFactorRow>> {
         const SQL: &str = "SELECT secret_sealed, enabled_at, last_step FROM two_factor WHERE user_id = $1";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(user_id).fetch_optional(pool).await)?)
+        on_pool!(self, pool => sqlx::query_as(SQL).bind(user_id).fetch_optional(pool).await).during("two_factor")
     }
 
     /// Starts setting up: `sealed` replaces a secret still being set up, never an enabled one.
@@ -37,7 +37,7 @@ impl Store {
         const SQL: &str = "INSERT INTO two_factor (user_id, secret_sealed, created_at) VALUES ($1, $2, $3) \
                            ON CONFLICT (user_id) DO UPDATE SET secret_sealed = excluded.secret_sealed, \
                            created_at = excluded.created_at, last_step = 0 WHERE two_factor.enabled_at IS NULL";
-        let done = on_pool!(self, pool => sqlx::query(SQL).bind(user_id).bind(sealed).bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
+        let done = on_pool!(self, pool => sqlx::query(SQL).bind(user_id).bind(sealed).bind(now).execute(pool).await.map(|r| r.rows_affected())).during("begin_two_factor_setup")?;
         Ok(done == 1)
     }
 
@@ -57,7 +57,8 @@ impl Store {
                               WHERE user_id = $4 AND enabled_at IS NULL AND last_step < $2";
         let mut tx = self.begin().await?;
         let done = on_tx!(&mut tx, tx => sqlx::query(ENABLE)
-            .bind(now).bind(step).bind(fresh).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))?;
+            .bind(now).bind(step).bind(fresh).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))
+        .during("enable_two_factor: ENABLE")?;
         if done != 1 {
             return Ok(false);
         }
@@ -71,7 +72,7 @@ impl Store {
     pub async fn use_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool> {
         const SQL: &str = "UPDATE two_factor SET last_step = $1 \
                            WHERE user_id = $2 AND enabled_at IS NOT NULL AND last_step < $1";
-        let done = on_pool!(self, pool => sqlx::query(SQL).bind(step).bind(user_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        let done = on_pool!(self, pool => sqlx::query(SQL).bind(step).bind(user_id).execute(pool).await.map(|r| r.rows_affected())).during("use_totp_step")?;
         Ok(done == 1)
     }
 
@@ -88,12 +89,14 @@ impl Store {
                              WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL";
         let mut tx = self.begin().await?;
         let claimed = on_tx!(&mut tx, tx => sqlx::query(CLAIM)
-            .bind(now).bind(user_id).bind(hash.as_slice()).execute(&mut **tx).await.map(|r| r.rows_affected()))?;
+            .bind(now).bind(user_id).bind(hash.as_slice()).execute(&mut **tx).await.map(|r| r.rows_affected()))
+        .during("use_recovery_code: CLAIM")?;
         if claimed != 1 {
             return Ok(None);
         }
         let left: i64 =
-            on_tx!(&mut tx, tx => sqlx::query_scalar(UNUSED_CODES).bind(user_id).fetch_one(&mut **tx).await)?;
+            on_tx!(&mut tx, tx => sqlx::query_scalar(UNUSED_CODES).bind(user_id).fetch_one(&mut **tx).await)
+                .during("use_recovery_code: UNUSED_CODES")?;
         tx.queue_mail(&mail(left), now).await?;
         tx.commit().await?;
         Ok(Some(left))
@@ -112,7 +115,8 @@ impl Store {
         const FRESH: &str = "UPDATE two_factor SET fresh_codes_sealed = $1 WHERE user_id = $2";
         let mut tx = self.begin().await?;
         tx.replace_recovery_codes(user_id, codes).await?;
-        on_tx!(&mut tx, tx => sqlx::query(FRESH).bind(fresh).bind(user_id).execute(&mut **tx).await.map(|_| ()))?;
+        on_tx!(&mut tx, tx => sqlx::query(FRESH).bind(fresh).bind(user_id).execute(&mut **tx).await.map(|_| ()))
+            .during("renew_recovery_codes: FRESH")?;
         tx.queue_mail(mail, now).await?;
         tx.commit().await
     }
@@ -123,18 +127,21 @@ impl Store {
         const TAKE: &str = "UPDATE two_factor SET fresh_codes_sealed = NULL \
                             WHERE user_id = $1 AND fresh_codes_sealed = $2";
         let fresh: Option<Option<String>> =
-            on_pool!(self, pool => sqlx::query_scalar(READ).bind(user_id).fetch_optional(pool).await)?;
+            on_pool!(self, pool => sqlx::query_scalar(READ).bind(user_id).fetch_optional(pool).await)
+                .during("take_fresh_recovery_codes: READ")?;
         let Some(fresh) = fresh.flatten() else {
             return Ok(None);
         };
         let taken = on_pool!(self, pool => sqlx::query(TAKE)
-            .bind(user_id).bind(&fresh).execute(pool).await.map(|r| r.rows_affected()))?;
+            .bind(user_id).bind(&fresh).execute(pool).await.map(|r| r.rows_affected()))
+        .during("take_fresh_recovery_codes: TAKE")?;
         Ok((taken == 1).then_some(fresh))
     }
 
     /// The account's unused recovery codes.
     pub async fn count_recovery_codes(&self, user_id: i64) -> StoreResult<i64> {
-        Ok(on_pool!(self, pool => sqlx::query_scalar(UNUSED_CODES).bind(user_id).fetch_one(pool).await)?)
+        on_pool!(self, pool => sqlx::query_scalar(UNUSED_CODES).bind(user_id).fetch_one(pool).await)
+            .during("count_recovery_codes: UNUSED_CODES")
     }
 
     /// Turns two-factor off: the secret, the recovery codes and pending sign-ins go, and
@@ -152,12 +159,15 @@ impl Store {
         const PENDING: &str = "DELETE FROM pending_sign_ins WHERE user_id = $1";
         let mut tx = self.begin().await?;
         let off =
-            on_tx!(&mut tx, tx => sqlx::query(OFF).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))?;
+            on_tx!(&mut tx, tx => sqlx::query(OFF).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))
+                .during("disable_two_factor: OFF")?;
         if off != 1 {
             return Ok(false);
         }
-        on_tx!(&mut tx, tx => sqlx::query(CODES).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))?;
-        on_tx!(&mut tx, tx => sqlx::query(PENDING).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))?;
+        on_tx!(&mut tx, tx => sqlx::query(CODES).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))
+            .during("disable_two_factor: CODES")?;
+        on_tx!(&mut tx, tx => sqlx::query(PENDING).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))
+            .during("disable_two_factor: PENDING")?;
         if end_sessions {
             tx.end_sessions(user_id).await?;
         }
@@ -179,7 +189,8 @@ impl Store {
                            (token_hash, user_id, credentials_version, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
         on_pool!(self, pool => sqlx::query(SQL)
             .bind(token_hash).bind(user_id).bind(credentials_version).bind(now).bind(expires_at)
-            .execute(pool).await.map(|r| r.rows_affected()))?;
+            .execute(pool).await.map(|r| r.rows_affected()))
+        .during("create_pending_sign_in")?;
         Ok(())
     }
 
@@ -190,21 +201,24 @@ impl Store {
                            JOIN users u ON u.id = p.user_id \
                            WHERE p.token_hash = $1 AND p.expires_at > $2 AND u.disabled_at IS NULL \
                            AND u.credentials_version = p.credentials_version";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(token_hash).bind(now).fetch_optional(pool).await)?)
+        on_pool!(self, pool => sqlx::query_as(SQL).bind(token_hash).bind(now).fetch_optional(pool).await)
+            .during("find_pending_sign_in")
     }
 
     /// Ends a pending sign-in (finished, or given up).
     pub async fn end_pending_sign_in(&self, token_hash: &[u8]) -> StoreResult<bool> {
         const SQL: &str = "DELETE FROM pending_sign_ins WHERE token_hash = $1";
         let done =
-            on_pool!(self, pool => sqlx::query(SQL).bind(token_hash).execute(pool).await.map(|r| r.rows_affected()))?;
+            on_pool!(self, pool => sqlx::query(SQL).bind(token_hash).execute(pool).await.map(|r| r.rows_affected()))
+                .during("end_pending_sign_in")?;
         Ok(done == 1)
     }
 
     /// Removes pending sign-ins that can no longer be finished; run periodically.
     pub async fn purge_pending_sign_ins(&self, now: i64) -> StoreResult<u64> {
         const SQL: &str = "DELETE FROM pending_sign_ins WHERE expires_at <= $1";
-        Ok(on_pool!(self, pool => sqlx::query(SQL).bind(now).execute(pool).await.map(|r| r.rows_affected()))?)
+        on_pool!(self, pool => sqlx::query(SQL).bind(now).execute(pool).await.map(|r| r.rows_affected()))
+            .during("purge_pending_sign_ins")
     }
 }
 
@@ -213,9 +227,10 @@ impl super::Tx {
     async fn replace_recovery_codes(&mut self, user_id: i64, codes: &[[u8; 32]]) -> StoreResult<()> {
         const CLEAR: &str = "DELETE FROM recovery_codes WHERE user_id = $1";
         const INSERT: &str = "INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)";
-        on_tx!(self, tx => sqlx::query(CLEAR).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))?;
+        on_tx!(self, tx => sqlx::query(CLEAR).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))
+            .during("replace_recovery_codes: CLEAR")?;
         for hash in codes {
-            on_tx!(self, tx => sqlx::query(INSERT).bind(user_id).bind(hash.as_slice()).execute(&mut **tx).await.map(|r| r.rows_affected()))?;
+            on_tx!(self, tx => sqlx::query(INSERT).bind(user_id).bind(hash.as_slice()).execute(&mut **tx).await.map(|r| r.rows_affected())).during("replace_recovery_codes: INSERT")?;
         }
         Ok(())
     }

@@ -1,4 +1,4 @@
-use super::{on_pool, transaction::on_tx, unique_violation, NewSession, Store, StoreResult};
+use super::{on_pool, transaction::on_tx, unique_violation, During, NewSession, Store, StoreResult};
 use crate::{
     backend::{secrets::password_hasher::PasswordHash, store::SealedMail},
     domain::Email,
@@ -49,19 +49,21 @@ impl Store {
         on_pool!(self, pool => sqlx::query_scalar(SQL)
             .bind(email.as_str()).bind(email.key()).bind(password_hash.as_phc()).bind(now)
             .fetch_one(pool).await)
+        .during("insert_user")
         .map_err(unique_violation)
     }
 
     pub async fn find_user_by_email(&self, email: &Email) -> StoreResult<Option<UserRecord>> {
         const SQL: &str = "SELECT id, email, password_hash, disabled_at, failed_logins, last_failed_login_at, \
                            credentials_version, consecutive_failures FROM users WHERE email_key = $1";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(email.key()).fetch_optional(pool).await)?)
+        on_pool!(self, pool => sqlx::query_as(SQL).bind(email.key()).fetch_optional(pool).await)
+            .during("find_user_by_email")
     }
 
     pub async fn find_user_by_id(&self, id: i64) -> StoreResult<Option<UserRecord>> {
         const SQL: &str = "SELECT id, email, password_hash, disabled_at, failed_logins, last_failed_login_at, \
                            credentials_version, consecutive_failures FROM users WHERE id = $1";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?)
+        on_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await).during("find_user_by_id")
     }
 
     /// Change Password, in one transaction: the new hash, only if the credentials are still the
@@ -100,7 +102,8 @@ impl Store {
             "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3 AND credentials_version = $4";
         on_pool!(self, pool => sqlx::query(SQL)
             .bind(password_hash.as_phc()).bind(now).bind(user_id).bind(version)
-            .execute(pool).await.map(|_| ()))?;
+            .execute(pool).await.map(|_| ()))
+        .during("update_password_hash")?;
         Ok(())
     }
 
@@ -118,15 +121,17 @@ impl Store {
         const SQL: &str = "UPDATE users SET failed_logins = $1, consecutive_failures = consecutive_failures + 1, \
                            last_failed_login_at = $2 WHERE id = $3 AND failed_logins = $4 \
                            RETURNING failed_logins, consecutive_failures";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL)
+        on_pool!(self, pool => sqlx::query_as(SQL)
             .bind(next).bind(now).bind(user_id).bind(seen)
-            .fetch_optional(pool).await)?)
+            .fetch_optional(pool).await)
+        .during("count_login_attempt")
     }
 
     pub async fn clear_failed_logins(&self, user_id: i64) -> StoreResult<()> {
         const SQL: &str = "UPDATE users SET failed_logins = 0, consecutive_failures = 0, last_failed_login_at = NULL \
                            WHERE id = $1";
-        on_pool!(self, pool => sqlx::query(SQL).bind(user_id).execute(pool).await.map(|_| ()))?;
+        on_pool!(self, pool => sqlx::query(SQL).bind(user_id).execute(pool).await.map(|_| ()))
+            .during("clear_failed_logins")?;
         Ok(())
     }
 
@@ -145,7 +150,8 @@ impl Store {
         let mut tx = self.begin().await?;
         let user_id: Option<i64> = on_tx!(&mut tx, tx => sqlx::query_scalar(SQL)
             .bind(disabled_at).bind(now).bind(email.key())
-            .fetch_optional(&mut **tx).await)?;
+            .fetch_optional(&mut **tx).await)
+        .during("set_user_disabled")?;
         let Some(user_id) = user_id else { return Ok(None) };
         let ended = match disabled_at {
             Some(_) => {
@@ -162,10 +168,11 @@ impl Store {
         const SQL: &str = "SELECT u.email, u.created_at, u.disabled_at, \
                            (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > $1) AS sessions \
                            FROM users u ORDER BY u.email_key";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(now).fetch_all(pool).await)?)
+        on_pool!(self, pool => sqlx::query_as(SQL).bind(now).fetch_all(pool).await).during("list_users")
     }
 
     pub async fn count_users(&self) -> StoreResult<i64> {
-        Ok(on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?)
+        on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)
+            .during("count_users")
     }
 }

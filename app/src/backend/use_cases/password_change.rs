@@ -12,7 +12,7 @@ use crate::backend::{
     state::AppState,
     steps::{
         login_throttle,
-        new_password::{self, Problems, TypedTwice},
+        new_password_check::{self, NewPasswordProblems, TypedTwice},
         notice::Notice,
         sessions::{self, CurrentSession},
     },
@@ -30,12 +30,12 @@ pub struct ChangeRequest<'a> {
 #[derive(Debug, thiserror::Error)]
 pub enum ChangePasswordError {
     #[error("the form needs correcting")]
-    Refused { current_missing: bool, new: Problems },
+    Refused { current_missing: bool, new: NewPasswordProblems },
     /// Also the answer while the account is held back after failed password checks: guessing
     /// the current password here is slowed down like guessing it at login, and counts towards
     /// the lock. Said on the first try, with whatever is wrong with the new password too.
     #[error("the current password is wrong")]
-    WrongCurrentPassword { new: Problems },
+    WrongCurrentPassword { new: NewPasswordProblems },
     #[error("the new password is the current one")]
     Unchanged,
     /// The account is gone, or its password changed or its sessions ended while this request
@@ -55,7 +55,7 @@ pub async fn change(
     client: &ClientInfo,
     request: ChangeRequest<'_>,
 ) -> Result<SecretToken, ChangePasswordError> {
-    let checked = new_password::check(state, &session.email, request.new).await?;
+    let checked = new_password_check::check(state, &session.email, request.new).await?;
     let Some(current) = request.current else {
         return Err(ChangePasswordError::Refused { current_missing: true, new: checked.err().unwrap_or_default() });
     };
@@ -64,7 +64,7 @@ pub async fn change(
     let user = state.store.find_user_by_id(session.user_id).await?.ok_or(ChangePasswordError::SessionEnded)?;
     let attempt = login_throttle::begin(state, &user).await?;
     let verdict = state.hasher.verify(&current, Some(&user.password_hash)).await?;
-    let wrong = |checked: Result<_, Problems>| ChangePasswordError::WrongCurrentPassword {
+    let wrong = |checked: Result<_, NewPasswordProblems>| ChangePasswordError::WrongCurrentPassword {
         new: checked.err().unwrap_or_default(),
     };
     match (attempt, verdict) {

@@ -17,7 +17,7 @@ use crate::backend::{
     secrets::{password_hasher::HashError, secret_token::SecretToken},
     state::AppState,
     steps::{
-        new_password::{self, Problems, TypedTwice},
+        new_password_check::{self, NewPasswordProblems, TypedTwice},
         notice::Notice,
         rate_limits::Limit,
     },
@@ -43,7 +43,7 @@ pub enum ResetError {
     #[error("too many link checks from this address")]
     TooManyChecks,
     #[error("the new password was refused")]
-    Refused(Problems),
+    Refused(NewPasswordProblems),
     #[error(transparent)]
     Captcha(#[from] CaptchaError),
     #[error(transparent)]
@@ -128,7 +128,7 @@ pub async fn complete(
     typed: TypedTwice<'_>,
 ) -> Result<(), ResetError> {
     let (token, link) = live_link(state, token, client).await?;
-    let new = new_password::check(state, &link.email, typed).await?.map_err(ResetError::Refused)?;
+    let new = new_password_check::check(state, &link.email, typed).await?.map_err(ResetError::Refused)?;
     let hash = state.hasher.hash(new.as_password()).await?;
     let notice = Notice::from_client(state, client);
     let mail = |to: &_| notice.seal(|config, occasion| templates::password_reset_done(config, to, occasion));

@@ -48,9 +48,12 @@ pub enum TwoFactorError {
     AlreadyOn,
     #[error("two-factor sign-in is off")]
     Off,
-    /// The code does not match the app's current one (or was used already).
+    /// The code does not match the app's current one (or was used already), on setup.
     #[error("wrong code")]
     WrongCode,
+    /// Neither the app's current code nor an unused recovery code, confirming a change.
+    #[error("wrong second factor")]
+    WrongSecondFactor,
     /// The current password is wrong (or the account is held back after failures).
     #[error("wrong current password")]
     WrongPassword,
@@ -202,7 +205,7 @@ async fn confirm(
     if proof::accept(state, &user, &proof, client).await? {
         Ok(())
     } else {
-        Err(TwoFactorError::WrongCode)
+        Err(TwoFactorError::WrongSecondFactor)
     }
 }
 
@@ -237,6 +240,7 @@ fn open(state: &AppState, user_id: i64, sealed: &str) -> Result<TotpSecret, TwoF
 
 /// The QR code of `text` as an SVG document: dark modules on white with the standard quiet
 /// zone, at least 240 px, so phone cameras read it in dark mode too.
+#[allow(clippy::expect_used, reason = "an otpauth URL is far below a QR code's capacity")]
 fn qr_svg(text: &str) -> String {
     let code = QrCode::with_error_correction_level(text, EcLevel::M).expect("an otpauth URL fits in a QR code");
     code.render::<svg::Color<'_>>()

@@ -188,7 +188,8 @@ impl From<&HeaderMap> for Accepted {
 impl File {
     fn new(plain: Bytes, content_type: HeaderValue, brotli: Option<Bytes>, gzip: Option<Bytes>) -> Self {
         let hash = hash_of(&plain);
-        let etag = HeaderValue::from_str(&format!("\"{hash}\"")).expect("hex digits in quotes");
+        // Hex digits in quotes are always a valid header value.
+        let etag = HeaderValue::from_str(&format!("\"{hash}\"")).unwrap_or(HeaderValue::from_static("\"\""));
         Self { hash, etag, content_type, plain: Plain::Memory(plain), brotli, gzip }
     }
 }

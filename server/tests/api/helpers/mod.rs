@@ -8,7 +8,7 @@ use std::{net::SocketAddr, str::FromStr, time::Duration};
 
 use app::backend::{
     clock::Clock, config::CaptchaKeySource, config::CaptchaMode, config::Config, config::MailTransport,
-    secrets::password_hasher::PasswordHasher, steps::new_password, store::Store, use_cases::accounts, AppState,
+    secrets::password_hasher::PasswordHasher, steps::new_password_check, store::Store, use_cases::accounts, AppState,
 };
 use app::{domain::Email, password_policy::PasswordPolicy};
 use rand::Rng as _;
@@ -128,7 +128,8 @@ impl TestApp {
             reject_dictionary_words: false,
             min_score: 0,
         };
-        let password = new_password::parse(PASSWORD, &any_password, &email, app::brand::DEFAULT_SITE_NAME).unwrap();
+        let password =
+            new_password_check::parse(PASSWORD, &any_password, &email, app::brand::DEFAULT_SITE_NAME).unwrap();
         let hasher = PasswordHasher::new(self.state.config.argon2, 1, self.state.config.hash_queue_timeout).unwrap();
         accounts::create(&self.state.store, &hasher, &email, &password, self.clock.now()).await.unwrap()
     }

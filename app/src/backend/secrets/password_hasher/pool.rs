@@ -160,6 +160,7 @@ fn work(queue: &Mutex<mpsc::Receiver<Job>>, blocks: usize) {
 /// threads hash 5–8 % more per second with the advice. It is only advice: where the kernel has no
 /// huge page to give, or says no, the memory works as before.
 #[cfg(target_os = "linux")]
+#[allow(unsafe_code, reason = "two system calls, each with its SAFETY comment")]
 fn ask_for_huge_pages(memory: &mut Vec<Block>) {
     // SAFETY: sysconf only reads a system setting.
     let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096).max(1);

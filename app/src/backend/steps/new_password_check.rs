@@ -17,7 +17,7 @@ pub struct TypedTwice<'a> {
 
 /// What is wrong with a new password typed twice, field by field.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Problems {
+pub struct NewPasswordProblems {
     /// The first typing, against the policy.
     pub new: Option<NewPasswordError>,
     /// The second typing.
@@ -36,7 +36,7 @@ pub async fn check(
     state: &AppState,
     email: &Email,
     typed: TypedTwice<'_>,
-) -> Result<Result<NewPassword, Problems>, HashError> {
+) -> Result<Result<NewPassword, NewPasswordProblems>, HashError> {
     let policy = state.config.password_policy.clone();
     let (candidate, email, site) = (typed.new.to_owned(), email.clone(), state.config.brand.site_name.clone());
     // zxcvbn is CPU-heavy on long inputs: a denial-of-service vector on the async runtime.
@@ -50,8 +50,8 @@ pub async fn check(
     };
     Ok(match parsed {
         Ok(new) if confirm.is_none() => Ok(new),
-        Ok(_) => Err(Problems { new: None, confirm }),
-        Err(e) => Err(Problems { new: Some(e), confirm }),
+        Ok(_) => Err(NewPasswordProblems { new: None, confirm }),
+        Err(e) => Err(NewPasswordProblems { new: Some(e), confirm }),
     })
 }
 
