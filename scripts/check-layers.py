@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Checks who may import whom in the `app` crate (ARCHITECTURE.md, "The rules").
+"""Checks who may import whom in the `app` crate, and that ARCHITECTURE.md names real things.
 
 Reads every non-test source file under app/src, resolves each path it names (`use` trees,
 `crate::…`, `super::…`, `self::…`) to a module, and fails when a rule is broken or the backend's
-rooms import each other in a circle. `--self-test` copies the tree, plants one wrong import per
-rule and checks that each is caught, so the check itself can fail.
+rooms import each other in a circle. Then reads ARCHITECTURE.md: every file or folder it names in
+backticks must exist, and every `module::function` or `Type::method` must be defined somewhere.
+`--self-test` copies the tree, plants one wrong import per rule and checks that each is caught,
+so the check itself can fail.
 
     scripts/check-layers.py [--root app/src] [--self-test]
 """
@@ -18,7 +20,7 @@ import tempfile
 # The backend's rooms, lowest first. A room is a folder (or a single file) of app/src/backend.
 USE_CASES, STEPS, STATE = "use_cases", "steps", "state"
 # Rooms below the use cases and steps: they may name neither, nor the AppState.
-LOWER = {"store", "mail", "captcha", "config", "secrets", "runtime", "client", "clock"}
+LOWER = {"store", "mail", "captcha", "config", "secrets", "runtime", "client", "clock", "ids"}
 ROOMS = LOWER | {USE_CASES, STEPS, STATE}
 FRAMEWORK_CRATES = ("leptos", "leptos_axum", "leptos_router", "leptos_meta", "server_fn")
 UI = ("pages", "components")
@@ -199,6 +201,28 @@ PLANTED = [
 ]
 
 
+def check_map(repo: pathlib.Path) -> list[str]:
+    """Every file, folder, function and type that ARCHITECTURE.md names in backticks exists."""
+    text = (repo / "ARCHITECTURE.md").read_text()
+    sources = "\n".join(p.read_text() for d in ("app", "server", "strength", "signin", "frontend")
+                        for p in (repo / d).rglob("*.rs") if "target" not in p.parts)
+    bases = [repo, repo / "app" / "src", repo / "app" / "src" / "backend"]
+    problems = []
+    for name in sorted(set(re.findall(r"`([^`\n]+)`", text))):
+        if "{" in name or "<" in name or " " in name or name.startswith(("$", "#", "--", "PORTAL_", "cargo ")):
+            continue
+        if name.endswith((".rs", "/", ".md", ".py", ".sh")) and ("/" in name or name.endswith(".rs")):
+            if not any((base / name).exists() for base in bases):
+                problems.append(f"ARCHITECTURE.md names `{name}`, which does not exist")
+        elif re.fullmatch(r"\w+(::\w+)+", name):
+            last = name.rsplit("::", 1)[1]
+            snake = re.sub(r"(?<!^)(?=[A-Z])", "_", last).lower()
+            defined = rf"\b(fn|struct|enum|trait|type|const|mod)\s+({last}|{snake})\b"
+            if not re.search(defined, sources) and not re.search(rf"\b{last}\s*\(", sources):
+                problems.append(f"ARCHITECTURE.md names `{name}`, which is defined nowhere")
+    return problems
+
+
 def self_test(root: pathlib.Path) -> int:
     clean = Checker(root).run()
     if clean:
@@ -228,6 +252,9 @@ def main() -> int:
     if args.self_test:
         return self_test(args.root)
     problems = Checker(args.root).run()
+    repo = args.root.parent.parent
+    if (repo / "ARCHITECTURE.md").exists():
+        problems += check_map(repo)
     for problem in problems:
         print(f"layers: {problem}", file=sys.stderr)
     print(f"layers: {'ok' if not problems else f'{len(problems)} broken'}")

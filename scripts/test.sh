@@ -38,6 +38,10 @@ run() { "$@" 2>&1 | tee -a "$log"; }
 # The habits first: they are quick to fix and cheap to check.
 step "format and lints"
 limit 5 "cargo fmt" cargo fmt --all --check
+# Who may import whom, and a map that names real things (ARCHITECTURE.md); the self-test plants
+# one wrong import per rule and expects each caught.
+limit 2 "layers" python3 scripts/check-layers.py
+run limit 2 "layers self-test" python3 scripts/check-layers.py --self-test
 limit 30 "clippy (server)" cargo clippy --locked -p portal -p app -p signin -p strength --features app/ssr,strength/assess --all-targets -- -D warnings
 limit 30 "clippy (WASM client)" cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 limit 30 "clippy (strength worker)" cargo clippy --locked -p strength --features worker --target wasm32-unknown-unknown -- -D warnings

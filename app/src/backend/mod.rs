@@ -8,12 +8,13 @@
 //!   `&AppState`, never import a use case.
 //! - [`state`]: the composition root, [`AppState`].
 //! - [`client`], [`secrets`], [`runtime`], [`captcha`], [`mail`], [`store`], [`config`],
-//!   [`clock`]: the parts the steps stand on; they import no use case, no step and no `AppState`.
+//!   [`clock`], [`ids`]: the parts the steps stand on; they import no use case, no step and no `AppState`.
 
 pub mod captcha;
 pub mod client;
 pub mod clock;
 pub mod config;
+pub mod ids;
 pub mod mail;
 pub mod runtime;
 pub mod secrets;

@@ -300,7 +300,7 @@ async fn after_a_hundred_failures_in_a_row_only_a_reset_opens_the_account(db: Db
 }
 
 /// Sets `new` with a reset link made for the account; the answer's status.
-async fn reset_password(app: &TestApp, user_id: i64, new: &str) -> u16 {
+async fn reset_password(app: &TestApp, user_id: app::backend::store::UserId, new: &str) -> u16 {
     let token = app::backend::secrets::secret_token::SecretToken::generate();
     let now = app.clock.now();
     let mail = app::backend::mail::templates::password_reset(

@@ -44,7 +44,7 @@ async fn hold_the_hashing_thread(app: &TestApp) -> (mpsc::Sender<()>, JoinHandle
 
 /// Waits until a login has counted its attempt: it has read the account (and its hash) and
 /// waits for the hashing thread.
-async fn until_the_login_has_read_the_account(app: &TestApp, user_id: i64) {
+async fn until_the_login_has_read_the_account(app: &TestApp, user_id: app::backend::store::UserId) {
     within(WAIT, "the login to read the account", async {
         while app.state.store.find_user_by_id(user_id).await.unwrap().unwrap().failed_logins == 0 {
             tokio::time::sleep(Duration::from_millis(10)).await;

@@ -244,7 +244,7 @@ struct Snapshot {
     outbox: usize,
 }
 
-async fn snapshot(app: &TestApp, user_id: i64) -> Snapshot {
+async fn snapshot(app: &TestApp, user_id: app::backend::store::UserId) -> Snapshot {
     let store = &app.state.store;
     let accounts = store.list_users(app.clock.now()).await.unwrap();
     let user = store.find_user_by_id(user_id).await.unwrap().unwrap();

@@ -93,7 +93,7 @@ async fn two_factor_is_on_only_once_the_app_s_current_code_confirms_it(db: Db) {
     assert_eq!(setup_details(&browser).await.unwrap()["setup_key"], key.as_str(), "the same until confirmed");
 
     // The secret is stored sealed: neither its base32 nor its bytes are in the database.
-    let stored = app.state.store.two_factor(1).await.unwrap().unwrap();
+    let stored = app.state.store.two_factor(app::backend::store::UserId::from_row(1)).await.unwrap().unwrap();
     let secret = TotpSecret::from_setup_key(&key).unwrap();
     assert!(!stored.secret_sealed.contains(&key.replace(' ', "")));
     assert!(!stored.secret_sealed.to_lowercase().contains(&hex::encode(secret.as_bytes())));
@@ -226,7 +226,7 @@ async fn a_pending_sign_in_expires_and_ends_when_the_password_is_reset(db: Db) {
 
     let pending = password_step(&app, "ann@example.com").await;
     app.clock.advance(30);
-    let user = app.state.store.find_user_by_id(1).await.unwrap().unwrap();
+    let user = app.state.store.find_user_by_id(app::backend::store::UserId::from_row(1)).await.unwrap().unwrap();
     let hash = app.state.hasher.hash(&app::domain::Password::parse("Zr8!kWq3#mVx6@tB").unwrap()).await.unwrap();
     let mut tx = app.state.store.begin().await.unwrap();
     tx.set_password_hash(user.id, None, &hash, app.clock.now()).await.unwrap();
@@ -251,13 +251,16 @@ async fn wrong_codes_count_toward_the_account_s_login_throttle(db: Db) {
     // The third failure in a row holds the account back for a moment: even the right code
     // gets the same answer then.
     expect_refused(verify(&thief, "code", &secret.code_at(app.clock.now())).await).await;
-    let user = app.state.store.find_user_by_id(1).await.unwrap().unwrap();
+    let user = app.state.store.find_user_by_id(app::backend::store::UserId::from_row(1)).await.unwrap().unwrap();
     assert_eq!(user.failed_logins, 3, "the password step and two wrong codes");
 
     // Once the delay has passed, the right code gets in and the count starts again.
     app.clock.advance(30);
     assert_eq!(verify(&thief, "code", &secret.code_at(app.clock.now())).await.status(), 200);
-    assert_eq!(app.state.store.find_user_by_id(1).await.unwrap().unwrap().failed_logins, 0);
+    assert_eq!(
+        app.state.store.find_user_by_id(app::backend::store::UserId::from_row(1)).await.unwrap().unwrap().failed_logins,
+        0
+    );
 }
 
 async fn many_wrong_codes_pause_sign_ins_and_tell_the_owner_the_password_is_known(db: Db) {
@@ -283,17 +286,25 @@ async fn support_turns_two_factor_off_and_ends_the_sessions(db: Db) {
     let ann = app.logged_in("ann@example.com").await;
     turn_on(&app, &ann).await;
 
-    assert!(two_factor::turn_off_by_support(&app.state, 1, &app::domain::Email::parse("ann@example.com").unwrap())
-        .await
-        .unwrap());
+    assert!(two_factor::turn_off_by_support(
+        &app.state,
+        app::backend::store::UserId::from_row(1),
+        &app::domain::Email::parse("ann@example.com").unwrap()
+    )
+    .await
+    .unwrap());
 
     assert_eq!(ann.get("/account").await.status(), 303, "every session ended");
     let back = app.browser().login("ann@example.com", PASSWORD).await;
     assert_eq!(location(&back), "/account", "the password alone logs in again");
     assert!(
-        !two_factor::turn_off_by_support(&app.state, 1, &app::domain::Email::parse("ann@example.com").unwrap())
-            .await
-            .unwrap(),
+        !two_factor::turn_off_by_support(
+            &app.state,
+            app::backend::store::UserId::from_row(1),
+            &app::domain::Email::parse("ann@example.com").unwrap()
+        )
+        .await
+        .unwrap(),
         "already off"
     );
 }

@@ -25,6 +25,7 @@ use crate::{
         mail::templates,
         state::AppState,
         steps::{notice::Notice, rate_limits::Limit},
+        store::UserId,
         store::{StoreError, UserRecord},
     },
     domain::Email,
@@ -58,7 +59,7 @@ pub async fn address_within_budget(state: &AppState, client: &ClientInfo) -> Res
 /// after another; [`Attempt::succeeded`] takes it back.
 #[must_use]
 pub struct Attempt {
-    user_id: i64,
+    user_id: UserId,
     email: Email,
     failures: i64,
     consecutive: i64,
@@ -74,7 +75,7 @@ pub async fn begin(state: &AppState, user: &UserRecord) -> Result<Option<Attempt
         Some(next) => state.store.count_login_attempt(user.id, user.failed_logins, next, now).await?,
     };
     if claimed.is_none() {
-        tracing::info!(user_id = user.id, "password not checked: held back after failed attempts");
+        tracing::info!(user_id = %user.id, "password not checked: held back after failed attempts");
     }
     Ok(claimed.map(|(failures, consecutive)| Attempt {
         user_id: user.id,
@@ -104,7 +105,7 @@ impl Attempt {
             return Ok(());
         }
         tracing::warn!(
-            user_id = self.user_id,
+            user_id = %self.user_id,
             failures = self.consecutive,
             for_good,
             "account's logins locked after failures"
@@ -168,7 +169,7 @@ mod tests {
 
     fn account(failed_logins: i64, consecutive_failures: i64, last_failed_login_at: Option<i64>) -> UserRecord {
         UserRecord {
-            id: 1,
+            id: crate::backend::ids::UserId::from_row(1),
             email: Email::parse("alice@example.com").unwrap(),
             password_hash: PasswordHash::from_phc_for_tests("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaA"),
             disabled_at: None,

@@ -8,6 +8,7 @@ use crate::backend::{
     secrets::{recovery_codes::RecoveryCode, totp::AuthCode},
     state::AppState,
     steps::notice::Notice,
+    store::UserId,
     store::{StoreError, UserRecord},
 };
 
@@ -18,7 +19,7 @@ pub enum Proof {
 }
 
 /// Whether the account has two-factor on.
-pub async fn is_on(state: &AppState, user_id: i64) -> Result<bool, StoreError> {
+pub async fn is_on(state: &AppState, user_id: UserId) -> Result<bool, StoreError> {
     Ok(state.store.two_factor(user_id).await?.is_some_and(|row| row.enabled_at.is_some()))
 }
 
@@ -36,12 +37,12 @@ pub async fn accept(
 }
 
 /// Accepts `code` for the account if it is current and its step unused; the step is used up.
-async fn use_code(state: &AppState, user_id: i64, code: &AuthCode) -> Result<bool, StoreError> {
+async fn use_code(state: &AppState, user_id: UserId, code: &AuthCode) -> Result<bool, StoreError> {
     let Some(row) = state.store.two_factor(user_id).await?.filter(|row| row.enabled_at.is_some()) else {
         return Ok(false);
     };
     let Ok(secret) = state.two_factor.open(user_id, &row.secret_sealed) else {
-        tracing::error!(user_id, "an authenticator secret cannot be opened (was PORTAL_SECRET_KEY changed?)");
+        tracing::error!(%user_id, "an authenticator secret cannot be opened (was PORTAL_SECRET_KEY changed?)");
         return Ok(false);
     };
     match secret.accepts(code, state.clock.now(), row.last_step) {

@@ -3,6 +3,7 @@
 
 use crate::backend::{
     client::ClientInfo, secrets::secret_token::SecretToken, state::AppState, store::NewSession, store::StoreResult,
+    store::UserId,
 };
 use crate::domain::Email;
 
@@ -10,7 +11,7 @@ use crate::domain::Email;
 #[derive(Clone, Debug)]
 pub struct CurrentSession {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: Email,
 }
 
@@ -41,7 +42,7 @@ impl Draft {
         }
     }
 
-    pub fn record<'a>(&'a self, user_id: i64, client: &'a ClientInfo) -> NewSession<'a> {
+    pub fn record<'a>(&'a self, user_id: UserId, client: &'a ClientInfo) -> NewSession<'a> {
         NewSession {
             user_id,
             token_hash: &self.token_hash,
@@ -57,7 +58,7 @@ impl Draft {
 /// `None` when the credentials have changed since (the password is no longer that one).
 pub async fn start(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     credentials_version: i64,
     client: &ClientInfo,
 ) -> StoreResult<Option<SecretToken>> {

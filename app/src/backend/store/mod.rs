@@ -23,6 +23,7 @@ use sqlx::{
 
 use crate::backend::config::Database;
 
+pub use crate::backend::ids::UserId;
 #[cfg(feature = "test-support")]
 pub use outbox::OutboxEntry;
 pub use outbox::{ClaimedMail, SealedMail};

@@ -1,12 +1,12 @@
 use super::SealedMail;
-use super::{on_pool, transaction::on_tx, During, Store, StoreResult, Tx};
+use super::{on_pool, transaction::on_tx, During, Store, StoreResult, Tx, UserId};
 use crate::backend::secrets::password_hasher::PasswordHash;
 use crate::domain::Email;
 
 /// A reset link that can still be used, and the account it belongs to.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LiveReset {
-    pub user_id: i64,
+    pub user_id: UserId,
     #[sqlx(try_from = "String")]
     pub email: Email,
 }
@@ -16,7 +16,7 @@ impl Store {
     /// one transaction: the mail is sent exactly when the link exists.
     pub async fn create_password_reset(
         &self,
-        user_id: i64,
+        user_id: UserId,
         token_hash: &[u8],
         now: i64,
         expires_at: i64,
@@ -52,7 +52,7 @@ impl Store {
         password_hash: &PasswordHash,
         now: i64,
         notice: impl Fn(&Email) -> SealedMail,
-    ) -> StoreResult<Option<i64>> {
+    ) -> StoreResult<Option<UserId>> {
         let mut tx = self.begin().await?;
         let Some(link) = tx.claim_reset_link(token_hash, now).await? else {
             return Ok(None);

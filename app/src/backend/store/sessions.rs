@@ -1,9 +1,9 @@
-use super::{on_pool, transaction::on_tx, During, Store, StoreResult, Tx};
+use super::{on_pool, transaction::on_tx, During, Store, StoreResult, Tx, UserId};
 use crate::domain::Email;
 
 /// A session to be stored; only the SHA-256 of its token is kept.
 pub struct NewSession<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub token_hash: &'a [u8],
     pub now: i64,
     pub expires_at: i64,
@@ -15,7 +15,7 @@ pub struct NewSession<'a> {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRecord {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     #[sqlx(try_from = "String")]
     pub email: Email,
     pub last_seen_at: i64,
@@ -78,7 +78,7 @@ impl Store {
     }
 
     /// Sessions that are neither past their absolute expiry nor idle since `idle_cutoff`.
-    pub async fn list_sessions(&self, user_id: i64, now: i64, idle_cutoff: i64) -> StoreResult<Vec<SessionRow>> {
+    pub async fn list_sessions(&self, user_id: UserId, now: i64, idle_cutoff: i64) -> StoreResult<Vec<SessionRow>> {
         const SQL: &str = "SELECT id, created_at, last_seen_at, user_agent, ip FROM sessions \
                            WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 \
                            ORDER BY last_seen_at DESC, id DESC";
@@ -87,7 +87,7 @@ impl Store {
     }
 
     /// Deletes one session of the user; false when it was not theirs or no longer exists.
-    pub async fn delete_session(&self, user_id: i64, id: i64) -> StoreResult<bool> {
+    pub async fn delete_session(&self, user_id: UserId, id: i64) -> StoreResult<bool> {
         const SQL: &str = "DELETE FROM sessions WHERE id = $1 AND user_id = $2";
         let n = on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(user_id).execute(pool).await.map(|r| r.rows_affected())).during("delete_session")?;
         Ok(n == 1)
@@ -103,7 +103,7 @@ impl Store {
     /// Ends every session of the user except `keep`, and moves the credentials version on (with
     /// `keep`), so that a login whose password check is still under way starts nothing. `None`
     /// when `keep` itself no longer exists.
-    pub async fn delete_other_sessions(&self, user_id: i64, keep: i64) -> StoreResult<Option<u64>> {
+    pub async fn delete_other_sessions(&self, user_id: UserId, keep: i64) -> StoreResult<Option<u64>> {
         const BUMP: &str = "UPDATE users SET credentials_version = credentials_version + 1 WHERE id = $1 \
                             RETURNING credentials_version";
         const KEEP: &str = "UPDATE sessions SET credentials_version = $1 WHERE id = $2 AND user_id = $3";

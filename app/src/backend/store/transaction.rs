@@ -5,7 +5,7 @@
 use sqlx::{Postgres, Sqlite, Transaction};
 
 use super::SealedMail;
-use super::{outbox::INSERT_MAIL, During, Store, StoreResult};
+use super::{outbox::INSERT_MAIL, During, Store, StoreResult, UserId};
 use crate::backend::secrets::password_hasher::PasswordHash;
 
 pub enum Tx {
@@ -44,7 +44,7 @@ impl Tx {
     /// `None` when it was not (or the account is gone).
     pub async fn set_password_hash(
         &mut self,
-        user_id: i64,
+        user_id: UserId,
         only_from: Option<i64>,
         hash: &PasswordHash,
         now: i64,
@@ -77,7 +77,7 @@ impl Tx {
     }
 
     /// Ends every session of the account.
-    pub async fn end_sessions(&mut self, user_id: i64) -> StoreResult<u64> {
+    pub async fn end_sessions(&mut self, user_id: UserId) -> StoreResult<u64> {
         const SQL: &str = "DELETE FROM sessions WHERE user_id = $1";
         on_tx!(self, tx => sqlx::query(SQL).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))
             .during("end_sessions")
@@ -85,7 +85,7 @@ impl Tx {
 
     /// Ends every unused reset link of the account, and blanks (gives up on) the account's
     /// unsent messages that carry one.
-    pub async fn end_links(&mut self, user_id: i64, now: i64) -> StoreResult<u64> {
+    pub async fn end_links(&mut self, user_id: UserId, now: i64) -> StoreResult<u64> {
         const LINKS: &str = "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL";
         const MAIL: &str = "UPDATE mail_outbox SET failed_at = $1, text_body = '', html_body = '', \
                             last_error = 'its link was ended before it could be sent' \
@@ -119,7 +119,7 @@ impl Tx {
     /// (and nothing else written) when `only_from` is given and the version moved on.
     pub async fn apply_new_password(
         &mut self,
-        user_id: i64,
+        user_id: UserId,
         only_from: Option<i64>,
         hash: &PasswordHash,
         now: i64,

@@ -4,7 +4,7 @@
 //! check the same code at the same moment exactly one accepts it.
 
 use super::SealedMail;
-use super::{on_pool, transaction::on_tx, During, Store, StoreResult};
+use super::{on_pool, transaction::on_tx, During, Store, StoreResult, UserId};
 
 const UNUSED_CODES: &str = "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL";
 
@@ -19,21 +19,21 @@ pub struct TwoFactorRow {
 /// A pending sign-in that can still be finished, and the account it is for.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PendingSignIn {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: String,
     pub credentials_version: i64,
 }
 
 impl Store {
     /// The account's authenticator, enabled or being set up.
-    pub async fn two_factor(&self, user_id: i64) -> StoreResult<Option<TwoFactorRow>> {
+    pub async fn two_factor(&self, user_id: UserId) -> StoreResult<Option<TwoFactorRow>> {
         const SQL: &str = "SELECT secret_sealed, enabled_at, last_step FROM two_factor WHERE user_id = $1";
         on_pool!(self, pool => sqlx::query_as(SQL).bind(user_id).fetch_optional(pool).await).during("two_factor")
     }
 
     /// Starts setting up: `sealed` replaces a secret still being set up, never an enabled one.
     /// False when two-factor is already on.
-    pub async fn begin_two_factor_setup(&self, user_id: i64, sealed: &str, now: i64) -> StoreResult<bool> {
+    pub async fn begin_two_factor_setup(&self, user_id: UserId, sealed: &str, now: i64) -> StoreResult<bool> {
         const SQL: &str = "INSERT INTO two_factor (user_id, secret_sealed, created_at) VALUES ($1, $2, $3) \
                            ON CONFLICT (user_id) DO UPDATE SET secret_sealed = excluded.secret_sealed, \
                            created_at = excluded.created_at, last_step = 0 WHERE two_factor.enabled_at IS NULL";
@@ -46,7 +46,7 @@ impl Store {
     /// in one transaction. False when it was not being set up (already on, or never begun).
     pub async fn enable_two_factor(
         &self,
-        user_id: i64,
+        user_id: UserId,
         step: i64,
         codes: &[[u8; 32]],
         fresh: &str,
@@ -69,7 +69,7 @@ impl Store {
     }
 
     /// Accepts `step` for the account if it is later than any accepted before: a code works once.
-    pub async fn use_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool> {
+    pub async fn use_totp_step(&self, user_id: UserId, step: i64) -> StoreResult<bool> {
         const SQL: &str = "UPDATE two_factor SET last_step = $1 \
                            WHERE user_id = $2 AND enabled_at IS NOT NULL AND last_step < $1";
         let done = on_pool!(self, pool => sqlx::query(SQL).bind(step).bind(user_id).execute(pool).await.map(|r| r.rows_affected())).during("use_totp_step")?;
@@ -80,7 +80,7 @@ impl Store {
     /// is not an unused code of this account. `mail` (given how many are left) is queued with it.
     pub async fn use_recovery_code(
         &self,
-        user_id: i64,
+        user_id: UserId,
         hash: &[u8; 32],
         now: i64,
         mail: impl FnOnce(i64) -> SealedMail,
@@ -106,7 +106,7 @@ impl Store {
     /// `mail`, in one transaction.
     pub async fn renew_recovery_codes(
         &self,
-        user_id: i64,
+        user_id: UserId,
         codes: &[[u8; 32]],
         fresh: &str,
         now: i64,
@@ -122,7 +122,7 @@ impl Store {
     }
 
     /// The sealed recovery codes waiting to be shown, taken: a second call finds none.
-    pub async fn take_fresh_recovery_codes(&self, user_id: i64) -> StoreResult<Option<String>> {
+    pub async fn take_fresh_recovery_codes(&self, user_id: UserId) -> StoreResult<Option<String>> {
         const READ: &str = "SELECT fresh_codes_sealed FROM two_factor WHERE user_id = $1";
         const TAKE: &str = "UPDATE two_factor SET fresh_codes_sealed = NULL \
                             WHERE user_id = $1 AND fresh_codes_sealed = $2";
@@ -139,7 +139,7 @@ impl Store {
     }
 
     /// The account's unused recovery codes.
-    pub async fn count_recovery_codes(&self, user_id: i64) -> StoreResult<i64> {
+    pub async fn count_recovery_codes(&self, user_id: UserId) -> StoreResult<i64> {
         on_pool!(self, pool => sqlx::query_scalar(UNUSED_CODES).bind(user_id).fetch_one(pool).await)
             .during("count_recovery_codes: UNUSED_CODES")
     }
@@ -149,7 +149,7 @@ impl Store {
     /// it was not on.
     pub async fn disable_two_factor(
         &self,
-        user_id: i64,
+        user_id: UserId,
         end_sessions: bool,
         now: i64,
         mail: &SealedMail,
@@ -180,7 +180,7 @@ impl Store {
     pub async fn create_pending_sign_in(
         &self,
         token_hash: &[u8],
-        user_id: i64,
+        user_id: UserId,
         credentials_version: i64,
         now: i64,
         expires_at: i64,
@@ -224,7 +224,7 @@ impl Store {
 
 impl super::Tx {
     /// The account's recovery codes become `codes` (hashes): earlier ones stop working.
-    async fn replace_recovery_codes(&mut self, user_id: i64, codes: &[[u8; 32]]) -> StoreResult<()> {
+    async fn replace_recovery_codes(&mut self, user_id: UserId, codes: &[[u8; 32]]) -> StoreResult<()> {
         const CLEAR: &str = "DELETE FROM recovery_codes WHERE user_id = $1";
         const INSERT: &str = "INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)";
         on_tx!(self, tx => sqlx::query(CLEAR).bind(user_id).execute(&mut **tx).await.map(|r| r.rows_affected()))

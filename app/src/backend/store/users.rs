@@ -1,4 +1,4 @@
-use super::{on_pool, transaction::on_tx, unique_violation, During, NewSession, Store, StoreResult};
+use super::{on_pool, transaction::on_tx, unique_violation, During, NewSession, Store, StoreResult, UserId};
 use crate::{
     backend::{secrets::password_hasher::PasswordHash, store::SealedMail},
     domain::Email,
@@ -7,7 +7,7 @@ use crate::{
 /// What login needs to know about an account.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRecord {
-    pub id: i64,
+    pub id: UserId,
     #[sqlx(try_from = "String")]
     pub email: Email,
     pub password_hash: PasswordHash,
@@ -43,7 +43,7 @@ pub struct UserSummary {
 }
 
 impl Store {
-    pub async fn insert_user(&self, email: &Email, password_hash: &PasswordHash, now: i64) -> StoreResult<i64> {
+    pub async fn insert_user(&self, email: &Email, password_hash: &PasswordHash, now: i64) -> StoreResult<UserId> {
         const SQL: &str = "INSERT INTO users (email, email_key, password_hash, created_at, updated_at) \
                            VALUES ($1, $2, $3, $4, $4) RETURNING id";
         on_pool!(self, pool => sqlx::query_scalar(SQL)
@@ -60,7 +60,7 @@ impl Store {
             .during("find_user_by_email")
     }
 
-    pub async fn find_user_by_id(&self, id: i64) -> StoreResult<Option<UserRecord>> {
+    pub async fn find_user_by_id(&self, id: UserId) -> StoreResult<Option<UserRecord>> {
         const SQL: &str = "SELECT id, email, password_hash, disabled_at, failed_logins, last_failed_login_at, \
                            credentials_version, consecutive_failures FROM users WHERE id = $1";
         on_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await).during("find_user_by_id")
@@ -93,7 +93,7 @@ impl Store {
     /// the password changed since `version` was read.
     pub async fn update_password_hash(
         &self,
-        user_id: i64,
+        user_id: UserId,
         version: i64,
         password_hash: &PasswordHash,
         now: i64,
@@ -113,7 +113,7 @@ impl Store {
     /// got there first.
     pub async fn count_login_attempt(
         &self,
-        user_id: i64,
+        user_id: UserId,
         seen: i64,
         next: i64,
         now: i64,
@@ -127,7 +127,7 @@ impl Store {
         .during("count_login_attempt")
     }
 
-    pub async fn clear_failed_logins(&self, user_id: i64) -> StoreResult<()> {
+    pub async fn clear_failed_logins(&self, user_id: UserId) -> StoreResult<()> {
         const SQL: &str = "UPDATE users SET failed_logins = 0, consecutive_failures = 0, last_failed_login_at = NULL \
                            WHERE id = $1";
         on_pool!(self, pool => sqlx::query(SQL).bind(user_id).execute(pool).await.map(|_| ()))
@@ -148,7 +148,7 @@ impl Store {
         const SQL: &str = "UPDATE users SET disabled_at = $1, updated_at = $2, \
                            credentials_version = credentials_version + 1 WHERE email_key = $3 RETURNING id";
         let mut tx = self.begin().await?;
-        let user_id: Option<i64> = on_tx!(&mut tx, tx => sqlx::query_scalar(SQL)
+        let user_id: Option<UserId> = on_tx!(&mut tx, tx => sqlx::query_scalar(SQL)
             .bind(disabled_at).bind(now).bind(email.key())
             .fetch_optional(&mut **tx).await)
         .during("set_user_disabled")?;

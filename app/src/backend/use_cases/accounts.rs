@@ -3,7 +3,7 @@
 use crate::{
     backend::{
         secrets::password_hasher::{HashError, PasswordHasher},
-        store::{Store, StoreError},
+        store::{Store, StoreError, UserId},
     },
     domain::{Email, NewPassword},
 };
@@ -25,7 +25,7 @@ pub async fn create(
     email: &Email,
     password: &NewPassword,
     now: i64,
-) -> Result<i64, CreateAccountError> {
+) -> Result<UserId, CreateAccountError> {
     let hash = hasher.hash(password.as_password()).await?;
     store.insert_user(email, &hash, now).await.map_err(|e| match e {
         StoreError::DuplicateEmail => CreateAccountError::Exists(email.clone()),

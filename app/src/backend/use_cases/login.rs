@@ -17,7 +17,7 @@ use crate::backend::{
         pending_sign_in, proof,
         sessions::{self, CurrentSession},
     },
-    store::StoreError,
+    store::{StoreError, UserId},
 };
 use crate::domain::{Email, Password};
 
@@ -93,10 +93,10 @@ async fn try_log_in(state: &AppState, request: LoginRequest) -> Result<LoginOutc
     // Only under the credentials the password was checked against: a reset or a sign-out that
     // committed while the hash was being verified leaves this login with nothing.
     let Some(token) = sessions::start(state, user_id, version, &request.client).await? else {
-        tracing::info!(user_id, "login refused: the credentials changed while the password was checked");
+        tracing::info!(%user_id, "login refused: the credentials changed while the password was checked");
         return Err(LoginError::InvalidCredentials);
     };
-    tracing::info!(user_id, "login succeeded");
+    tracing::info!(%user_id, "login succeeded");
     Ok(LoginOutcome::Session(token))
 }
 
@@ -107,7 +107,7 @@ async fn authenticate(
     email: &Email,
     password: &Password,
     client: &ClientInfo,
-) -> Result<(i64, i64, Attempt), LoginError> {
+) -> Result<(UserId, i64, Attempt), LoginError> {
     if !login_throttle::address_within_budget(state, client).await? {
         return Err(LoginError::TooManyAttempts);
     }
@@ -135,7 +135,7 @@ async fn authenticate(
                 state.store.update_password_hash(user.id, user.credentials_version, &hash, state.clock.now()).await?
             }
             Err(e) => {
-                tracing::warn!(user_id = user.id, error = %e, "could not re-hash a password; keeping the old hash")
+                tracing::warn!(user_id = %user.id, error = %e, "could not re-hash a password; keeping the old hash")
             }
         }
     }

@@ -70,7 +70,7 @@ pub async fn change(
     match (attempt, verdict) {
         (Some(attempt), Verification::Match { .. }) => attempt.succeeded(state).await?,
         (Some(attempt), Verification::Mismatch) => {
-            tracing::info!(user_id = user.id, "password change refused: wrong current password");
+            tracing::info!(user_id = %user.id, "password change refused: wrong current password");
             attempt.failed(state, client).await?;
             return Err(wrong(checked));
         }
@@ -92,10 +92,10 @@ pub async fn change(
         replacement: replacement.record(user.id, client),
     };
     if !state.store.change_password(change, &mail).await? {
-        tracing::info!(user_id = user.id, "password change refused: the session or password changed meanwhile");
+        tracing::info!(user_id = %user.id, "password change refused: the session or password changed meanwhile");
         return Err(ChangePasswordError::SessionEnded);
     }
     notice.committed();
-    tracing::info!(user_id = user.id, "password changed; all sessions replaced");
+    tracing::info!(user_id = %user.id, "password changed; all sessions replaced");
     Ok(replacement.token)
 }

@@ -135,7 +135,7 @@ pub async fn complete(
     match state.store.complete_password_reset(&token.hash(), &hash, notice.when(), mail).await? {
         Some(user_id) => {
             notice.committed();
-            tracing::info!(user_id, "password reset; all sessions and links ended");
+            tracing::info!(%user_id, "password reset; all sessions and links ended");
             Ok(())
         }
         // Another request used the link between our check and our claim.

@@ -68,7 +68,7 @@ async fn try_finish(
         return Err(SecondFactorError::Refused);
     };
     if !proof::accept(state, &user, &proof, client).await? {
-        tracing::info!(user_id, "second factor refused");
+        tracing::info!(%user_id, "second factor refused");
         attempt.failed_code(state, client).await?;
         return Err(SecondFactorError::Refused);
     }
@@ -80,6 +80,6 @@ async fn try_finish(
     let Some(token) = sessions::start(state, user_id, waiting.credentials_version, client).await? else {
         return Err(SecondFactorError::Refused);
     };
-    tracing::info!(user_id, "login succeeded with the second factor");
+    tracing::info!(%user_id, "login succeeded with the second factor");
     Ok(token)
 }

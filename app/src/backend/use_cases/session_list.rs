@@ -47,7 +47,7 @@ pub async fn sign_out_one(state: &AppState, session: &CurrentSession, id: i64) -
     if !state.store.delete_session(session.user_id, id).await? {
         return Err(SessionListError::NotFound);
     }
-    tracing::info!(user_id = session.user_id, "signed out one other session");
+    tracing::info!(user_id = %session.user_id, "signed out one other session");
     Ok(())
 }
 
@@ -56,7 +56,7 @@ pub async fn sign_out_one(state: &AppState, session: &CurrentSession, id: i64) -
 /// when this commits starts no session.
 pub async fn sign_out_others(state: &AppState, session: &CurrentSession) -> Result<u64, StoreError> {
     let ended = state.store.delete_other_sessions(session.user_id, session.id).await?.unwrap_or(0);
-    tracing::info!(user_id = session.user_id, ended, "signed out all other sessions");
+    tracing::info!(user_id = %session.user_id, ended, "signed out all other sessions");
     Ok(ended)
 }
 

@@ -21,6 +21,7 @@ use crate::{
             proof::{self, Proof},
             sessions::CurrentSession,
         },
+        store::UserId,
         store::{StoreError, UserRecord},
     },
     domain::{Email, Password},
@@ -66,7 +67,7 @@ pub enum TwoFactorError {
     Store(#[from] StoreError),
 }
 
-pub async fn status(state: &AppState, user_id: i64) -> Result<Status, StoreError> {
+pub async fn status(state: &AppState, user_id: UserId) -> Result<Status, StoreError> {
     let enabled = proof::is_on(state, user_id).await?;
     let recovery_codes_left = if enabled { state.store.count_recovery_codes(user_id).await? } else { 0 };
     Ok(Status { enabled, recovery_codes_left })
@@ -119,12 +120,12 @@ pub async fn enable(
         return Err(TwoFactorError::AlreadyOn);
     }
     notice.committed();
-    tracing::info!(user_id, "two-factor sign-in turned on");
+    tracing::info!(%user_id, "two-factor sign-in turned on");
     Ok(())
 }
 
 /// The recovery codes just made, once: a second look finds none.
-pub async fn take_fresh_codes(state: &AppState, user_id: i64) -> Result<Option<Vec<String>>, TwoFactorError> {
+pub async fn take_fresh_codes(state: &AppState, user_id: UserId) -> Result<Option<Vec<String>>, TwoFactorError> {
     let Some(sealed) = state.store.take_fresh_recovery_codes(user_id).await? else {
         return Ok(None);
     };
@@ -146,7 +147,7 @@ pub async fn renew_codes(
     let mail = notice.seal(|config, occasion| templates::recovery_codes_renewed(config, &session.email, occasion));
     state.store.renew_recovery_codes(session.user_id, &hashes, &fresh, notice.when(), &mail).await?;
     notice.committed();
-    tracing::info!(user_id = session.user_id, "new recovery codes made");
+    tracing::info!(user_id = %session.user_id, "new recovery codes made");
     Ok(())
 }
 
@@ -165,26 +166,26 @@ pub async fn turn_off(
         return Err(TwoFactorError::Off);
     }
     notice.committed();
-    tracing::info!(user_id = session.user_id, "two-factor sign-in turned off");
+    tracing::info!(user_id = %session.user_id, "two-factor sign-in turned off");
     Ok(())
 }
 
 /// Support turns two-factor off for a person who lost both the phone and the recovery codes
 /// (`portal user 2fa-off`): every session of the account ends, and the account is told.
-pub async fn turn_off_by_support(state: &AppState, user_id: i64, email: &Email) -> Result<bool, StoreError> {
+pub async fn turn_off_by_support(state: &AppState, user_id: UserId, email: &Email) -> Result<bool, StoreError> {
     let notice = Notice::from_support(state);
     let mail = notice.seal(|config, occasion| templates::two_factor_off(config, email, occasion));
     let done = state.store.disable_two_factor(user_id, true, notice.when(), &mail).await?;
     if done {
         notice.committed();
-        tracing::info!(user_id, "two-factor sign-in turned off by support");
+        tracing::info!(%user_id, "two-factor sign-in turned off by support");
     }
     Ok(done)
 }
 
 /// A fresh set of recovery codes: what is stored (their hashes) and, sealed, what the next page
 /// shows once.
-fn new_code_set(state: &AppState, user_id: i64) -> (Vec<[u8; 32]>, String) {
+fn new_code_set(state: &AppState, user_id: UserId) -> (Vec<[u8; 32]>, String) {
     let codes = RecoveryCode::generate_set();
     (codes.iter().map(RecoveryCode::hash).collect(), state.two_factor.seal_codes(user_id, &codes))
 }
@@ -231,9 +232,9 @@ async fn check_password(
     Ok(user)
 }
 
-fn open(state: &AppState, user_id: i64, sealed: &str) -> Result<TotpSecret, TwoFactorError> {
+fn open(state: &AppState, user_id: UserId, sealed: &str) -> Result<TotpSecret, TwoFactorError> {
     state.two_factor.open(user_id, sealed).map_err(|_| {
-        tracing::error!(user_id, "an authenticator secret cannot be opened (was PORTAL_SECRET_KEY changed?)");
+        tracing::error!(%user_id, "an authenticator secret cannot be opened (was PORTAL_SECRET_KEY changed?)");
         TwoFactorError::Unreadable
     })
 }

@@ -117,7 +117,7 @@ impl TestApp {
 
     /// Creates an account with [`PASSWORD`] the way `portal user add` does. The account is an
     /// old one: its password predates the current policy (it holds dictionary words).
-    pub async fn add_user(&self, email: &str) -> i64 {
+    pub async fn add_user(&self, email: &str) -> app::backend::store::UserId {
         let email = self::email(email);
         let any_password = PasswordPolicy {
             min_length: 1,
