@@ -31,6 +31,7 @@ pub async fn login(
         captcha: CaptchaAnswer::from_fields(captcha, captcha_picture, captcha_answer),
         client: request::client_info()?,
         previous: request::current_session(),
+        pending: pending_sign_in(&state),
     };
     let outcome = login::log_in(&state, request).await.map_err(|e| refused(AppError::from(e)))?;
     let next = LocalPath::parse_or_default(next.as_deref());
@@ -87,11 +88,24 @@ pub async fn logout() -> Result<(), AppError> {
 
     let state = request::app_state()?;
     let token = request::cookie_value(cookies::Jar::Session, &state.config);
-    login::log_out(&state, token.as_deref().and_then(SecretToken::parse).as_ref()).await?;
+    let pending = pending_sign_in(&state);
+    login::log_out(&state, token.as_deref().and_then(SecretToken::parse).as_ref(), pending.as_ref()).await?;
     request::set_cookie(&cookies::clear_session_cookie(&state.config))?;
+    if pending.is_some() {
+        request::set_cookie(&cookies::Jar::PendingSignIn.clear(&state.config))?;
+    }
     forget_reset_link(&state)?;
     leptos_axum::redirect(crate::routes::LOGIN);
     Ok(())
+}
+
+/// The sign-in this browser left waiting for its second factor, if its cookie names one.
+#[cfg(feature = "ssr")]
+fn pending_sign_in(state: &crate::backend::AppState) -> Option<crate::backend::secrets::secret_token::SecretToken> {
+    use super::request;
+    use crate::backend::{client::cookies::Jar, secrets::secret_token::SecretToken};
+
+    request::cookie_value(Jar::PendingSignIn, &state.config).and_then(|value| SecretToken::parse(&value))
 }
 
 /// Login and logout end an open reset page's hold on its link in this browser.

@@ -4,7 +4,30 @@ use reqwest::header;
 
 use crate::helpers::{on_both_databases, Db, TestApp, PASSWORD};
 
-on_both_databases!(a_node_is_ready_until_it_shuts_down_or_loses_its_database,);
+on_both_databases!(
+    a_node_is_ready_until_it_shuts_down_or_loses_its_database,
+    every_answer_isolates_the_page_from_other_sites,
+);
+
+/// A page, a server function's answer and a refusal all keep other sites' windows away, cannot
+/// be embedded elsewhere and ask for no guarded device.
+async fn every_answer_isolates_the_page_from_other_sites(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let browser = app.browser();
+    let page = browser.get("/login").await;
+    let function = browser.post_form("/api/logout", &[]).await;
+    let missing = browser.get("/no-such-page").await;
+    for (what, response) in [("/login", page), ("/api/logout", function), ("a 404", missing)] {
+        let headers = response.headers();
+        assert_eq!(headers["cross-origin-opener-policy"], "same-origin", "{what}");
+        assert_eq!(headers["cross-origin-resource-policy"], "same-origin", "{what}");
+        let permissions = headers["permissions-policy"].to_str().unwrap();
+        for feature in ["camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"] {
+            assert!(permissions.contains(feature), "{what}: {permissions}");
+        }
+        assert!(!permissions.contains("publickey-credentials"), "passkeys keep their default: {permissions}");
+    }
+}
 
 async fn a_node_is_ready_until_it_shuts_down_or_loses_its_database(db: Db) {
     let app = TestApp::spawn(db).await;

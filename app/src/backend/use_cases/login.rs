@@ -29,6 +29,8 @@ pub struct LoginRequest {
     pub client: ClientInfo,
     /// The session the browser already has, if any: rotated away on success.
     pub previous: Option<CurrentSession>,
+    /// A sign-in the browser left waiting for its second factor: a new login ends it.
+    pub pending: Option<SecretToken>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +61,10 @@ pub enum LoginOutcome {
 }
 
 /// Checks the request and starts a session (or, with two-factor on, a pending sign-in).
-pub async fn log_in(state: &AppState, request: LoginRequest) -> Result<LoginOutcome, LoginError> {
+pub async fn log_in(state: &AppState, mut request: LoginRequest) -> Result<LoginOutcome, LoginError> {
+    if let Some(pending) = request.pending.take() {
+        pending_sign_in::end(state, &pending).await?;
+    }
     let outcome = try_log_in(state, request).await;
     state.metrics.login(match &outcome {
         Ok(LoginOutcome::Session(_)) => "success",
@@ -142,10 +147,17 @@ async fn authenticate(
     Ok((user.id, user.credentials_version, attempt))
 }
 
-/// Ends the session `token` names, if any.
-pub async fn log_out(state: &AppState, token: Option<&SecretToken>) -> Result<(), StoreError> {
-    match token {
-        Some(token) => sessions::end(state, token).await,
-        None => Ok(()),
+/// Ends the session `token` names and the sign-in `pending` names, if any.
+pub async fn log_out(
+    state: &AppState,
+    token: Option<&SecretToken>,
+    pending: Option<&SecretToken>,
+) -> Result<(), StoreError> {
+    if let Some(token) = token {
+        sessions::end(state, token).await?;
     }
+    if let Some(pending) = pending {
+        pending_sign_in::end(state, pending).await?;
+    }
+    Ok(())
 }

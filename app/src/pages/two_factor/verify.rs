@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::percent_encode;
 use crate::{
-    api::VerifySignIn,
+    api::{Logout, VerifySignIn},
     brand::SiteHeader,
     components::{field_error, last_error, ErrorSummary, Field, SubmitButton},
     page_title,
@@ -14,6 +14,7 @@ use crate::{
 #[component]
 pub fn VerifyPage() -> impl IntoView {
     let verify = ServerAction::<VerifySignIn>::new();
+    let back = ServerAction::<Logout>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let with_recovery = move || query.read().get("recovery").is_some();
@@ -75,7 +76,10 @@ pub fn VerifyPage() -> impl IntoView {
                     </Show>
                 </div>
             </ActionForm>
-            <p class="card-foot"><a href="/login">"Back to login"</a></p>
+            // A form, so that going back ends the waiting sign-in (with or without JavaScript).
+            <ActionForm action=back attr:class="card-foot">
+                <button type="submit" class="button-link">"Back to login"</button>
+            </ActionForm>
         </main>
     }
 }

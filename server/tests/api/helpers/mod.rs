@@ -182,6 +182,24 @@ impl Browser {
         cookies.to_str().unwrap().split("; ").find_map(|c| c.strip_prefix("portal_session=")).map(str::to_owned)
     }
 
+    /// The pending sign-in's token in this browser's cookie jar, if any.
+    pub fn pending_token(&self) -> Option<String> {
+        use reqwest::cookie::CookieStore as _;
+        let cookies = self.jar.cookies(&self.base.parse().unwrap())?;
+        cookies.to_str().unwrap().split("; ").find_map(|c| c.strip_prefix("portal_pending=")).map(str::to_owned)
+    }
+
+    /// The second login step sent with a pending sign-in cookie chosen by the test.
+    pub async fn verify_with_pending(&self, token: &str, code: &str) -> Response {
+        let client =
+            reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(WAIT).build().unwrap();
+        let request = client
+            .post(format!("{}/api/verify_sign_in", self.base))
+            .header(header::COOKIE, format!("portal_pending={token}"))
+            .form(&[("code", code)]);
+        send("POST /api/verify_sign_in".to_owned(), request).await
+    }
+
     /// A request carrying a session cookie chosen by the test instead of the jar's.
     pub async fn get_with_session(&self, path: &str, token: &str) -> Response {
         let client =
