@@ -88,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(server_fns::error_status))
         .layer(middleware::from_fn_with_state(state.clone(), reset_link::take_token_from_url))
         .layer(middleware::from_fn_with_state(state.clone(), session::guard_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), session::guard_functions))
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
         .layer(middleware::from_fn_with_state(state.clone(), same_origin::refuse_cross_origin_writes))
         .with_state(web);

@@ -79,3 +79,27 @@ pub async fn guard_pages(State(state): State<AppState>, req: Request, next: Next
     }
     next.run(req).await
 }
+
+/// With `PORTAL_REQUIRE_2FA`, a session made with the password alone calls no server function
+/// but the setup ones (and logout): for every other, the request goes on without its session, so
+/// the function answers as to someone signed out. A new function is held to this by default.
+pub async fn guard_functions(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    const SETUP: [&str; 4] =
+        ["/api/two_factor_setup", "/api/enable_two_factor", "/api/fresh_recovery_codes", "/api/logout"];
+    let path = req.uri().path();
+    let guarded = state.config.require_two_factor && path.starts_with("/api/") && !SETUP.contains(&path);
+    if let (true, Some(session)) = (guarded, req.extensions().get::<CurrentSession>()) {
+        match proof::is_on(&state, session.user_id).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::info!("server function refused: two-factor sign-in is required and not yet on");
+                req.extensions_mut().remove::<CurrentSession>();
+            }
+            Err(e) => {
+                tracing::error!(error = ?e, "cannot look up two-factor sign-in");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        }
+    }
+    next.run(req).await
+}

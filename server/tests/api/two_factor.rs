@@ -373,8 +373,19 @@ async fn a_portal_that_requires_two_factor_shows_only_its_setup_until_it_is_on(d
         assert_eq!(location(&response), "/account/security/setup", "{page}");
     }
     assert_eq!(ann.get("/account/security/setup").await.status(), 200);
+    // Nor can the password alone call the server functions behind those pages.
+    for function in ["/api/account", "/api/password_form_context", "/api/sign_out_other_sessions", "/api/security_status"] {
+        assert_eq!(ann.post_form(function, &[]).await.status(), 401, "{function}");
+    }
+    let change = [
+        ("current_password", PASSWORD),
+        ("new_password", "Tq7#vLm2@pXz9!kQ"),
+        ("confirm_password", "Tq7#vLm2@pXz9!kQ"),
+    ];
+    assert_eq!(ann.post_form("/api/change_password", &change).await.status(), 401);
     turn_on(&app, &ann).await;
     assert_eq!(ann.get("/account").await.status(), 200, "every page once it is on");
+    assert_eq!(ann.post_form("/api/account", &[]).await.status(), 200, "every function once it is on");
 }
 
 /// "Back to login" (a logout) and a new login end the sign-in that waited for its code: its
