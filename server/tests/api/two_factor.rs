@@ -91,7 +91,18 @@ async fn two_factor_is_on_only_once_the_app_s_current_code_confirms_it(db: Db) {
     assert!(url.starts_with("otpauth://totp/Account%20Portal:ann%40example.com?"), "{url}");
     assert!(url.contains("issuer=Account%20Portal"), "{url}");
     assert!(setup["qr_svg"].as_str().unwrap().contains("<svg"), "a QR code drawn as SVG");
-    assert_eq!(setup_details(&browser).await.unwrap()["setup_key"], key.as_str(), "the same until confirmed");
+    assert_eq!(setup_details(&browser).await.unwrap()["setup_key"], key.as_str(), "the same on a reload");
+    // A visit ten minutes later gets a new key: one copied from this browser earlier is useless.
+    app.clock.advance(10 * 60);
+    let copied = key;
+    let key = setup_details(&browser).await.unwrap()["setup_key"].as_str().unwrap().to_owned();
+    assert_ne!(key, copied, "a new key after ten minutes");
+    let with_copied = [
+        ("current_password", PASSWORD),
+        ("code", &TotpSecret::from_setup_key(&copied).unwrap().code_at(app.clock.now())),
+    ];
+    let refused = browser.post_form("/api/enable_two_factor", &with_copied).await;
+    assert_eq!(refused.status(), 400, "the copied key's code does not turn it on");
 
     // The secret is stored sealed: neither its base32 nor its bytes are in the database.
     let stored = app.state.store.two_factor(app::backend::store::UserId::from_row(1)).await.unwrap().unwrap();
@@ -374,7 +385,9 @@ async fn a_portal_that_requires_two_factor_shows_only_its_setup_until_it_is_on(d
     }
     assert_eq!(ann.get("/account/security/setup").await.status(), 200);
     // Nor can the password alone call the server functions behind those pages.
-    for function in ["/api/account", "/api/password_form_context", "/api/sign_out_other_sessions", "/api/security_status"] {
+    for function in
+        ["/api/account", "/api/password_form_context", "/api/sign_out_other_sessions", "/api/security_status"]
+    {
         assert_eq!(ann.post_form(function, &[]).await.status(), 401, "{function}");
     }
     let change = [

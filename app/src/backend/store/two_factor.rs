@@ -14,6 +14,8 @@ pub struct TwoFactorRow {
     pub secret_sealed: String,
     pub enabled_at: Option<i64>,
     pub last_step: i64,
+    /// When this secret was made (setup) or turned on.
+    pub created_at: i64,
 }
 
 /// A pending sign-in that can still be finished, and the account it is for.
@@ -27,7 +29,7 @@ pub struct PendingSignIn {
 impl Store {
     /// The account's authenticator, enabled or being set up.
     pub async fn two_factor(&self, user_id: UserId) -> StoreResult<Option<TwoFactorRow>> {
-        const SQL: &str = "SELECT secret_sealed, enabled_at, last_step FROM two_factor WHERE user_id = $1";
+        const SQL: &str = "SELECT secret_sealed, enabled_at, last_step, created_at FROM two_factor WHERE user_id = $1";
         on_pool!(self, pool => sqlx::query_as(SQL).bind(user_id).fetch_optional(pool).await).during("two_factor")
     }
 

@@ -73,16 +73,22 @@ pub async fn status(state: &AppState, user_id: UserId) -> Result<Status, StoreEr
     Ok(Status { enabled, recovery_codes_left })
 }
 
-/// The secret being set up, made on first sight and the same on every later one until it is
-/// confirmed (the person may have scanned it already).
+/// How long a secret being set up is shown again (a reload, a second look) before a visit makes
+/// a new one: someone who copied the key from a borrowed signed-in browser cannot wait for the
+/// owner to turn two-factor on with it later.
+const SETUP_KEY_SHOWN_SECS: i64 = 10 * 60;
+
+/// The secret being set up: the one shown in the last ten minutes (the person may be scanning
+/// it), otherwise a new one. Turning it on still needs the password and the app's current code.
 pub async fn setup(state: &AppState, session: &CurrentSession) -> Result<SetupView, TwoFactorError> {
+    let now = state.clock.now();
     let secret = match state.store.two_factor(session.user_id).await? {
         Some(row) if row.enabled_at.is_some() => return Err(TwoFactorError::AlreadyOn),
-        Some(row) => open(state, session.user_id, &row.secret_sealed)?,
-        None => {
+        Some(row) if now < row.created_at + SETUP_KEY_SHOWN_SECS => open(state, session.user_id, &row.secret_sealed)?,
+        _ => {
             let secret = TotpSecret::generate();
             let sealed = state.two_factor.seal(session.user_id, &secret);
-            if !state.store.begin_two_factor_setup(session.user_id, &sealed, state.clock.now()).await? {
+            if !state.store.begin_two_factor_setup(session.user_id, &sealed, now).await? {
                 return Err(TwoFactorError::AlreadyOn);
             }
             secret
