@@ -12,7 +12,7 @@ use app::backend::{
     runtime::metrics::RouteLabel, AppState,
 };
 use axum::{
-    extract::{ConnectInfo, Request, State},
+    extract::{ConnectInfo, MatchedPath, Request, State},
     middleware::Next,
     response::Response,
 };
@@ -25,17 +25,21 @@ const MAX_ID_CHARS: usize = 128;
 
 /// Method, path (never the query, which may carry a token), status and time, inside a span
 /// that carries the request id. Probes (`/healthz`, `/readyz`) are logged at debug level.
+///
+/// Counted by the route the router matched, never by the path: this runs as a layer of the
+/// router (`Router::layer` wraps each route and the fallback), so `MatchedPath` is known here,
+/// and every answer a made-up path gets (a redirect, 404, 413, 403, 408) is "unmatched".
 pub async fn log(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let id = request_id(&req, &state.config.client_address);
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
+    let route = route_label(req.extensions().get::<MatchedPath>().map(MatchedPath::as_str));
     let started = Instant::now();
     let span = tracing::info_span!("request", request_id = %id);
     let mut response = next.run(req).instrument(span.clone()).await;
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     let ms = elapsed.as_millis() as u64;
-    let route = route_label(&path, status);
     state.metrics.http_requests.get_or_create(&RequestLabels { route: route.clone(), status }).inc();
     state.metrics.http_duration.get_or_create(&RouteLabel { route }).observe(elapsed.as_secs_f64());
     span.in_scope(|| {

@@ -14,6 +14,7 @@ mod credentials;
 mod fuzz;
 mod login;
 mod mail;
+mod metrics_labels;
 mod operations;
 mod page_renders;
 mod password_reset;

@@ -184,17 +184,19 @@ impl Metrics {
     }
 }
 
-/// A request path as a bounded label: each page and server function is its own route; the
-/// site's files fold by folder; anything that matched nothing is "unmatched".
-pub fn route_label(path: &str, status: u16) -> String {
+/// A request's route as a bounded label, from the route the router matched (axum's
+/// `MatchedPath`: a pattern the code registered, never the client's path): each page and server
+/// function is its own route; the site's files fold by folder; a request that matched no route
+/// is "unmatched", whatever its answer. So the labels are as many as the routes, not the paths.
+pub fn route_label(matched: Option<&str>) -> String {
     const FOLDERS: [&str; 6] = ["/pkg/", "/js/", "/strength/", "/signin/", "/brand/", "/captcha/"];
-    if let Some(folder) = FOLDERS.iter().find(|folder| path.starts_with(**folder)) {
-        return format!("{folder}*");
-    }
-    if status == 404 || path.len() > 64 {
+    let Some(route) = matched else {
         return "unmatched".to_owned();
+    };
+    match FOLDERS.iter().find(|folder| route.starts_with(**folder)) {
+        Some(folder) => format!("{folder}*"),
+        None => route.to_owned(),
     }
-    path.to_owned()
 }
 
 #[cfg(test)]
@@ -203,20 +205,20 @@ mod tests {
 
     #[test]
     fn a_route_label_names_the_page_and_folds_the_site_s_files_by_folder() {
-        assert_eq!(route_label("/login", 200), "/login");
-        assert_eq!(route_label("/api/login", 401), "/api/login");
-        for (file, folder) in [
-            ("/pkg/0f997dffc66cc24c/portal.wasm", "/pkg/*"),
-            ("/js/strength-worker.bcb50d4bf3291451.js", "/js/*"),
-            ("/strength/pkg/strength.0123456789abcdef.wasm", "/strength/*"),
-            ("/signin/pkg/signin.672a591f5fc49a93.wasm", "/signin/*"),
-            ("/brand/logo.e0e9f546dd80424a.svg", "/brand/*"),
-            ("/captcha/picture", "/captcha/*"),
-        ] {
-            assert_eq!(route_label(file, 200), folder, "{file}");
-            assert_eq!(route_label(file, 404), folder, "a stale build's file: {file}");
+        for page in ["/login", "/account/security/setup", "/api/login", "/favicon.svg", "/healthz"] {
+            assert_eq!(route_label(Some(page)), page, "a page or server function is its own route");
         }
-        assert_eq!(route_label("/wp-login.php", 404), "unmatched");
-        assert_eq!(route_label(&format!("/{}", "a".repeat(80)), 200), "unmatched");
+        for (route, folder) in [
+            ("/pkg/{*file}", "/pkg/*"),
+            ("/js/{*file}", "/js/*"),
+            ("/strength/{*file}", "/strength/*"),
+            ("/signin/{*file}", "/signin/*"),
+            ("/brand/{file}", "/brand/*"),
+            ("/captcha/picture", "/captcha/*"),
+            ("/captcha/audio", "/captcha/*"),
+        ] {
+            assert_eq!(route_label(Some(route)), folder, "{route}");
+        }
+        assert_eq!(route_label(None), "unmatched", "whatever the path and the answer");
     }
 }
