@@ -4,7 +4,7 @@
 
 use reqwest::header;
 
-use crate::helpers::{on_both_databases, Browser, Db, TestApp, PASSWORD};
+use crate::helpers::{on_both_databases, send, Browser, Db, TestApp, PASSWORD};
 
 const WRONG: &str = "Wrong-Password-123!";
 const NEW_PASSWORD: &str = "Qm7#tVx2!pRz9@kW";
@@ -22,6 +22,7 @@ on_both_databases!(
     a_guesser_cannot_keep_the_account_locked_and_the_owner_hears_once_per_lock,
     after_a_hundred_failures_in_a_row_only_a_reset_opens_the_account,
     twenty_guesses_at_once_get_no_more_checks_than_guesses_one_by_one,
+    a_guesser_s_user_agent_never_reaches_the_owner_s_mail,
 );
 
 async fn login(browser: &Browser, password: &str) -> (u16, String) {
@@ -297,6 +298,27 @@ async fn after_a_hundred_failures_in_a_row_only_a_reset_opens_the_account(db: Db
 
     assert_eq!(reset_password(&app, user_id, NEW_PASSWORD).await, 200);
     assert_eq!(login(&app.browser(), NEW_PASSWORD).await.0, 200, "a new password opens the account");
+}
+
+/// The lock's mail tells the owner which browser tried; a guesser who writes words as its
+/// User-Agent must not be able to speak to the owner through a genuine mail.
+async fn a_guesser_s_user_agent_never_reaches_the_owner_s_mail(db: Db) {
+    const AGENT: &str = "call +1 555 0100 now";
+    let app = TestApp::spawn_with(db, |config| config.login_lockout_after = 1).await;
+    app.add_user("alice@example.com").await;
+    let guesser = app.browser();
+    let form = [("email", "alice@example.com"), ("password", WRONG)];
+    let request =
+        guesser.client.post(format!("{}/api/login", guesser.base)).header(header::USER_AGENT, AGENT).form(&form);
+
+    let answer = send("a login with a chosen User-Agent".into(), request).await;
+
+    assert_eq!(answer.status(), 401);
+    assert_eq!(lock_notices(&app).await, 1, "the first failure locks, and the owner is told");
+    let mail = app.wait_for_mail(1).await.join("\n").replace("=\r\n", "").replace("=\n", "");
+    assert!(mail.contains("Someone tried to sign in"), "{mail}");
+    assert!(!mail.contains("call +1") && !mail.contains("555 0100"), "the agent's words are not repeated: {mail}");
+    assert!(mail.contains("(an unknown browser)"), "{mail}");
 }
 
 /// Sets `new` with a reset link made for the account; the answer's status.

@@ -23,6 +23,7 @@ on_both_databases!(
     mail_queued_while_smtp_is_down_is_delivered_once_it_is_back,
     two_nodes_racing_deliver_each_message_once,
     a_node_that_stops_sends_the_message_in_hand_and_hands_back_the_rest,
+    a_message_sent_again_after_a_crash_carries_the_same_message_id,
 );
 
 const FROM: &str = "Account Portal <no-reply@portal.example>";
@@ -238,4 +239,49 @@ async fn a_node_that_stops_sends_the_message_in_hand_and_hands_back_the_rest(db:
     let mut recipients: Vec<_> = received.iter().map(|m| m.rcpt_tos.join(",")).collect();
     recipients.sort();
     assert_eq!(recipients, ["user0@example.com", "user1@example.com", "user2@example.com"]);
+}
+
+/// A node that loses its database between the SMTP server's answer and marking the row sent
+/// (as a node killed there does) leaves the row under its lease; once the lease runs out another
+/// node sends it again. The second copy carries the first one's Message-ID, so the receiving
+/// side can recognise it; another message has another.
+async fn a_message_sent_again_after_a_crash_carries_the_same_message_id(db: Db) {
+    // Slow enough that the first node's database is gone before the server has answered.
+    let smtp = SmtpServer::start_slow(Duration::from_millis(500)).await;
+    let app = spawn_with_smtp(db, smtp.url()).await;
+    let store = &app.state.store;
+    app.state.mail.stop(); // this node's own worker stays out of it
+    for to in ["user0@example.com", "user1@example.com"] {
+        store.enqueue_mail(&app.state.mail.seal(password_changed(&app, to)), app.clock.now()).await.unwrap();
+    }
+    let queue = || MailQueue::new(OutboxSeal::new(&DeploymentKey::from_text(SECRET_KEY)));
+    let dying = app.second_node_store().await;
+    let pass = tokio::spawn({
+        let (dying, mailer, queue, clock) = (dying.clone(), app.state.mailer.clone(), queue(), app.clock.clone());
+        async move { worker::deliver_due(&dying, &mailer, &queue, &clock).await }
+    });
+    wait_for_outbox(store, |rows| rows.iter().all(|r| r.claimed_until.is_some())).await;
+    dying.close().await;
+
+    let ended = tokio::time::timeout(Duration::from_secs(30), pass).await.expect("the pass ends").unwrap();
+    assert!(ended.is_err(), "the first message went out, and marking it sent failed");
+    assert_eq!(smtp.wait_for(1).await.len(), 1);
+    let rows = store.list_outbox().await.unwrap();
+    assert!(rows.iter().all(|r| r.sent_at.is_none() && r.claimed_until.is_some()), "{rows:#?}");
+
+    app.clock.advance(15 * 60); // the lease runs out
+    let other_node = app.second_node_store().await;
+    let sent = worker::deliver_due(&other_node, &app.state.mailer, &queue(), &app.clock).await.unwrap();
+
+    assert_eq!(sent, 2);
+    let received = smtp.wait_for(3).await;
+    let ids = |to: &str| -> Vec<String> {
+        received.iter().filter(|m| m.rcpt_tos == [to]).map(|m| m.message_id.clone().unwrap_or_default()).collect()
+    };
+    let (first, second) = (ids("user0@example.com"), ids("user1@example.com"));
+    assert_eq!(first.len(), 2, "the first message twice: at least once, {received:#?}");
+    assert_eq!(first[0], first[1], "one Message-ID for both copies");
+    assert!(first[0].starts_with('<') && first[0].ends_with("@portal.example>"), "{first:?}");
+    assert_eq!(second.len(), 1);
+    assert_ne!(second[0], first[0], "another message, another Message-ID");
 }

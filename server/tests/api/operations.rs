@@ -142,13 +142,15 @@ async fn an_online_backup_restores_accounts_passwords_and_sessions() {
     let token = browser.session_token().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("backup.db");
+    #[cfg(unix)]
+    let permissive = Umask::set(0); // the copy's mode is the portal's doing, not the umask's
 
     app.state.store.backup_into(&copy).await.unwrap();
 
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt as _;
-        assert_eq!(std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777, 0o600);
+        drop(permissive);
+        assert_eq!(mode(&copy), 0o600);
     }
     let restored = app::backend::store::Store::connect_sqlite(&copy).await.unwrap();
     restored.migrate().await.unwrap();
@@ -171,4 +173,66 @@ async fn an_online_backup_restores_accounts_passwords_and_sessions() {
         .unwrap();
     assert_eq!(login.status(), 200, "the password is in the copy");
     assert!(app.state.store.backup_into(&copy).await.is_err(), "never over an existing file");
+}
+
+/// A copy that fails halfway leaves nothing others can read, and nothing in the way of the next
+/// one: its file is the owner's alone (0600) from before SQLite writes into it, whatever the umask.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_backup_is_the_owner_s_alone_from_its_first_byte() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    app.add_user("ann@example.com").await;
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("backup.db");
+    // A folder where SQLite would put the copy's journal: the copy fails once its file exists.
+    let in_the_way = dir.path().join("backup.db-journal");
+    std::fs::create_dir(&in_the_way).unwrap();
+    let permissive = Umask::set(0);
+
+    let failed = app.state.store.backup_into(&copy).await;
+
+    assert!(failed.is_err(), "the journal cannot be made");
+    let left = std::fs::metadata(&copy).map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o777);
+    assert!(
+        matches!(left, Err(_) | Ok(0o600)),
+        "nothing others can read is left behind: {:?}",
+        left.map(|m| format!("{m:o}"))
+    );
+    std::fs::remove_dir(&in_the_way).unwrap();
+    app.state.store.backup_into(&copy).await.expect("the failed copy left nothing in the way");
+    drop(permissive);
+    assert_eq!(mode(&copy), 0o600);
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// The process's umask, set for as long as this lives (nextest runs each story in a process of
+/// its own, so no other story sees it).
+#[cfg(unix)]
+struct Umask(libc::mode_t);
+
+#[cfg(unix)]
+impl Umask {
+    fn set(mask: libc::mode_t) -> Self {
+        Self(umask(mask))
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Umask {
+    fn drop(&mut self) {
+        umask(self.0);
+    }
+}
+
+/// Sets the umask; returns the one before.
+#[cfg(unix)]
+#[allow(unsafe_code, reason = "one system call, with its SAFETY comment")]
+fn umask(mask: libc::mode_t) -> libc::mode_t {
+    // SAFETY: umask(2) only swaps the process's file mode mask: it cannot fail and shares no memory.
+    unsafe { libc::umask(mask) }
 }

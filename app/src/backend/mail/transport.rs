@@ -15,9 +15,13 @@ use lettre::{
     AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor,
 };
 use secrecy::ExposeSecret as _;
+use sha2::{Digest as _, Sha256};
 
 use super::OutgoingMail;
-use crate::backend::config::{Config, MailTransport, Security, SmtpSettings};
+use crate::backend::{
+    config::{Config, MailTransport, Security, SmtpSettings},
+    store::ClaimedMail,
+};
 
 /// How long one SMTP command (or the connection) may take.
 const SMTP_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
@@ -46,6 +50,29 @@ impl MailError {
     /// unreachable server, a refused login, a full disk) may be fixed by the time of a retry.
     pub fn is_permanent(&self) -> bool {
         matches!(self, Self::InvalidRecipient | Self::Build(_))
+    }
+}
+
+/// What names one outbox row's message in its `Message-ID` (`<…@` the From address's domain`>`):
+/// the same on every attempt and on every node, so that a receiving side can recognise a second
+/// copy. Delivery is at least once (see [`super::worker`]); this is what makes a copy a copy.
+///
+/// A SHA-256 of the row's id, when it was queued and its sealed text body. That body was sealed
+/// under this deployment's key with a random 192-bit nonce when the row was written, and stays
+/// as it is until the row is sent, so no other row, database or deployment makes the same name;
+/// the hash tells nothing of the body, nor how many messages came before.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageId(String);
+
+impl MessageId {
+    pub fn of(row: &ClaimedMail) -> Self {
+        let hash = Sha256::new()
+            .chain_update(b"account-portal message-id v1\0")
+            .chain_update(row.id.to_be_bytes())
+            .chain_update(row.created_at.to_be_bytes())
+            .chain_update(row.text_body.as_bytes())
+            .finalize();
+        Self(hex::encode(&hash[..16]))
     }
 }
 
@@ -84,9 +111,9 @@ impl Mailer {
         Ok(Self { from: config.mail_from.clone(), transport })
     }
 
-    /// Sends one message; `Ok` means the server accepted it (or the file was written).
-    pub async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
-        let message = self.build(mail)?;
+    /// Sends one message under `id`; `Ok` means the server accepted it (or the file was written).
+    pub async fn send(&self, mail: &OutgoingMail, id: &MessageId) -> Result<(), MailError> {
+        let message = self.build(mail, id)?;
         match &self.transport {
             Transport::Smtp(smtp) => {
                 tokio::time::timeout(SEND_TIMEOUT, smtp.send(message)).await.map_err(|_| MailError::Timeout)??;
@@ -97,9 +124,9 @@ impl Mailer {
     }
 
     /// A multipart/alternative message, plain text first so that it is the fallback.
-    fn build(&self, mail: &OutgoingMail) -> Result<Message, MailError> {
+    fn build(&self, mail: &OutgoingMail, id: &MessageId) -> Result<Message, MailError> {
         let to: Mailbox = mail.to.as_str().parse().map_err(|_| MailError::InvalidRecipient)?;
-        let message_id = format!("<{}@{}>", uuid::Uuid::new_v4().simple(), self.from.email.domain());
+        let message_id = format!("<{}@{}>", id.0, self.from.email.domain());
         Ok(Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -167,14 +194,42 @@ mod tests {
             text: "plain".into(),
             html: "<p>html</p>".into(),
         };
-        let raw = String::from_utf8(mailer.build(&mail).unwrap().formatted()).unwrap();
+        let id = MessageId::of(&row(7, 1_800_000_000, "v1.sealed"));
+        let raw = String::from_utf8(mailer.build(&mail, &id).unwrap().formatted()).unwrap();
         assert!(raw.contains("From: Portal <no-reply@example.com>"), "{raw}");
         assert!(raw.contains("To: alice@example.com"));
         assert!(raw.contains("Subject: Hello"));
-        assert!(raw.contains("Message-ID: <"));
-        assert!(raw.contains("@example.com>"));
+        assert!(raw.contains(&format!("Message-ID: <{}@example.com>", id.0)), "{raw}");
         assert!(raw.contains("multipart/alternative"));
         assert!(raw.contains("text/plain") && raw.contains("text/html"));
+    }
+
+    fn row(id: i64, created_at: i64, text_body: &str) -> ClaimedMail {
+        ClaimedMail {
+            id,
+            created_at,
+            recipient: Email::parse("alice@example.com").unwrap(),
+            subject: "Hello".into(),
+            text_body: text_body.into(),
+            html_body: "v1.html".into(),
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn a_row_s_message_id_is_the_same_on_every_attempt_and_no_other_row_s() {
+        let first = row(7, 1_800_000_000, "v1.sealed");
+        let id = MessageId::of(&first);
+        assert_eq!(MessageId::of(&ClaimedMail { attempts: 5, ..first.clone() }), id, "a retry, on any node");
+        assert_eq!(id.0.len(), 32);
+        assert!(id.0.bytes().all(|b| b.is_ascii_hexdigit()), "{id:?}");
+        for other in [
+            row(8, 1_800_000_000, "v1.sealed"),
+            row(7, 1_800_000_001, "v1.sealed"),
+            row(7, 1_800_000_000, "v1.sealed under another nonce"),
+        ] {
+            assert_ne!(MessageId::of(&other), id, "{other:?}");
+        }
     }
 
     #[test]

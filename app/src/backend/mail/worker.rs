@@ -10,13 +10,18 @@
 //!
 //! Delivery is at least once, not exactly once: a node that dies after the server accepted a
 //! message (its `250`) and before the row is marked sent leaves the row to be sent again once
-//! its lease has run out. Nothing on this side can close that gap.
+//! its lease has run out. Nothing on this side can close that gap; what it can do is name the
+//! message: every attempt at a row carries the same `Message-ID` ([`MessageId::of`]), so the
+//! receiving side can recognise the second copy.
 
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
-use super::{transport::SEND_TIMEOUT, MailQueue, Mailer};
+use super::{
+    transport::{MessageId, SEND_TIMEOUT},
+    MailQueue, Mailer,
+};
 use crate::backend::{clock::Clock, store::ClaimedMail, store::Store, store::StoreResult};
 
 /// Rows claimed at a time.
@@ -100,7 +105,7 @@ async fn deliver(
             return Ok(false);
         }
     };
-    let error = match mailer.send(&message).await {
+    let error = match mailer.send(&message, &MessageId::of(mail)).await {
         Ok(()) => {
             // A crash right here sends the message again later: see the module's comment.
             store.mark_mail_sent(id, clock.now()).await?;

@@ -108,6 +108,16 @@ fn create_private(path: &Path) -> std::io::Result<()> {
     options.open(path).map(drop)
 }
 
+/// The empty file `VACUUM INTO` writes a backup into (SQLite takes an existing empty file):
+/// readable by its owner only (0600) whatever the umask, and never one that already exists.
+fn create_backup_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}
+
 impl Store {
     /// Opens the configured database: a SQLite file (created with its folder when missing)
     /// or a PostgreSQL server.
@@ -171,22 +181,24 @@ impl Store {
     }
 
     /// An online, consistent copy of a SQLite database into the new file `path` (`VACUUM INTO`:
-    /// one read transaction, so writers carry on), readable by its owner only. PostgreSQL is
-    /// copied with its own tools (`pg_dump`).
+    /// one read transaction, so writers carry on), readable by its owner only from its first
+    /// byte: the file is made empty and 0600 first (never over an existing one), and SQLite
+    /// writes into it. A copy that fails is removed. PostgreSQL is copied with its own tools
+    /// (`pg_dump`).
     pub async fn backup_into(&self, path: &Path) -> StoreResult<()> {
         let Self::Sqlite(pool) = self else {
             return Err(StoreError::Unsupported("copy a PostgreSQL database with pg_dump"));
         };
         let target = path.to_str().ok_or(StoreError::Unsupported("the backup path must be valid UTF-8"))?;
-        sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await.during("backup_into")?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-                .map_err(sqlx::Error::Io)
-                .during("backup_into: set the file's mode")?;
+        create_backup_file(path).map_err(sqlx::Error::Io).during("backup_into: create the file")?;
+        let copied = sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await;
+        if copied.is_err() {
+            // The file is ours (made just now) and holds at most part of a copy.
+            if let Err(e) = std::fs::remove_file(path) {
+                tracing::warn!(path = %path.display(), error = %e, "cannot remove a failed backup");
+            }
         }
-        Ok(())
+        copied.map(drop).during("backup_into")
     }
 
     /// Connections open, and idle, in the pool.

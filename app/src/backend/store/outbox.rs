@@ -22,6 +22,8 @@ pub struct SealedMail {
 #[derive(Clone, sqlx::FromRow)]
 pub struct ClaimedMail {
     pub id: i64,
+    /// When it was queued (Unix seconds): with `id` and the sealed body, what names the message.
+    pub created_at: i64,
     #[sqlx(try_from = "String")]
     pub recipient: Email,
     pub subject: String,
@@ -71,7 +73,7 @@ macro_rules! claim_sql {
                             AND (secret_until IS NULL OR secret_until > $1) \
                           ORDER BY next_attempt_at, id LIMIT $3 ",
             $lock,
-            ") RETURNING id, recipient, subject, text_body, html_body, attempts"
+            ") RETURNING id, created_at, recipient, subject, text_body, html_body, attempts"
         )
     };
 }
