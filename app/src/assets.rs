@@ -147,7 +147,7 @@ static FORM_GATE: LazyLock<String> = LazyLock::new(|| {
 /// shell is never rendered in the browser).
 fn is_form_only_page() -> bool {
     #[cfg(feature = "ssr")]
-    return crate::api::request::path().is_some_and(|path| FORM_ONLY_PAGES.contains(&path.as_str()));
+    return crate::api::request::path_is_one_of(FORM_ONLY_PAGES);
     #[cfg(not(feature = "ssr"))]
     false
 }

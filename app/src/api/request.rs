@@ -57,9 +57,10 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
-/// The path of the page being rendered or the function being called.
-pub fn path() -> Option<String> {
-    use_context::<Parts>().map(|parts| parts.uri.path().to_owned())
+/// Whether the path of the page being rendered is one of `paths` (read in place: every /login
+/// render asks).
+pub fn path_is_one_of(paths: &[&str]) -> bool {
+    use_context::<Parts>().is_some_and(|parts| paths.contains(&parts.uri.path()))
 }
 
 /// Sets the status of the page being rendered (a page that shows "not found" answers 404).
@@ -77,8 +78,8 @@ pub fn insert_header(name: header::HeaderName, value: HeaderValue) {
 }
 
 /// The origins a third-party captcha loads from, when the operator chose one.
-pub fn captcha_origins() -> Option<String> {
-    use_context::<AppState>()?.captcha.provider().map(|provider| provider.origins().to_owned())
+pub fn captcha_origins() -> Option<&'static str> {
+    use_context::<AppState>()?.captcha.provider().map(|provider| provider.origins())
 }
 
 /// Adds a `Set-Cookie` header to the server function's response.

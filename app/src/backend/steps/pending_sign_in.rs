@@ -19,11 +19,6 @@ pub async fn hold(state: &AppState, user_id: UserId, credentials_version: i64) -
     Ok(token)
 }
 
-/// Whether `pending` names a sign-in that can still be finished (for the page that asks).
-pub async fn is_waiting(state: &AppState, pending: &SecretToken) -> Result<bool, StoreError> {
-    Ok(state.store.find_pending_sign_in(&pending.hash(), state.clock.now()).await?.is_some())
-}
-
 /// Ends a pending sign-in: finished, or given up (the browser logs in again, or leaves). False
 /// when it had ended already: of two browsers racing with one, one ends it.
 pub async fn end(state: &AppState, pending: &SecretToken) -> Result<bool, StoreError> {
