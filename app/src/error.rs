@@ -121,6 +121,10 @@ pub enum AppError {
     /// Two-factor sign-in is already on (setting it up again), or already off.
     #[error("Two-factor authentication changed meanwhile. Reload the page to see where it stands.")]
     TwoFactorChanged,
+    /// The password (or code) checks of a proven or signed-in person are held back after failed
+    /// tries: for `wait_secs`, or (`None`) until a new password is set.
+    #[error("{}", too_many_tries(*.wait_secs))]
+    TooManyTries { wait_secs: Option<u64> },
     /// A per-client budget is used up; it renews after `retry_after_secs`.
     #[error("Too many attempts. Please wait a moment and try again.")]
     TooManyRequests { retry_after_secs: u64 },
@@ -137,6 +141,16 @@ pub enum AppError {
 impl From<FieldError> for AppError {
     fn from(error: FieldError) -> Self {
         Self::Invalid(vec![error])
+    }
+}
+
+/// "Too many tries: wait 8 seconds." — plainly, in words a person acts on.
+fn too_many_tries(wait_secs: Option<u64>) -> String {
+    match wait_secs {
+        Some(1) => "Too many tries: wait 1 second, then try again.".to_owned(),
+        Some(secs) if secs < 120 => format!("Too many tries: wait {secs} seconds, then try again."),
+        Some(secs) => format!("Too many tries: wait {} minutes, then try again.", secs.div_ceil(60)),
+        None => "Too many tries: this account's password must be reset before it can be checked again. Use \u{201c}Forgot?\u{201d} on the login page.".to_owned(),
     }
 }
 
@@ -157,7 +171,7 @@ impl AppError {
             Self::TwoFactorChanged => 409,
             Self::NotFound => 404,
             Self::LinkExpired => 410,
-            Self::TooManyRequests { .. } => 429,
+            Self::TooManyRequests { .. } | Self::TooManyTries { .. } => 429,
             Self::Unavailable => 503,
             Self::Network => 502,
             Self::Internal => 500,

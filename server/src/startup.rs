@@ -2,10 +2,23 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use app::backend::{
-    captcha::Captcha, clock::Clock, config::CaptchaKeySource, config::CaptchaMode, config::Config, config::KeySource,
-    mail, mail::sealed::OutboxSeal, mail::MailQueue, mail::Mailer, secrets::deployment_key::DeploymentKey,
-    secrets::password_hasher::PasswordHasher, secrets::two_factor_seal::TwoFactorSeal, steps::rate_limits::Limit,
-    steps::sessions, store::Store, AppState, Services,
+    captcha::Captcha,
+    clock::Clock,
+    config::CaptchaKeySource,
+    config::CaptchaMode,
+    config::Config,
+    config::KeySource,
+    mail,
+    mail::sealed::OutboxSeal,
+    mail::MailQueue,
+    mail::Mailer,
+    secrets::deployment_key::DeploymentKey,
+    secrets::password_hasher::PasswordHasher,
+    secrets::two_factor_seal::TwoFactorSeal,
+    steps::rate_limits::Limit,
+    steps::{known_devices, sessions},
+    store::Store,
+    AppState, Services,
 };
 use tokio::net::TcpListener;
 use tokio_util::task::TaskTracker;
@@ -135,8 +148,8 @@ fn serve_metrics(listener: TcpListener, state: AppState) -> std::io::Result<Sock
     Ok(addr)
 }
 
-/// Deletes dead sessions, reset links and old rate-limit counters every ten minutes so the
-/// tables do not grow without bound.
+/// Deletes dead sessions, reset links, old rate-limit counters and browsers unseen for a year
+/// every ten minutes so the tables do not grow without bound.
 fn spawn_session_purge(state: AppState) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(600));
@@ -162,6 +175,9 @@ fn spawn_session_purge(state: AppState) {
             }
             if let Err(e) = state.store.purge_spent_captchas(now).await {
                 tracing::warn!(error = ?e, "could not purge expired captcha records");
+            }
+            if let Err(e) = known_devices::purge_stale(&state).await {
+                tracing::warn!(error = ?e, "could not purge browsers unseen for a year");
             }
         }
     });

@@ -36,8 +36,8 @@ pub async fn login(
     let outcome = login::log_in(&state, request).await.map_err(|e| refused(AppError::from(e)))?;
     let next = LocalPath::parse_or_default(next.as_deref());
     match outcome {
-        login::LoginOutcome::Session(token) => {
-            request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
+        login::LoginOutcome::Session(signed_in) => {
+            hand_over(&state, &signed_in)?;
             forget_reset_link(&state)?;
             leptos_axum::redirect(next.as_str());
         }
@@ -45,6 +45,21 @@ pub async fn login(
             request::set_cookie(&cookies::Jar::PendingSignIn.set(&state.config, &pending))?;
             leptos_axum::redirect(&verify_path(&next));
         }
+    }
+    Ok(())
+}
+
+/// The cookies of a complete sign-in: the session, and a device cookie when the browser had none.
+#[cfg(feature = "ssr")]
+pub(super) fn hand_over(
+    state: &crate::backend::AppState,
+    signed_in: &crate::backend::steps::sessions::SignedIn,
+) -> Result<(), AppError> {
+    use super::request;
+    use crate::backend::client::cookies::{self, Jar};
+    request::set_cookie(&cookies::session_cookie(&state.config, &signed_in.session))?;
+    if let Some(device) = &signed_in.new_device {
+        request::set_cookie(&Jar::Device.set(&state.config, device))?;
     }
     Ok(())
 }

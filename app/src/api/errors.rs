@@ -101,6 +101,7 @@ impl From<ChangePasswordError> for AppError {
             }
             ChangePasswordError::Unchanged => AppError::field("new_password", Problem::NewPasswordUnchanged),
             ChangePasswordError::SessionEnded => AppError::Unauthenticated,
+            ChangePasswordError::MustWait(wait_secs) => AppError::TooManyTries { wait_secs },
             ChangePasswordError::Hash(e) => e.into(),
             ChangePasswordError::Store(e) => e.into(),
         }
@@ -145,6 +146,7 @@ impl From<SecondFactorError> for AppError {
         match err {
             SecondFactorError::Refused => AppError::SecondFactorRefused,
             SecondFactorError::TooManyAttempts => too_many(Limit::LoginAttemptsPerAddress),
+            SecondFactorError::MustWait(wait_secs) => AppError::TooManyTries { wait_secs },
             SecondFactorError::Store(e) => e.into(),
         }
     }
@@ -158,6 +160,8 @@ impl From<TwoFactorError> for AppError {
             TwoFactorError::WrongSecondFactor => AppError::field("second_factor", Problem::SecondFactorWrong),
             TwoFactorError::WrongPassword => AppError::field("current_password", Problem::CurrentPasswordWrong),
             TwoFactorError::Unreadable => AppError::Internal,
+            TwoFactorError::MustWait(wait_secs) => AppError::TooManyTries { wait_secs },
+            TwoFactorError::TooManyAttempts => too_many(Limit::LoginAttemptsPerAddress),
             TwoFactorError::Hash(e) => e.into(),
             TwoFactorError::Store(e) => e.into(),
         }

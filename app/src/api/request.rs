@@ -11,8 +11,8 @@ use leptos_axum::ResponseOptions;
 
 use crate::{
     backend::{
-        client::address, client::cookies::Jar, client::ClientInfo, config::Config, steps::sessions::CurrentSession,
-        AppState,
+        client::address, client::cookies::Jar, client::ClientInfo, config::Config, secrets::secret_token::SecretToken,
+        steps::sessions::CurrentSession, AppState,
     },
     error::AppError,
 };
@@ -47,7 +47,9 @@ pub fn client_info() -> Result<ClientInfo, AppError> {
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
     let address = address::identify(peer, &parts.headers, &state.config.client_address);
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    Ok(ClientInfo { ip: address.ip, budget_key: address.budget_key, user_agent })
+    let device =
+        cookie_value(Jar::Device, &state.config).and_then(|value| SecretToken::parse(&value)).map(|t| t.hash());
+    Ok(ClientInfo { ip: address.ip, budget_key: address.budget_key, user_agent, device })
 }
 
 /// True for a plain HTML form post (no JavaScript): the browser expects a redirect back.

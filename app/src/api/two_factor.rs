@@ -132,10 +132,7 @@ pub async fn verify_sign_in(
     use super::request;
     use crate::{
         backend::{
-            client::cookies::{self, Jar},
-            secrets::secret_token::SecretToken,
-            steps::proof::Proof,
-            use_cases::second_factor,
+            client::cookies::Jar, secrets::secret_token::SecretToken, steps::proof::Proof, use_cases::second_factor,
         },
         domain::LocalPath,
         error::Problem,
@@ -150,9 +147,9 @@ pub async fn verify_sign_in(
     let pending = request::cookie_value(Jar::PendingSignIn, &state.config)
         .and_then(|value| SecretToken::parse(&value))
         .ok_or(AppError::SecondFactorRefused)?;
-    let token = second_factor::finish(&state, &pending, proof, &request::client_info()?).await?;
+    let signed_in = second_factor::finish(&state, &pending, proof, &request::client_info()?).await?;
     request::set_cookie(&Jar::PendingSignIn.clear(&state.config))?;
-    request::set_cookie(&cookies::session_cookie(&state.config, &token))?;
+    super::auth::hand_over(&state, &signed_in)?;
     if request::cookie_value(Jar::ResetLink, &state.config).is_some() {
         request::set_cookie(&Jar::ResetLink.clear(&state.config))?;
     }

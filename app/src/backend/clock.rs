@@ -49,6 +49,24 @@ impl Clock {
         }
     }
 
+    /// Waits a little on the way to `until` (Unix seconds): at most `poll`, never past it, so
+    /// that the caller can look again at whatever it is waiting for. A manual clock does not
+    /// wait: it moves on by at most a second, toward `until` (the hand of a test that sleeps),
+    /// and lets other tasks run.
+    pub async fn pause_until(&self, until: i64, poll: std::time::Duration) {
+        match &self.0 {
+            Some(t) => {
+                let now = t.load(Ordering::SeqCst);
+                t.fetch_max(until.min(now + 1), Ordering::SeqCst);
+                tokio::task::yield_now().await;
+            }
+            None => {
+                let left = std::time::Duration::from_secs((until - self.now()).max(0) as u64);
+                tokio::time::sleep(poll.min(left)).await;
+            }
+        }
+    }
+
     /// Moves a manual clock forward; the system clock cannot be moved.
     #[allow(clippy::expect_used, reason = "moving the system clock is a mistake in a test")]
     pub fn advance(&self, secs: i64) {

@@ -15,7 +15,7 @@ pub struct UserId(i64);
 
 impl UserId {
     /// The id of a row the caller made or read itself (tests, the command line's listing).
-    pub fn from_row(id: i64) -> Self {
+    pub const fn from_row(id: i64) -> Self {
         Self(id)
     }
 }

@@ -36,8 +36,13 @@ pub async fn error_status(req: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::TooManyRequests { retry_after_secs } = error {
-            parts.headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from(retry_after_secs));
+        let retry_after = match error {
+            AppError::TooManyRequests { retry_after_secs } => Some(retry_after_secs),
+            AppError::TooManyTries { wait_secs } => wait_secs,
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            parts.headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
         }
     }
     Response::from_parts(parts, Body::from(bytes))

@@ -42,11 +42,12 @@ async fn hold_the_hashing_thread(app: &TestApp) -> (mpsc::Sender<()>, JoinHandle
     (release, holder)
 }
 
-/// Waits until a login has counted its attempt: it has read the account (and its hash) and
-/// waits for the hashing thread.
+/// Waits until a login has begun its check: it has read the account (and its hash) and waits
+/// for the hashing thread.
 async fn until_the_login_has_read_the_account(app: &TestApp, user_id: app::backend::store::UserId) {
     within(WAIT, "the login to read the account", async {
-        while app.state.store.find_user_by_id(user_id).await.unwrap().unwrap().failed_logins == 0 {
+        let account = app::backend::store::CountOf::Account(user_id);
+        while app.state.store.failure_counts(&account).await.unwrap().unwrap().checks_in_flight == 0 {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     })

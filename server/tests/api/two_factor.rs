@@ -19,6 +19,8 @@ on_both_databases!(
     support_turns_two_factor_off_and_ends_the_sessions,
     each_change_is_told_by_email_without_any_secret,
     a_portal_that_requires_two_factor_shows_only_its_setup_until_it_is_on,
+    a_person_who_starts_over_at_the_code_step_gets_in_with_the_right_code,
+    behind_a_known_password_turn_off_gets_no_more_guesses_than_the_login_step,
 );
 
 /// Turns two-factor on for the signed-in `browser`; returns the secret (as the phone would hold
@@ -250,29 +252,40 @@ async fn a_pending_sign_in_expires_and_ends_when_the_password_is_reset(db: Db) {
     assert!(location(&after).starts_with("/login/verify"));
 }
 
+/// The password is proven at the code step, so a try held back is told how long to wait
+/// (never that a right code is wrong); the first delays are waited out on the server.
+async fn expect_wait(response: reqwest::Response, seconds: u64) {
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.headers()[reqwest::header::RETRY_AFTER], seconds.to_string().as_str());
+    let body = response.text().await.unwrap();
+    assert!(body.contains("TooManyTries"), "{body}");
+}
+
 async fn wrong_codes_count_toward_the_account_s_login_throttle(db: Db) {
     let app = TestApp::spawn(db).await;
     app.add_user("ann@example.com").await;
     let (secret, _) = turn_on(&app, &app.logged_in("ann@example.com").await).await;
+    let failed_logins = || async {
+        app.state.store.find_user_by_id(app::backend::store::UserId::from_row(1)).await.unwrap().unwrap().failed_logins
+    };
 
-    // Someone with the password guesses codes: the password step and each wrong code count.
+    // Someone with the password guesses codes: each wrong code counts, the password step not.
     let thief = password_step(&app, "ann@example.com").await;
-    for guess in ["000000", "111111"] {
+    assert_eq!(failed_logins().await, 0, "a right password is no failure");
+    let started = app.clock.now();
+    for guess in ["000000", "111111", "222222", "333333", "444444", "555555"] {
         expect_refused(verify(&thief, "code", guess).await).await;
     }
-    // The third failure in a row holds the account back for a moment: even the right code
-    // gets the same answer then.
-    expect_refused(verify(&thief, "code", &secret.code_at(app.clock.now())).await).await;
-    let user = app.state.store.find_user_by_id(app::backend::store::UserId::from_row(1)).await.unwrap().unwrap();
-    assert_eq!(user.failed_logins, 3, "the password step and two wrong codes");
+    assert_eq!(failed_logins().await, 6, "each checked");
+    assert_eq!(app.clock.now() - started, 1 + 2 + 4, "the first delays were waited out, not refused");
+
+    // Eight seconds are not waited out: even the right code is told to wait, plainly.
+    expect_wait(verify(&thief, "code", &secret.code_at(app.clock.now())).await, 8).await;
 
     // Once the delay has passed, the right code gets in and the count starts again.
-    app.clock.advance(30);
+    app.clock.advance(8);
     assert_eq!(verify(&thief, "code", &secret.code_at(app.clock.now())).await.status(), 200);
-    assert_eq!(
-        app.state.store.find_user_by_id(app::backend::store::UserId::from_row(1)).await.unwrap().unwrap().failed_logins,
-        0
-    );
+    assert_eq!(failed_logins().await, 0);
 }
 
 async fn many_wrong_codes_pause_sign_ins_and_tell_the_owner_the_password_is_known(db: Db) {
@@ -281,15 +294,74 @@ async fn many_wrong_codes_pause_sign_ins_and_tell_the_owner_the_password_is_know
     let (secret, _) = turn_on(&app, &app.logged_in("ann@example.com").await).await;
 
     let thief = password_step(&app, "ann@example.com").await;
-    for guess in ["000000", "111111", "222222"] {
+    for guess in ["000000", "111111", "222222", "333333"] {
         expect_refused(verify(&thief, "code", guess).await).await;
         app.clock.advance(10); // past each delay, so every guess is checked
     }
-    // The lock: even the right code is refused, and the owner hears what it means.
-    expect_refused(verify(&thief, "code", &secret.code_at(app.clock.now())).await).await;
+    // The lock: even the right code waits, and the owner hears what it means.
+    expect_wait(verify(&thief, "code", &secret.code_at(app.clock.now())).await, 900 - 10).await;
     let mail = app.wait_for_mail(2).await;
     assert!(mail.iter().any(|m| m.contains("Subject: Someone has your password")), "{mail:?}");
     assert!(!mail.iter().any(|m| m.contains("Subject: Someone tried to sign in")), "not the wrong-password notice");
+}
+
+/// Issue 22's reproduction: a person who gives up at the code step, logs in again and types the
+/// right code at once was told "That code didn't work".
+async fn a_person_who_starts_over_at_the_code_step_gets_in_with_the_right_code(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("ann@example.com").await;
+    let (secret, _) = turn_on(&app, &app.logged_in("ann@example.com").await).await;
+
+    let browser = password_step(&app, "ann@example.com").await;
+    expect_refused(verify(&browser, "code", "000000").await).await;
+    app.clock.advance(30); // the next 30-second step
+    let again = browser.login("ann@example.com", PASSWORD).await;
+    assert!(location(&again).starts_with("/login/verify"));
+    let before = app.clock.now();
+
+    let finished = verify(&browser, "code", &secret.code_at(app.clock.now())).await;
+
+    assert_eq!(finished.status(), 200, "{:?}", finished.text().await);
+    assert_eq!(app.clock.now(), before, "no delay to wait out: one failure is a typo");
+}
+
+/// Someone holding a stolen password and session (a phishing proxy) loops "Turn off" with wrong
+/// codes: every wrong code counts, the right password clears nothing, and the guesses end where
+/// the login step's do: the browser's own count (it signed in), then the account's lock, which
+/// tells the owner someone has the password.
+async fn behind_a_known_password_turn_off_gets_no_more_guesses_than_the_login_step(db: Db) {
+    let limit = 4;
+    let app = TestApp::spawn_with(db, |config| config.login_lockout_after = limit).await;
+    app.add_user("ann@example.com").await;
+    let session = app.logged_in("ann@example.com").await;
+    let (secret, _) = turn_on(&app, &session).await;
+
+    let mut checked = 0;
+    let held = loop {
+        let form = [("current_password", PASSWORD), ("second_factor", "000000")];
+        let response = session.post_form("/api/turn_off_two_factor", &form).await;
+        if response.status() != 400 {
+            break response;
+        }
+        checked += 1;
+        assert!(checked <= 100, "the guesses never end");
+        app.clock.advance(60); // past every delay short of the lock
+    };
+
+    assert_eq!(checked, 2 * limit, "its browser's count, then the account's: as at the login step");
+    assert_eq!(held.status(), 429);
+    let mail = app.wait_for_mail(2).await;
+    assert!(mail.iter().any(|m| m.contains("Subject: Someone has your password")), "{mail:?}");
+    let right = [("current_password", PASSWORD), ("second_factor", &secret.code_at(app.clock.now()))];
+    let response = session.post_form("/api/turn_off_two_factor", &right).await;
+    assert_eq!(response.status(), 429, "held back, even with the right code");
+    let login_step = password_step_answer(&app, "ann@example.com").await;
+    assert_eq!(login_step, 401, "and the login step of a browser new to the account is locked too");
+}
+
+/// The status of a password step from a browser new to the account.
+async fn password_step_answer(app: &TestApp, email: &str) -> u16 {
+    app.browser().login(email, PASSWORD).await.status().as_u16()
 }
 
 async fn support_turns_two_factor_off_and_ends_the_sessions(db: Db) {
@@ -421,9 +493,6 @@ async fn a_waiting_sign_in_ends_with_logout_and_with_a_new_login(db: Db) {
     let second = browser.pending_token().expect("a new pending sign-in");
     assert_ne!(first, second);
     expect_refused(browser.verify_with_pending(&first, &secret.code_at(app.clock.now())).await).await;
-    // Three password steps without a code count as three failures (issue 22, item 4, is still
-    // open): the account's first delay, a second, is waited out here.
-    app.clock.advance(30);
     let finished = browser.verify_with_pending(&second, &secret.code_at(app.clock.now())).await;
     assert_eq!(finished.status(), 200, "the newest sign-in finishes");
 }

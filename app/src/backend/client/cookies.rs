@@ -1,8 +1,9 @@
 //! The portal's cookies ([`Jar`]), all HttpOnly, SameSite=Lax, Path=/, and `__Host-` + Secure
 //! behind TLS: the session; the reset link's token while its page is open (so the token leaves
 //! the address bar even without JavaScript), kept only as long as the browser and cleared by
-//! login, logout and its use; a pending sign-in; and two one-time values for the next page
-//! without JavaScript (a notice, the email address typed into a refused form).
+//! login, logout and its use; a pending sign-in; the device cookie of a browser that has signed
+//! in (a year; logout keeps it); and two one-time values for the next page without JavaScript (a
+//! notice, the email address typed into a refused form).
 
 use cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use http::HeaderMap;
@@ -24,7 +25,14 @@ pub enum Jar {
     TypedEmail,
     /// A sign-in whose password was right, waiting for its second factor (five minutes).
     PendingSignIn,
+    /// This browser has signed in before: its failed checks are counted apart from unknown
+    /// clients' ([`crate::backend::steps::known_devices`]). Kept a year, through logouts.
+    Device,
 }
+
+/// How long a browser keeps its device cookie, and the account remembers the browser after its
+/// last sign-in.
+pub const DEVICE_COOKIE_SECS: i64 = 365 * 24 * 60 * 60;
 
 impl Jar {
     pub fn name(self, config: &Config) -> &'static str {
@@ -39,6 +47,8 @@ impl Jar {
             (Self::TypedEmail, false) => "portal_typed_email",
             (Self::PendingSignIn, true) => "__Host-portal_pending",
             (Self::PendingSignIn, false) => "portal_pending",
+            (Self::Device, true) => "__Host-portal_device",
+            (Self::Device, false) => "portal_device",
         }
     }
 
@@ -48,6 +58,7 @@ impl Jar {
         let max_age = match self {
             Self::Session => Some(CookieDuration::seconds(config.session_lifetime.as_secs() as i64)),
             Self::PendingSignIn => Some(CookieDuration::seconds(PENDING_SIGN_IN_SECS)),
+            Self::Device => Some(CookieDuration::seconds(DEVICE_COOKIE_SECS)),
             Self::ResetLink | Self::Notice | Self::TypedEmail => None,
         };
         self.build(config, token.expose().to_owned(), max_age)

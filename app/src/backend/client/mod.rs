@@ -12,4 +12,7 @@ pub struct ClientInfo {
     /// What the per-address budgets count this client under ([`address`]).
     pub budget_key: String,
     pub user_agent: String,
+    /// The SHA-256 of the device cookie's token, when the browser brought one (whether the
+    /// account knows it is for the throttle to find out).
+    pub device: Option<[u8; 32]>,
 }

@@ -46,11 +46,6 @@ impl PasswordHash {
     pub fn as_phc(&self) -> &str {
         &self.0
     }
-
-    #[cfg(test)]
-    pub(crate) fn from_phc_for_tests(phc: &str) -> Self {
-        Self(phc.to_owned())
-    }
 }
 
 impl std::fmt::Debug for PasswordHash {

@@ -2,8 +2,8 @@
 //! request, ended by logout, idleness, their absolute lifetime or the user.
 
 use crate::backend::{
-    client::ClientInfo, secrets::secret_token::SecretToken, state::AppState, store::NewSession, store::StoreResult,
-    store::UserId,
+    client::ClientInfo, secrets::secret_token::SecretToken, state::AppState, steps::known_devices, store::NewSession,
+    store::StoreResult, store::UserId,
 };
 use crate::domain::Email;
 
@@ -65,6 +65,27 @@ pub async fn start(
     let draft = Draft::new(state, client);
     let started = state.store.insert_session(&draft.record(user_id, client), credentials_version).await?;
     Ok(started.map(|_| draft.token))
+}
+
+/// What a complete sign-in hands the browser: its new session and, when it brought no device
+/// cookie, a new one ([`known_devices`]).
+pub struct SignedIn {
+    pub session: SecretToken,
+    pub new_device: Option<SecretToken>,
+}
+
+/// [`start`], and the browser remembered as one the account has signed in from.
+pub async fn sign_in(
+    state: &AppState,
+    user_id: UserId,
+    credentials_version: i64,
+    client: &ClientInfo,
+) -> StoreResult<Option<SignedIn>> {
+    let Some(session) = start(state, user_id, credentials_version, client).await? else {
+        return Ok(None);
+    };
+    let new_device = known_devices::remember(state, user_id, client).await?;
+    Ok(Some(SignedIn { session, new_device }))
 }
 
 /// The live session a token belongs to, if any; refreshes its idle timer.

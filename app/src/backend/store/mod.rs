@@ -4,6 +4,8 @@
 //! timestamps in Unix seconds, `BLOB`/`BYTEA` hashes), and run on whichever pool is configured.
 //! Each database has its own migration set under `migrations/`.
 
+mod failure_counts;
+mod known_devices;
 mod outbox;
 mod password_resets;
 mod rate_limits;
@@ -24,6 +26,8 @@ use sqlx::{
 use crate::backend::config::Database;
 
 pub use crate::backend::ids::UserId;
+pub use failure_counts::{CountOf, FailureCounts};
+pub use known_devices::DEVICES_PER_ACCOUNT;
 #[cfg(feature = "test-support")]
 pub use outbox::OutboxEntry;
 pub use outbox::{ClaimedMail, SealedMail};

@@ -107,34 +107,6 @@ impl Store {
         Ok(())
     }
 
-    /// Counts one more failed password check, in advance, setting the count to `next` if it is
-    /// still `seen`: one statement, so of concurrent attempts on any number of nodes exactly one
-    /// gets each count. The new count and consecutive failures, or `None` when another attempt
-    /// got there first.
-    pub async fn count_login_attempt(
-        &self,
-        user_id: UserId,
-        seen: i64,
-        next: i64,
-        now: i64,
-    ) -> StoreResult<Option<(i64, i64)>> {
-        const SQL: &str = "UPDATE users SET failed_logins = $1, consecutive_failures = consecutive_failures + 1, \
-                           last_failed_login_at = $2 WHERE id = $3 AND failed_logins = $4 \
-                           RETURNING failed_logins, consecutive_failures";
-        on_pool!(self, pool => sqlx::query_as(SQL)
-            .bind(next).bind(now).bind(user_id).bind(seen)
-            .fetch_optional(pool).await)
-        .during("count_login_attempt")
-    }
-
-    pub async fn clear_failed_logins(&self, user_id: UserId) -> StoreResult<()> {
-        const SQL: &str = "UPDATE users SET failed_logins = 0, consecutive_failures = 0, last_failed_login_at = NULL \
-                           WHERE id = $1";
-        on_pool!(self, pool => sqlx::query(SQL).bind(user_id).execute(pool).await.map(|_| ()))
-            .during("clear_failed_logins")?;
-        Ok(())
-    }
-
     /// Disables (`Some(now)`) or enables (`None`) an account: `None` when there is no such
     /// account, else how many sessions ended. Disabling ends every session and reset link (and
     /// drops reset mail not yet sent) and moves the credentials version on, in one transaction;

@@ -15,7 +15,7 @@ use crate::backend::{
     steps::{
         login_throttle::{self, Attempt},
         pending_sign_in, proof,
-        sessions::{self, CurrentSession},
+        sessions::{self, CurrentSession, SignedIn},
     },
     store::{StoreError, UserId},
 };
@@ -54,8 +54,8 @@ pub enum LoginError {
 
 /// What a right password leads to.
 pub enum LoginOutcome {
-    /// A new session: its token, for the cookie.
-    Session(SecretToken),
+    /// A new session (and maybe a device cookie): their tokens, for the cookies.
+    Session(SignedIn),
     /// Two-factor sign-in is on: the token of the pending sign-in, for its cookie.
     SecondFactor(SecretToken),
 }
@@ -89,20 +89,20 @@ async fn try_log_in(state: &AppState, request: LoginRequest) -> Result<LoginOutc
         state.store.delete_session(old.user_id, old.id).await?;
     }
     if proof::is_on(state, user_id).await? {
-        // The attempt stays counted until the second factor is right: knowing the password
-        // buys a guesser of codes no fresh count.
-        attempt.held_for_second_factor();
+        // Neither a success nor a failure: knowing the password clears no count, and the code's
+        // own attempt settles the step.
+        attempt.held_for_second_factor(state).await?;
         return Ok(LoginOutcome::SecondFactor(pending_sign_in::hold(state, user_id, version).await?));
     }
     attempt.succeeded(state).await?;
     // Only under the credentials the password was checked against: a reset or a sign-out that
     // committed while the hash was being verified leaves this login with nothing.
-    let Some(token) = sessions::start(state, user_id, version, &request.client).await? else {
+    let Some(signed_in) = sessions::sign_in(state, user_id, version, &request.client).await? else {
         tracing::info!(%user_id, "login refused: the credentials changed while the password was checked");
         return Err(LoginError::InvalidCredentials);
     };
     tracing::info!(%user_id, "login succeeded");
-    Ok(LoginOutcome::Session(token))
+    Ok(LoginOutcome::Session(signed_in))
 }
 
 /// The account id, its credentials version and the attempt (still counted) when the password is
@@ -117,20 +117,27 @@ async fn authenticate(
         return Err(LoginError::TooManyAttempts);
     }
     let user = state.store.find_user_by_email(email).await?;
-    let attempt = match &user {
-        Some(user) => login_throttle::begin(state, user).await?,
-        None => None,
+    // The same reads and writes for an address with no account, so the two take one path.
+    let turn = match &user {
+        Some(user) => login_throttle::begin(state, user, client).await?.attempt(),
+        None => Some(login_throttle::begin_for_no_account(state, email, client).await?),
     };
     // One verification whatever the account and its failures, so every refusal costs the same.
     let verdict = state.hasher.verify(password, user.as_ref().map(|u| &u.password_hash)).await?;
-    let Some(user) = user else { return Err(LoginError::InvalidCredentials) };
-    let Some(attempt) = attempt else { return Err(LoginError::HeldBack) };
+    let Some(attempt) = turn else { return Err(LoginError::HeldBack) };
+    let Some(user) = user else {
+        attempt.failed(state, client).await?;
+        return Err(LoginError::InvalidCredentials);
+    };
     let needs_rehash = match verdict {
         Verification::Mismatch => {
             attempt.failed(state, client).await?;
             return Err(LoginError::InvalidCredentials);
         }
-        Verification::Match { .. } if user.disabled_at.is_some() => return Err(LoginError::InvalidCredentials),
+        Verification::Match { .. } if user.disabled_at.is_some() => {
+            attempt.failed(state, client).await?;
+            return Err(LoginError::InvalidCredentials);
+        }
         Verification::Match { needs_rehash } => needs_rehash,
     };
     if needs_rehash {

@@ -31,9 +31,8 @@ pub struct ChangeRequest<'a> {
 pub enum ChangePasswordError {
     #[error("the form needs correcting")]
     Refused { current_missing: bool, new: NewPasswordProblems },
-    /// Also the answer while the account is held back after failed password checks: guessing
-    /// the current password here is slowed down like guessing it at login, and counts towards
-    /// the lock. Said on the first try, with whatever is wrong with the new password too.
+    /// Guessing the current password here is slowed down like guessing it at login, and counts
+    /// towards the lock. Said on the first try, with whatever is wrong with the new password too.
     #[error("the current password is wrong")]
     WrongCurrentPassword { new: NewPasswordProblems },
     #[error("the new password is the current one")]
@@ -42,6 +41,9 @@ pub enum ChangePasswordError {
     /// was checked: the person signs in again.
     #[error("the session ended while the change was under way")]
     SessionEnded,
+    /// The throttle holds password checks back for now: for `None`, until a new password.
+    #[error("too many tries: wait")]
+    MustWait(Option<u64>),
     #[error(transparent)]
     Hash(#[from] HashError),
     #[error(transparent)]
@@ -62,19 +64,18 @@ pub async fn change(
     // The current password is checked whatever the new one is like, so that a person learns
     // about both on the first try.
     let user = state.store.find_user_by_id(session.user_id).await?.ok_or(ChangePasswordError::SessionEnded)?;
-    let attempt = login_throttle::begin(state, &user).await?;
-    let verdict = state.hasher.verify(&current, Some(&user.password_hash)).await?;
-    let wrong = |checked: Result<_, NewPasswordProblems>| ChangePasswordError::WrongCurrentPassword {
-        new: checked.err().unwrap_or_default(),
-    };
-    match (attempt, verdict) {
-        (Some(attempt), Verification::Match { .. }) => attempt.succeeded(state).await?,
-        (Some(attempt), Verification::Mismatch) => {
+    // A signed-in person held back is told how long to wait: a right password is never "wrong".
+    let attempt = login_throttle::begin(state, &user, client)
+        .await?
+        .or_wait(state.clock.now())
+        .map_err(ChangePasswordError::MustWait)?;
+    match state.hasher.verify(&current, Some(&user.password_hash)).await? {
+        Verification::Match { .. } => attempt.succeeded(state).await?,
+        Verification::Mismatch => {
             tracing::info!(user_id = %user.id, "password change refused: wrong current password");
             attempt.failed(state, client).await?;
-            return Err(wrong(checked));
+            return Err(ChangePasswordError::WrongCurrentPassword { new: checked.err().unwrap_or_default() });
         }
-        (None, _) => return Err(wrong(checked)),
     }
     let new = checked.map_err(|new| ChangePasswordError::Refused { current_missing: false, new })?;
     if new.as_password().expose() == current.expose() {

@@ -55,9 +55,15 @@ pub enum TwoFactorError {
     /// Neither the app's current code nor an unused recovery code, confirming a change.
     #[error("wrong second factor")]
     WrongSecondFactor,
-    /// The current password is wrong (or the account is held back after failures).
+    /// The current password is wrong.
     #[error("wrong current password")]
     WrongPassword,
+    /// The throttle holds tries back for now: for `None`, until a new password.
+    #[error("too many tries: wait")]
+    MustWait(Option<u64>),
+    /// The client address has used up its login attempts for now.
+    #[error("too many attempts from this address")]
+    TooManyAttempts,
     /// The account's stored secret cannot be opened with this deployment key.
     #[error("the stored authenticator secret cannot be opened (was PORTAL_SECRET_KEY changed?)")]
     Unreadable,
@@ -196,8 +202,10 @@ fn new_code_set(state: &AppState, user_id: UserId) -> (Vec<[u8; 32]>, String) {
     (codes.iter().map(RecoveryCode::hash).collect(), state.two_factor.seal_codes(user_id, &codes))
 }
 
-/// The current password, then a second factor. A wrong password counts toward the login
-/// throttle, as on Change Password, and leaves the code (or recovery code) unused.
+/// The current password, then a second factor, as one try of the login throttle: a wrong
+/// password or a wrong code counts (for the account or this browser, and for the client
+/// address), and a right password alone clears nothing: someone holding a stolen password and
+/// session gets no more guesses at codes here than at the login's second step.
 async fn confirm(
     state: &AppState,
     session: &CurrentSession,
@@ -208,12 +216,25 @@ async fn confirm(
     if !proof::is_on(state, session.user_id).await? {
         return Err(TwoFactorError::Off);
     }
-    let user = check_password(state, session, client, password).await?;
-    if proof::accept(state, &user, &proof, client).await? {
-        Ok(())
-    } else {
-        Err(TwoFactorError::WrongSecondFactor)
+    if !login_throttle::address_within_budget(state, client).await? {
+        return Err(TwoFactorError::TooManyAttempts);
     }
+    let user = state.store.find_user_by_id(session.user_id).await?.ok_or(TwoFactorError::Off)?;
+    let attempt = login_throttle::begin(state, &user, client)
+        .await?
+        .or_wait(state.clock.now())
+        .map_err(TwoFactorError::MustWait)?;
+    if let Verification::Mismatch = state.hasher.verify(password, Some(&user.password_hash)).await? {
+        attempt.failed(state, client).await?;
+        return Err(TwoFactorError::WrongPassword);
+    }
+    if !proof::accept(state, &user, &proof, client).await? {
+        tracing::info!(user_id = %user.id, "a change to two-factor sign-in refused: wrong second factor");
+        attempt.failed_code(state, client).await?;
+        return Err(TwoFactorError::WrongSecondFactor);
+    }
+    attempt.succeeded(state).await?;
+    Ok(())
 }
 
 /// The account, when `password` is its current one. A wrong one counts toward the login
@@ -225,15 +246,16 @@ async fn check_password(
     password: &Password,
 ) -> Result<UserRecord, TwoFactorError> {
     let user = state.store.find_user_by_id(session.user_id).await?.ok_or(TwoFactorError::Off)?;
-    let attempt = login_throttle::begin(state, &user).await?;
-    let verdict = state.hasher.verify(password, Some(&user.password_hash)).await?;
-    match (attempt, verdict) {
-        (Some(attempt), Verification::Match { .. }) => attempt.succeeded(state).await?,
-        (Some(attempt), Verification::Mismatch) => {
+    let attempt = login_throttle::begin(state, &user, client)
+        .await?
+        .or_wait(state.clock.now())
+        .map_err(TwoFactorError::MustWait)?;
+    match state.hasher.verify(password, Some(&user.password_hash)).await? {
+        Verification::Match { .. } => attempt.succeeded(state).await?,
+        Verification::Mismatch => {
             attempt.failed(state, client).await?;
             return Err(TwoFactorError::WrongPassword);
         }
-        (None, _) => return Err(TwoFactorError::WrongPassword),
     }
     Ok(user)
 }

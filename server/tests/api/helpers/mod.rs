@@ -182,6 +182,13 @@ impl Browser {
         cookies.to_str().unwrap().split("; ").find_map(|c| c.strip_prefix("portal_session=")).map(str::to_owned)
     }
 
+    /// The device cookie's token in this browser's cookie jar, if any: it has signed in before.
+    pub fn device_token(&self) -> Option<String> {
+        use reqwest::cookie::CookieStore as _;
+        let cookies = self.jar.cookies(&self.base.parse().unwrap())?;
+        cookies.to_str().unwrap().split("; ").find_map(|c| c.strip_prefix("portal_device=")).map(str::to_owned)
+    }
+
     /// The pending sign-in's token in this browser's cookie jar, if any.
     pub fn pending_token(&self) -> Option<String> {
         use reqwest::cookie::CookieStore as _;
@@ -315,5 +322,10 @@ impl TestApp {
         let state = portal::startup::build_state_with_store(config, store, self.clock.clone()).unwrap();
         portal::serve(listener, state, std::future::pending()).await.unwrap();
         Browser { base: format!("http://{addr}"), ..self.browser() }
+    }
+
+    /// A new browser (its own empty cookie jar) talking to the node `like` talks to.
+    pub fn new_browser_like(&self, like: &Browser) -> Browser {
+        Browser { base: like.base.clone(), ..self.browser() }
     }
 }

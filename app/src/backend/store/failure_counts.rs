@@ -1,0 +1,138 @@
+//! The counts the login throttle keeps ([`crate::backend::steps::login_throttle`]): one on each
+//! account's row for the clients it has never signed in from, one on each known browser's row
+//! (`known_devices`). The same statements for both, each a single statement, so that of
+//! concurrent attempts on any number of nodes exactly one wins each change.
+
+use super::{on_pool, During, Store, StoreResult, UserId};
+
+/// Whose count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CountOf {
+    /// The account's own: clients it has never signed in from.
+    Account(UserId),
+    /// A browser that has signed in to the account: the SHA-256 of its device cookie.
+    Device(UserId, [u8; 32]),
+}
+
+/// A count as read: failures, and the checks under way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct FailureCounts {
+    /// Failures that set the delay and the lock (a lock that runs out sets it back).
+    pub failed_logins: i64,
+    /// Failures since the last success or new password, whatever the lock gave back.
+    pub consecutive_failures: i64,
+    pub last_failed_login_at: Option<i64>,
+    /// Checks begun and not yet settled.
+    pub checks_in_flight: i64,
+    /// When the latest of them began.
+    pub checks_started_at: Option<i64>,
+}
+
+/// One statement per table; the values come first (`$1`…), the row's key last.
+struct Statements {
+    read: &'static str,
+    claim: &'static str,
+    failed: &'static str,
+    succeeded: &'static str,
+    settled: &'static str,
+}
+
+const ACCOUNT: Statements = Statements {
+    read: "SELECT failed_logins, consecutive_failures, last_failed_login_at, checks_in_flight, checks_started_at \
+           FROM users WHERE id = $1",
+    claim: "UPDATE users SET checks_in_flight = $1, checks_started_at = $2 \
+            WHERE failed_logins = $3 AND checks_in_flight = $4 AND id = $5",
+    failed: "UPDATE users SET failed_logins = CASE WHEN failed_logins >= $1 THEN $2 ELSE failed_logins + 1 END, \
+             consecutive_failures = consecutive_failures + 1, last_failed_login_at = $3, \
+             checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
+             WHERE id = $4 RETURNING failed_logins, consecutive_failures",
+    succeeded: "UPDATE users SET failed_logins = 0, consecutive_failures = 0, last_failed_login_at = NULL, \
+                checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
+                WHERE id = $1",
+    settled: "UPDATE users SET \
+              checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
+              WHERE id = $1",
+};
+
+const DEVICE: Statements = Statements {
+    read: "SELECT failed_logins, consecutive_failures, last_failed_login_at, checks_in_flight, checks_started_at \
+           FROM known_devices WHERE user_id = $1 AND token_hash = $2",
+    claim: "UPDATE known_devices SET checks_in_flight = $1, checks_started_at = $2 \
+            WHERE failed_logins = $3 AND checks_in_flight = $4 AND user_id = $5 AND token_hash = $6",
+    failed: "UPDATE known_devices SET \
+             failed_logins = CASE WHEN failed_logins >= $1 THEN $2 ELSE failed_logins + 1 END, \
+             consecutive_failures = consecutive_failures + 1, last_failed_login_at = $3, \
+             checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
+             WHERE user_id = $4 AND token_hash = $5 RETURNING failed_logins, consecutive_failures",
+    succeeded: "UPDATE known_devices SET failed_logins = 0, consecutive_failures = 0, last_failed_login_at = NULL, \
+                checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
+                WHERE user_id = $1 AND token_hash = $2",
+    settled: "UPDATE known_devices SET \
+              checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
+              WHERE user_id = $1 AND token_hash = $2",
+};
+
+impl CountOf {
+    fn statements(&self) -> &'static Statements {
+        match self {
+            Self::Account(_) => &ACCOUNT,
+            Self::Device(..) => &DEVICE,
+        }
+    }
+}
+
+/// Binds the row's key after the values.
+macro_rules! keyed {
+    ($query:expr, $of:expr) => {
+        match $of {
+            CountOf::Account(user_id) => $query.bind(*user_id),
+            CountOf::Device(user_id, hash) => $query.bind(*user_id).bind(hash.as_slice()),
+        }
+    };
+}
+
+impl Store {
+    /// The count, when its row exists (a known browser; an account).
+    pub async fn failure_counts(&self, of: &CountOf) -> StoreResult<Option<FailureCounts>> {
+        let sql = of.statements().read;
+        on_pool!(self, pool => keyed!(sqlx::query_as(sql), of).fetch_optional(pool).await).during("failure_counts")
+    }
+
+    /// Begins a check: the checks under way become `in_flight`, if the count is still `seen`.
+    /// False when another attempt changed it first.
+    pub async fn claim_check(&self, of: &CountOf, seen: &FailureCounts, in_flight: i64, now: i64) -> StoreResult<bool> {
+        let sql = of.statements().claim;
+        let done = on_pool!(self, pool => keyed!(sqlx::query(sql)
+            .bind(in_flight).bind(now).bind(seen.failed_logins).bind(seen.checks_in_flight), of)
+            .execute(pool).await.map(|r| r.rows_affected()))
+        .during("claim_check")?;
+        Ok(done == 1)
+    }
+
+    /// Settles a check as a failure: one more, or (when the count stood at `limit` or over, a
+    /// lock that ran out) `fallback`. The new count and consecutive failures, if the row exists.
+    pub async fn check_failed(
+        &self,
+        of: &CountOf,
+        limit: i64,
+        fallback: i64,
+        now: i64,
+    ) -> StoreResult<Option<(i64, i64)>> {
+        let sql = of.statements().failed;
+        on_pool!(self, pool => keyed!(sqlx::query_as(sql).bind(limit).bind(fallback).bind(now), of)
+            .fetch_optional(pool).await)
+        .during("check_failed")
+    }
+
+    /// Settles a check as a success: the count starts again from zero.
+    pub async fn check_succeeded(&self, of: &CountOf) -> StoreResult<()> {
+        let sql = of.statements().succeeded;
+        on_pool!(self, pool => keyed!(sqlx::query(sql), of).execute(pool).await.map(|_| ())).during("check_succeeded")
+    }
+
+    /// Settles a check as neither (a right password whose step goes on to a code).
+    pub async fn check_settled(&self, of: &CountOf) -> StoreResult<()> {
+        let sql = of.statements().settled;
+        on_pool!(self, pool => keyed!(sqlx::query(sql), of).execute(pool).await.map(|_| ())).during("check_settled")
+    }
+}
