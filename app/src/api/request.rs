@@ -52,6 +52,12 @@ pub fn client_info() -> Result<ClientInfo, AppError> {
     Ok(ClientInfo { ip: address.ip, budget_key: address.budget_key, user_agent, device })
 }
 
+/// True for a POST: a server function called by the page's own script or a form (both checked
+/// to be same-origin before they get here); false while a page is rendered for a GET.
+pub fn is_post() -> bool {
+    use_context::<Parts>().is_some_and(|parts| parts.method == http::Method::POST)
+}
+
 /// True for a plain HTML form post (no JavaScript): the browser expects a redirect back.
 pub fn is_plain_form_post() -> bool {
     use_context::<Parts>()

@@ -78,15 +78,64 @@ pub async fn enable_two_factor(current_password: String, code: String) -> Result
     Ok(())
 }
 
-/// The recovery codes just made, once; `None` when they were shown already.
-#[server(prefix = "/api", endpoint = "fresh_recovery_codes")]
-pub async fn fresh_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
+/// What the recovery-codes page shows: codes waiting behind a button, the codes, or nothing.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum FreshCodes {
+    /// Codes were just made: the page's button (a same-origin POST) reveals them.
+    Waiting,
+    Shown(Vec<String>),
+    /// Shown already, or none made.
+    Gone,
+}
+
+/// The recovery-codes page's state. A page rendered for a GET (a link, a reload, a navigation
+/// from another site) takes nothing: it shows codes only that a same-origin POST revealed (the
+/// page's own script asking, or the one-time cookie a button press without JavaScript left).
+#[server(prefix = "/api", endpoint = "recovery_codes_view")]
+pub async fn recovery_codes_view() -> Result<FreshCodes, AppError> {
     use super::request;
-    use crate::backend::use_cases::two_factor;
+    use crate::backend::{client::cookies::Jar, use_cases::two_factor};
 
     let state = request::app_state()?;
     let session = request::require_session()?;
-    two_factor::take_fresh_codes(&state, session.user_id).await.map_err(AppError::from)
+    if let Some(sealed) = request::cookie_value(Jar::FreshCodes, &state.config) {
+        request::set_cookie(&Jar::FreshCodes.clear(&state.config))?;
+        if let Some(codes) = two_factor::open_fresh_codes(&state, session.user_id, &sealed) {
+            return Ok(FreshCodes::Shown(codes));
+        }
+    }
+    if request::is_post() {
+        return Ok(match two_factor::take_fresh_codes(&state, session.user_id).await? {
+            Some(sealed) => two_factor::open_fresh_codes(&state, session.user_id, &sealed)
+                .map_or(FreshCodes::Gone, FreshCodes::Shown),
+            None => FreshCodes::Gone,
+        });
+    }
+    Ok(if two_factor::fresh_codes_waiting(&state, session.user_id).await? {
+        FreshCodes::Waiting
+    } else {
+        FreshCodes::Gone
+    })
+}
+
+/// Reveals the recovery codes just made, once (the page's "Show my recovery codes"); `None`
+/// when they were shown already. Without JavaScript they go to the page in a one-time cookie.
+#[server(prefix = "/api", endpoint = "fresh_recovery_codes")]
+pub async fn fresh_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
+    use super::request;
+    use crate::backend::{client::cookies::Jar, use_cases::two_factor};
+
+    let state = request::app_state()?;
+    let session = request::require_session()?;
+    let Some(sealed) = two_factor::take_fresh_codes(&state, session.user_id).await? else {
+        return Ok(None);
+    };
+    if request::is_plain_form_post() {
+        request::set_cookie(&Jar::FreshCodes.set_notice(&state.config, &sealed))?;
+        leptos_axum::redirect(crate::routes::RECOVERY_CODES);
+        return Ok(None);
+    }
+    Ok(two_factor::open_fresh_codes(&state, session.user_id, &sealed))
 }
 
 /// New recovery codes (the old ones stop working), after the password and a code.

@@ -41,6 +41,7 @@ const PATHS: &[&str] = &[
     "/api/two_factor_setup",
     "/api/enable_two_factor",
     "/api/fresh_recovery_codes",
+    "/api/recovery_codes_view",
     "/api/new_recovery_codes",
     "/api/turn_off_two_factor",
     "/api/verify_sign_in",

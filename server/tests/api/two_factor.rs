@@ -21,6 +21,7 @@ on_both_databases!(
     a_portal_that_requires_two_factor_shows_only_its_setup_until_it_is_on,
     a_person_who_starts_over_at_the_code_step_gets_in_with_the_right_code,
     behind_a_known_password_turn_off_gets_no_more_guesses_than_the_login_step,
+    a_page_load_never_uses_up_fresh_recovery_codes,
 );
 
 /// Turns two-factor on for the signed-in `browser`; returns the secret (as the phone would hold
@@ -357,6 +358,68 @@ async fn behind_a_known_password_turn_off_gets_no_more_guesses_than_the_login_st
     assert_eq!(response.status(), 429, "held back, even with the right code");
     let login_step = password_step_answer(&app, "ann@example.com").await;
     assert_eq!(login_step, 401, "and the login step of a browser new to the account is locked too");
+}
+
+/// Fresh codes wait behind a button: a GET of their page (a link, a reload, a navigation from
+/// another site) shows the button and takes nothing; the button's same-origin POST reveals them
+/// once, with JavaScript in its answer, without it through a one-time `SameSite=Strict` cookie.
+async fn a_page_load_never_uses_up_fresh_recovery_codes(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("ann@example.com").await;
+    let ann = app.logged_in("ann@example.com").await;
+    enable_without_reading_the_codes(&app, &ann).await;
+
+    for _ in 0..2 {
+        let page = ann.get("/account/security/recovery-codes").await.text().await.unwrap();
+        assert!(page.contains("Show my recovery codes"), "{page}");
+        assert_eq!(recovery_codes_in(&page), 0, "no code on a page a GET rendered");
+    }
+    let revealed = fresh_codes(&ann).await.expect("the codes, still there");
+    assert_eq!(revealed.len(), 10);
+    assert_eq!(fresh_codes(&ann).await, None, "once");
+    let after = ann.get("/account/security/recovery-codes").await.text().await.unwrap();
+    assert!(after.contains("Recovery codes are shown only once"), "{after}");
+
+    // Without JavaScript: the button's form post, then the page it leads back to.
+    let bob = {
+        app.add_user("bob@example.com").await;
+        app.logged_in("bob@example.com").await
+    };
+    enable_without_reading_the_codes(&app, &bob).await;
+    let pressed = bob.post_html_form("/api/fresh_recovery_codes", "/account/security/recovery-codes", &[]).await;
+    assert!(pressed.status().is_redirection(), "{}", pressed.status());
+    assert_eq!(location(&pressed), "/account/security/recovery-codes");
+    let cookie = pressed
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("portal_codes="))
+        .expect("a one-time cookie");
+    assert!(cookie.starts_with("portal_codes=v1.") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert_eq!(recovery_codes_in(&cookie), 0, "sealed, never in the clear");
+    let shown = bob.get("/account/security/recovery-codes").await.text().await.unwrap();
+    assert_eq!(recovery_codes_in(&shown), 10, "the ten codes: {shown}");
+    assert!(shown.contains("Sign out of all other sessions"), "the offer to end the other sessions");
+    let again = bob.get("/account/security/recovery-codes").await.text().await.unwrap();
+    assert_eq!(recovery_codes_in(&again), 0, "the cookie was for one page");
+}
+
+async fn enable_without_reading_the_codes(app: &TestApp, browser: &Browser) {
+    let setup = setup_details(browser).await.unwrap();
+    let secret = TotpSecret::from_setup_key(setup["setup_key"].as_str().unwrap()).unwrap();
+    let form = [("current_password", PASSWORD), ("code", &secret.code_at(app.clock.now()))];
+    assert_eq!(browser.post_form("/api/enable_two_factor", &form).await.status(), 200);
+}
+
+/// How many recovery codes (four groups of four letters and digits) `text` shows in `<code>`.
+fn recovery_codes_in(text: &str) -> usize {
+    let shaped = |code: &str| {
+        code.len() == 19 && code.split('-').all(|g| g.len() == 4 && g.bytes().all(|b| b.is_ascii_alphanumeric()))
+    };
+    // Leptos marks the end of a text node with `<!>`.
+    let text = text.replace("<!>", "");
+    text.split("<code>").skip(1).filter_map(|rest| rest.split("</code>").next()).filter(|c| shaped(c)).count()
 }
 
 /// The status of a password step from a browser new to the account.

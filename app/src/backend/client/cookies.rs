@@ -25,6 +25,10 @@ pub enum Jar {
     TypedEmail,
     /// A sign-in whose password was right, waiting for its second factor (five minutes).
     PendingSignIn,
+    /// Recovery codes just revealed to a browser without JavaScript, sealed, for the next page
+    /// only: a minute at most, and `SameSite=Strict`, so a navigation from another site never
+    /// carries them.
+    FreshCodes,
     /// This browser has signed in before: its failed checks are counted apart from unknown
     /// clients' ([`crate::backend::steps::known_devices`]). Kept a year, through logouts.
     Device,
@@ -47,6 +51,8 @@ impl Jar {
             (Self::TypedEmail, false) => "portal_typed_email",
             (Self::PendingSignIn, true) => "__Host-portal_pending",
             (Self::PendingSignIn, false) => "portal_pending",
+            (Self::FreshCodes, true) => "__Host-portal_codes",
+            (Self::FreshCodes, false) => "portal_codes",
             (Self::Device, true) => "__Host-portal_device",
             (Self::Device, false) => "portal_device",
         }
@@ -60,12 +66,14 @@ impl Jar {
             Self::PendingSignIn => Some(CookieDuration::seconds(PENDING_SIGN_IN_SECS)),
             Self::Device => Some(CookieDuration::seconds(DEVICE_COOKIE_SECS)),
             Self::ResetLink | Self::Notice | Self::TypedEmail => None,
+            Self::FreshCodes => Some(CookieDuration::seconds(60)),
         };
         self.build(config, token.expose().to_owned(), max_age)
     }
 
-    /// The `Set-Cookie` value that hands the browser a one-time notice (`Notice`: a word;
-    /// `TypedEmail`: what was typed, encoded; never a secret), kept a minute at most.
+    /// The `Set-Cookie` value that hands the browser a one-time value for the next page
+    /// (`Notice`: a word; `TypedEmail`: what was typed, encoded; `FreshCodes`: recovery codes
+    /// sealed under the deployment key, never in the clear), kept a minute at most.
     pub fn set_notice(self, config: &Config, notice: &str) -> String {
         self.build(config, notice.to_owned(), Some(CookieDuration::seconds(60)))
     }
@@ -90,9 +98,10 @@ impl Jar {
     }
 
     fn build(self, config: &Config, value: String, max_age: Option<CookieDuration>) -> String {
+        let same_site = if self == Self::FreshCodes { SameSite::Strict } else { SameSite::Lax };
         let cookie = Cookie::build((self.name(config), value))
             .http_only(true)
-            .same_site(SameSite::Lax)
+            .same_site(same_site)
             .path("/")
             .secure(config.cookie_secure);
         match max_age {

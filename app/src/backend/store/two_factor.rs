@@ -123,6 +123,14 @@ impl Store {
         tx.commit().await
     }
 
+    /// Whether recovery codes are waiting to be shown (nothing is taken).
+    pub async fn fresh_recovery_codes_waiting(&self, user_id: UserId) -> StoreResult<bool> {
+        const SQL: &str = "SELECT COUNT(*) FROM two_factor WHERE user_id = $1 AND fresh_codes_sealed IS NOT NULL";
+        let waiting: i64 = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(user_id).fetch_one(pool).await)
+            .during("fresh_recovery_codes_waiting")?;
+        Ok(waiting > 0)
+    }
+
     /// The sealed recovery codes waiting to be shown, taken: a second call finds none.
     pub async fn take_fresh_recovery_codes(&self, user_id: UserId) -> StoreResult<Option<String>> {
         const READ: &str = "SELECT fresh_codes_sealed FROM two_factor WHERE user_id = $1";

@@ -136,13 +136,23 @@ pub async fn enable(
     Ok(())
 }
 
-/// The recovery codes just made, once: a second look finds none.
-pub async fn take_fresh_codes(state: &AppState, user_id: UserId) -> Result<Option<Vec<String>>, TwoFactorError> {
-    let Some(sealed) = state.store.take_fresh_recovery_codes(user_id).await? else {
-        return Ok(None);
-    };
-    let codes = state.two_factor.open_codes(user_id, &sealed).map_err(|_| TwoFactorError::Unreadable)?;
-    Ok(Some(codes.iter().map(RecoveryCode::shown).collect()))
+/// Whether recovery codes just made wait to be shown. Looking takes nothing: only
+/// [`take_fresh_codes`], behind a same-origin POST, does.
+pub async fn fresh_codes_waiting(state: &AppState, user_id: UserId) -> Result<bool, StoreError> {
+    state.store.fresh_recovery_codes_waiting(user_id).await
+}
+
+/// The recovery codes just made, taken, still sealed (for a browser without JavaScript, which
+/// carries them to the next page in a one-time cookie): a second take finds none.
+pub async fn take_fresh_codes(state: &AppState, user_id: UserId) -> Result<Option<String>, StoreError> {
+    state.store.take_fresh_recovery_codes(user_id).await
+}
+
+/// The codes in `sealed` (from [`take_fresh_codes`]), as shown: `None` when they were not
+/// sealed for this account under this deployment's key.
+pub fn open_fresh_codes(state: &AppState, user_id: UserId, sealed: &str) -> Option<Vec<String>> {
+    let codes = state.two_factor.open_codes(user_id, sealed).ok()?;
+    Some(codes.iter().map(RecoveryCode::shown).collect())
 }
 
 /// New recovery codes in place of the old ones, after the password and a code.

@@ -2,30 +2,46 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::percent_encode;
-use crate::{api::fresh_recovery_codes, page_title, routes};
+use crate::{
+    api::{recovery_codes_view, FreshCodes, FreshRecoveryCodes, SignOutOtherSessions},
+    page_title, routes,
+};
 
-/// The recovery codes just made, shown once, to copy, download or write down.
+/// The recovery codes just made, shown once, to copy, download or write down; then the offer to
+/// sign out every other session. A visit by a link shows a button first: only a same-origin POST
+/// reveals (and uses up) the codes, so a navigation from another site cannot.
 #[component]
 pub fn RecoveryCodesPage() -> impl IntoView {
-    let codes = Resource::new(|| (), |_| fresh_recovery_codes());
+    let view_state = Resource::new(|| (), |_| recovery_codes_view());
+    let reveal = ServerAction::<FreshRecoveryCodes>::new();
+    let sign_out_others = ServerAction::<SignOutOtherSessions>::new();
     view! {
         <Title text=page_title("Your recovery codes")/>
         <main id="main" tabindex="-1" class="page">
             <h1>"Your recovery codes"</h1>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match codes.await {
-                        Ok(Some(codes)) => view! {
-                            <div class="alert alert-success" role="status">"Two-factor authentication is on."</div>
-                            <section class="card stack" aria-labelledby="codes-heading">
-                                <h2 id="codes-heading">"Keep these codes somewhere safe"</h2>
-                                <p>"If you lose your phone, each of these codes lets you log in once instead of a \
-                                    code from your app. They are shown only now."</p>
-                                <RecoveryCodeList codes/>
-                                <p><a href=routes::SECURITY class="button button-primary">"Done"</a></p>
-                            </section>
+                    let revealed = move || reveal.value().get().and_then(Result::ok).flatten();
+                    match view_state.await {
+                        Ok(FreshCodes::Shown(codes)) => codes_shown(codes, sign_out_others).into_any(),
+                        Ok(FreshCodes::Waiting) => view! {
+                            <Show
+                                when=move || revealed().is_some()
+                                fallback=move || view! {
+                                    <div class="alert alert-success" role="status">"Two-factor authentication is on."</div>
+                                    <section class="card stack" aria-labelledby="codes-heading">
+                                        <h2 id="codes-heading">"Your recovery codes are ready"</h2>
+                                        <p>"They are shown once. Have somewhere safe to keep them, then show them."</p>
+                                        <ActionForm action=reveal>
+                                            <button type="submit" class="button button-primary">"Show my recovery codes"</button>
+                                        </ActionForm>
+                                    </section>
+                                }
+                            >
+                                {move || revealed().map(|codes| codes_shown(codes, sign_out_others))}
+                            </Show>
                         }.into_any(),
-                        Ok(None) => view! {
+                        Ok(FreshCodes::Gone) => view! {
                             <p>"Recovery codes are shown only once, right after they are made. To get new ones, \
                                 use \u{201c}New recovery codes\u{201d} in Security Settings."</p>
                             <p><a href=routes::SECURITY>"Back to Security Settings"</a></p>
@@ -35,6 +51,38 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                 })}
             </Suspense>
         </main>
+    }
+}
+
+/// The codes, and (ASVS 7.4.3) the offer to end every other session now that two-factor is on.
+fn codes_shown(codes: Vec<String>, sign_out_others: ServerAction<SignOutOtherSessions>) -> impl IntoView {
+    let signed_out = move || sign_out_others.value().get().and_then(Result::ok);
+    view! {
+        <div class="alert alert-success" role="status">"Two-factor authentication is on."</div>
+        <section class="card stack" aria-labelledby="codes-heading">
+            <h2 id="codes-heading">"Keep these codes somewhere safe"</h2>
+            <p>"If you lose your phone, each of these codes lets you log in once instead of a \
+                code from your app. They are shown only now."</p>
+            <RecoveryCodeList codes/>
+        </section>
+        <section class="card stack" aria-labelledby="others-heading">
+            <h2 id="others-heading">"Signed in somewhere else?"</h2>
+            <p>"Browsers that were signed in before stay signed in. If someone else might know your \
+                password, sign them out: they will need a code to come back."</p>
+            <div role="status">
+                {move || signed_out().map(|ended| view! {
+                    <p class="alert alert-success">{match ended {
+                        0 => "No other session was signed in.".to_owned(),
+                        1 => "1 other session was signed out.".to_owned(),
+                        n => format!("{n} other sessions were signed out."),
+                    }}</p>
+                })}
+            </div>
+            <ActionForm action=sign_out_others attr:class="inline-form">
+                <button type="submit" class="button button-danger">"Sign out of all other sessions"</button>
+            </ActionForm>
+            <p><a href=routes::SECURITY class="button button-primary">"Done"</a></p>
+        </section>
     }
 }
 
