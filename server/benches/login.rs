@@ -1,5 +1,6 @@
 //! How long a login takes, and whether the answer's timing tells an unknown email address from
-//! a wrong password. Runs the real server on a SQLite file with the production argon2 settings.
+//! a wrong password. Runs the real server with the production argon2 settings, on a SQLite file
+//! and then on PostgreSQL (`PORTAL_TEST_POSTGRES_URL`, the local server by default).
 //!
 //!     cargo bench -p portal --bench login
 //!
@@ -10,14 +11,21 @@ mod support;
 
 use std::time::Instant;
 
-use support::{ms, post, report, spawn_portal, EMAIL, PASSWORD};
+use support::{ms, post, report, spawn_portal_on, BenchDb, EMAIL, PASSWORD};
 
 const ROUNDS: usize = 60;
 
 #[tokio::main]
 async fn main() {
+    for db in [BenchDb::Sqlite, BenchDb::Postgres] {
+        println!("== {db:?}");
+        bench_on(db).await;
+    }
+}
+
+async fn bench_on(db: BenchDb) {
     // Every request comes from 127.0.0.1: lift the per-address login budget.
-    let bench = spawn_portal(|config| config.login_attempts_per_address = 100_000).await;
+    let bench = spawn_portal_on(db, |config| config.login_attempts_per_address = 100_000).await;
     let argon2 = bench.config.argon2;
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let url = format!("http://{}/api/login", bench.addr);

@@ -25,8 +25,22 @@ pub struct Bench {
     _dir: tempfile::TempDir,
 }
 
+/// Which database a benchmark's portal stores in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchDb {
+    /// A file in a temporary folder.
+    Sqlite,
+    /// A schema of its own in `PORTAL_TEST_POSTGRES_URL` (the local server by default).
+    Postgres,
+}
+
 /// Serves a portal with the production defaults, changed by `adjust`, and one account.
 pub async fn spawn_portal(adjust: impl FnOnce(&mut Config)) -> Bench {
+    spawn_portal_on(BenchDb::Sqlite, adjust).await
+}
+
+/// [`spawn_portal`], on `db`.
+pub async fn spawn_portal_on(db: BenchDb, adjust: impl FnOnce(&mut Config)) -> Bench {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -37,7 +51,10 @@ pub async fn spawn_portal(adjust: impl FnOnce(&mut Config)) -> Bench {
     config.captcha.mode = CaptchaMode::Off;
     config.captcha.key = CaptchaKeySource::Given("bench-captcha-key-0123456789abcdef0123456789".to_owned().into());
     adjust(&mut config);
-    let store = seed_sqlite(&dir.path().join("bench.db"), &config, &[EMAIL]).await;
+    let store = match db {
+        BenchDb::Sqlite => seed_sqlite(&dir.path().join("bench.db"), &config, &[EMAIL]).await,
+        BenchDb::Postgres => seed_postgres(&config, &[EMAIL]).await,
+    };
     let state = portal::startup::build_state_with_store(config.clone(), store, Clock::system()).unwrap();
     portal::serve(listener, state, std::future::pending()).await.unwrap();
     Bench { addr, config, _dir: dir }
@@ -47,6 +64,25 @@ pub async fn spawn_portal(adjust: impl FnOnce(&mut Config)) -> Bench {
 /// [`PASSWORD`] hashed with `config`'s argon2 settings.
 pub async fn seed_sqlite(path: &Path, config: &Config, emails: &[&str]) -> Store {
     let store = Store::connect_sqlite(path).await.unwrap();
+    seed(store, config, emails).await
+}
+
+/// A fresh schema in the PostgreSQL server of `PORTAL_TEST_POSTGRES_URL`, seeded as
+/// [`seed_sqlite`] seeds a file.
+pub async fn seed_postgres(config: &Config, emails: &[&str]) -> Store {
+    use std::str::FromStr as _;
+    let url = std::env::var("PORTAL_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    let schema = format!("bench_{}", std::process::id());
+    let admin = sqlx::PgPool::connect(&url).await.expect("PostgreSQL for the benchmark (scripts/start-postgres.sh)");
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))).execute(&admin).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.unwrap();
+    admin.close().await;
+    let options = sqlx::postgres::PgConnectOptions::from_str(&url).unwrap().options([("search_path", schema.as_str())]);
+    seed(Store::connect_postgres(options).await.unwrap(), config, emails).await
+}
+
+async fn seed(store: Store, config: &Config, emails: &[&str]) -> Store {
     store.migrate().await.unwrap();
     let hasher = PasswordHasher::new(config.argon2, 1, Duration::from_secs(5)).unwrap();
     for email in emails {
