@@ -1,4 +1,5 @@
 mod captcha;
+mod disclosure_menu;
 mod error_summary;
 mod field;
 mod focus;
