@@ -37,9 +37,14 @@ pub fn NewPasswordFields(
     let confirm = RwSignal::new(typed_before_hydration(&confirm_ids.input()));
     let revealed = RwSignal::new(false);
     // "Show", "Generate" and the generator's options need JavaScript: without it they would be
-    // buttons that do nothing, so they appear once the page is interactive.
+    // buttons that do nothing, so they appear once the page is interactive (not under a press:
+    // they push "Save Changes" down).
     let interactive = RwSignal::new(false);
-    Effect::new(move |_| interactive.set(true));
+    Effect::new(move |_| {
+        when_no_press(move || {
+            interactive.try_set(true);
+        })
+    });
     let generated = RwSignal::new(None::<String>);
     let options = RwSignal::new(GeneratorOptions::for_policy(&policy));
     Effect::watch(
@@ -180,11 +185,14 @@ pub fn NewPasswordFields(
 /// The meter, the checklist and zxcvbn's advice, announced politely to screen readers.
 #[component]
 fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, available: Signal<bool>) -> impl IntoView {
-    let met = move || report.with(|r| r.checks.iter().filter(|c| c.passed).count());
-    let total = move || report.with(|r| r.checks.len());
+    // The summary is read out as the worker answers; what takes room on the page (and so moves
+    // the form's buttons) waits while a press is under way.
+    let (live, report, available) = (report, steady(report), steady(available));
+    let met = move || live.with(|r| r.checks.iter().filter(|c| c.passed).count());
+    let total = move || live.with(|r| r.checks.len());
     let summary = move || {
         if typed.get() {
-            format!("Strength: {}. {} of {} requirements met.", report.with(|r| r.score_label()), met(), total())
+            format!("Strength: {}. {} of {} requirements met.", live.with(|r| r.score_label()), met(), total())
         } else {
             String::new()
         }
@@ -222,6 +230,59 @@ fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, availab
             </Show>
         </div>
     }
+}
+
+/// `value` as the page shows it: a change that arrives while a press is under way waits for
+/// its end (see [`when_no_press`]).
+fn steady<T: Clone + Send + Sync + 'static>(value: Signal<T>) -> Signal<T> {
+    let shown = RwSignal::new(value.get_untracked());
+    Effect::watch(
+        move || value.get(),
+        move |now, _, _| {
+            let now = now.clone();
+            when_no_press(move || {
+                shown.try_set(now);
+            });
+        },
+        false,
+    );
+    shown.into()
+}
+
+/// Runs `change` now or, while a button or link is held down, once it has been let go and its
+/// click handled. `change` grows or shrinks the form above "Save Changes": under a press it
+/// would move the button from under the pointer, the release would land beside it, and the
+/// press would be lost (no click, nothing sent). A press that began before the page was
+/// interactive counts too: the browser marks the held element `:active` from the start.
+fn when_no_press(change: impl FnOnce() + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        use std::{cell::RefCell, rc::Rc};
+
+        let held = document().query_selector("button:active, a:active").ok().flatten().is_some();
+        if held {
+            let change = RefCell::new(Some(change));
+            let listeners: Rc<RefCell<Vec<WindowListenerHandle>>> = Rc::default();
+            let released = {
+                let listeners = Rc::clone(&listeners);
+                move |_: web_sys::Event| {
+                    listeners.take().into_iter().for_each(WindowListenerHandle::remove);
+                    if let Some(change) = change.take() {
+                        // A task later, after the release's click; a new press waits again.
+                        set_timeout(move || when_no_press(change), std::time::Duration::ZERO);
+                    }
+                }
+            };
+            let released = Rc::new(released);
+            for event in ["pointerup", "pointercancel", "keyup"] {
+                let released = Rc::clone(&released);
+                let handle = window_event_listener_untyped(event, move |ev| released(ev));
+                listeners.borrow_mut().push(handle);
+            }
+            return;
+        }
+    }
+    change();
 }
 
 /// What is in the server-rendered input `id` when the page's code takes it over: what a person

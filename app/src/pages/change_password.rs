@@ -13,12 +13,9 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let form_context = Resource::new(|| (), |_| password_form_context());
     let error = last_error(change);
-    // Saved here (with JavaScript), or just saved without it (the server says so once).
-    let just_changed = move || form_context.get().and_then(Result::ok).is_some_and(|c| c.just_changed);
-    let succeeded = Memo::new(move |_| {
-        matches!(change.value().get(), Some(Ok(()))) || (change.value().with(Option::is_none) && just_changed())
-    });
-    let saves = Memo::new(move |_| if succeeded.get() { change.version().get() } else { 0 });
+    // Saved here, with JavaScript: counts every successful save (the banner and the emptied form).
+    let saves =
+        Memo::new(move |_| if matches!(change.value().get(), Some(Ok(()))) { change.version().get() } else { 0 });
     let top: NodeRef<html::Div> = NodeRef::new();
     let form: NodeRef<html::Form> = NodeRef::new();
     // Every successful save (not only the first): the banner into view, the form emptied.
@@ -44,10 +41,19 @@ pub fn ChangePasswordPage() -> impl IntoView {
         <main id="main" tabindex="-1" class="page">
             // A live region from page load, so that the confirmation is announced when it appears.
             <div node_ref=top class="banner-region" role="status">
+                // The context is read here, inside the Suspense: the server rendered it, and the
+                // page hydrates it, only once it has arrived.
                 <Suspense fallback=|| ()>
-                    <Show when=move || succeeded.get()>
-                        <div class="alert alert-success">"Your password has been changed."</div>
-                    </Show>
+                    {move || Suspend::new(async move {
+                        // Or just saved without JavaScript: the server says so once.
+                        let just_changed = form_context.await.is_ok_and(|c| c.just_changed);
+                        let succeeded = move || change.value().with(|v| v.as_ref().map_or(just_changed, Result::is_ok));
+                        view! {
+                            <Show when=succeeded>
+                                <div class="alert alert-success">"Your password has been changed."</div>
+                            </Show>
+                        }
+                    })}
                 </Suspense>
             </div>
             <h1>"Change Password"</h1>
