@@ -49,7 +49,7 @@ use crate::{
         mail::templates,
         state::AppState,
         steps::{notice::Notice, rate_limits::Limit},
-        store::{CountOf, FailureCounts, StoreError, UserId, UserRecord},
+        store::{CountOf, FailureCounts, StoreError, UserId, UserRecord, DECOY_SLOTS},
     },
     domain::Email,
 };
@@ -81,7 +81,7 @@ const BUSY_POLL: Duration = Duration::from_millis(10);
 /// under way.
 const STALE_CHECK_SECS: i64 = 60;
 
-/// The account ids start at 1: no account has this one (the decoy's row).
+/// The account ids start at 1: no account has this one (what a decoy's device read looks for).
 const NO_ACCOUNT: UserId = UserId::from_row(0);
 
 /// Counts this attempt against the client address's budget; false when it is over.
@@ -194,14 +194,15 @@ pub async fn begin(state: &AppState, user: &UserRecord, client: &ClientInfo) -> 
 }
 
 /// What a login for an address with no account does instead of [`begin`]: the same reads and
-/// the same statements, on no row, so that both take the same path through the database. The
-/// attempt it gives is settled like a real one (on no row).
+/// the same statements on a real row (one of `login_decoys`, chosen by the address), so that
+/// both paths write alike and take the same time. The attempt it gives is settled like a real
+/// one, on that row; its counts mean nothing and hold nothing back.
 pub async fn begin_for_no_account(state: &AppState, email: &Email, client: &ClientInfo) -> Result<Attempt, StoreError> {
     let now = state.clock.now();
     if let Some(device) = client.device {
         state.store.failure_counts(&CountOf::Device(NO_ACCOUNT, device)).await?;
     }
-    let of = CountOf::Account(NO_ACCOUNT);
+    let of = CountOf::Decoy(decoy_slot(email));
     let counts = state.store.failure_counts(&of).await?.unwrap_or(FailureCounts {
         failed_logins: 0,
         consecutive_failures: 0,
@@ -209,8 +210,18 @@ pub async fn begin_for_no_account(state: &AppState, email: &Email, client: &Clie
         checks_in_flight: 0,
         checks_started_at: None,
     });
-    state.store.claim_check(&of, &counts, 1, now).await?;
+    let in_flight = counts.checks_in_flight.clamp(0, FREE_FAILURES - 1) + 1;
+    state.store.claim_check(&of, &counts, in_flight, now).await?;
     Ok(Attempt { state: state.clone(), user_id: NO_ACCOUNT, email: email.clone(), of, settled: false })
+}
+
+/// The decoy row an address counts on: spread by a hash, so no one row takes every such login.
+fn decoy_slot(email: &Email) -> i64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(email.key().as_bytes());
+    let first =
+        u64::from_be_bytes([digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7]]);
+    (first % DECOY_SLOTS) as i64
 }
 
 /// The count this attempt goes to, with its counts: the browser's own, when it is known to the

@@ -12,6 +12,8 @@ pub enum CountOf {
     Account(UserId),
     /// A browser that has signed in to the account: the SHA-256 of its device cookie.
     Device(UserId, [u8; 32]),
+    /// One of the rows a login for an address with no account counts on (`login_decoys`, 64).
+    Decoy(i64),
 }
 
 /// A count as read: failures, and the checks under way.
@@ -72,11 +74,33 @@ const DEVICE: Statements = Statements {
               WHERE user_id = $1 AND token_hash = $2",
 };
 
+const DECOY: Statements = Statements {
+    read: "SELECT failed_logins, consecutive_failures, last_failed_login_at, checks_in_flight, checks_started_at \
+           FROM login_decoys WHERE slot = $1",
+    claim: "UPDATE login_decoys SET checks_in_flight = $1, checks_started_at = $2 \
+            WHERE failed_logins = $3 AND checks_in_flight = $4 AND slot = $5",
+    failed: "UPDATE login_decoys SET failed_logins = CASE WHEN failed_logins >= $1 THEN $2 ELSE failed_logins + 1 END, \
+             consecutive_failures = CASE WHEN consecutive_failures >= 1000000 THEN 0 ELSE consecutive_failures + 1 END, \
+             last_failed_login_at = $3, \
+             checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
+             WHERE slot = $4 RETURNING failed_logins, consecutive_failures",
+    succeeded: "UPDATE login_decoys SET failed_logins = 0, consecutive_failures = 0, last_failed_login_at = NULL, \
+                checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
+                WHERE slot = $1",
+    settled: "UPDATE login_decoys SET \
+              checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
+              WHERE slot = $1",
+};
+
+/// How many rows `login_decoys` has.
+pub const DECOY_SLOTS: u64 = 64;
+
 impl CountOf {
     fn statements(&self) -> &'static Statements {
         match self {
             Self::Account(_) => &ACCOUNT,
             Self::Device(..) => &DEVICE,
+            Self::Decoy(_) => &DECOY,
         }
     }
 }
@@ -87,6 +111,7 @@ macro_rules! keyed {
         match $of {
             CountOf::Account(user_id) => $query.bind(*user_id),
             CountOf::Device(user_id, hash) => $query.bind(*user_id).bind(hash.as_slice()),
+            CountOf::Decoy(slot) => $query.bind(*slot),
         }
     };
 }

@@ -26,7 +26,7 @@ use sqlx::{
 use crate::backend::config::Database;
 
 pub use crate::backend::ids::UserId;
-pub use failure_counts::{CountOf, FailureCounts};
+pub use failure_counts::{CountOf, FailureCounts, DECOY_SLOTS};
 pub use known_devices::DEVICES_PER_ACCOUNT;
 #[cfg(feature = "test-support")]
 pub use outbox::OutboxEntry;
