@@ -116,7 +116,9 @@ pub enum AppError {
     LinkExpired,
     /// A wrong code, a pending sign-in that expired or ended, and a held-back try all look
     /// like this.
-    #[error("That code didn\u{2019}t work, or this sign-in has expired. Enter the code your app shows now, or log in again.")]
+    #[error(
+        "That code didn\u{2019}t work, or this sign-in has expired. Check the code and try again, or log in again."
+    )]
     SecondFactorRefused,
     /// Two-factor sign-in is already on (setting it up again), or already off.
     #[error("Two-factor authentication changed meanwhile. Reload the page to see where it stands.")]

@@ -10,6 +10,10 @@ use crate::{
     page_title,
 };
 
+fn with_recovery_untracked(query: &Memo<leptos_router::params::ParamsMap>) -> bool {
+    query.with_untracked(|q| q.get("recovery").is_some())
+}
+
 /// The second step of logging in: the app's code, or a recovery code instead.
 #[component]
 pub fn VerifyPage() -> impl IntoView {
@@ -33,7 +37,14 @@ pub fn VerifyPage() -> impl IntoView {
             format!("/login/verify?{}", params.join("&"))
         }
     };
-    let error = last_error(verify);
+    // An answer belongs to the view it was given in: switching between the app's code and a
+    // recovery code starts clean (the old "That code didn't work" is not about the new field).
+    let answered_in = Memo::new(move |_| {
+        verify.version().track();
+        with_recovery_untracked(&query)
+    });
+    let answer = last_error(verify);
+    let error = Memo::new(move |_| answer.get().filter(|_| answered_in.get() == with_recovery()));
 
     view! {
         <Title text=page_title("Two-factor authentication")/>
