@@ -39,58 +39,73 @@ struct Statements {
     settled: &'static str,
 }
 
-const ACCOUNT: Statements = Statements {
-    read: "SELECT failed_logins, consecutive_failures, last_failed_login_at, checks_in_flight, checks_started_at \
-           FROM users WHERE id = $1",
-    claim: "UPDATE users SET checks_in_flight = $1, checks_started_at = $2 \
-            WHERE failed_logins = $3 AND checks_in_flight = $4 AND id = $5",
-    failed: "UPDATE users SET failed_logins = CASE WHEN failed_logins >= $1 THEN $2 ELSE failed_logins + 1 END, \
-             consecutive_failures = consecutive_failures + 1, last_failed_login_at = $3, \
-             checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
-             WHERE id = $4 RETURNING failed_logins, consecutive_failures",
-    succeeded: "UPDATE users SET failed_logins = 0, consecutive_failures = 0, last_failed_login_at = NULL, \
-                checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
-                WHERE id = $1",
-    settled: "UPDATE users SET \
-              checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
-              WHERE id = $1",
-};
+/// The five statements for `$table`, whose row is named by `$key` (its placeholders written for
+/// each statement's first free number: after no values, after three, after four).
+macro_rules! statements {
+    ($table:literal, key_first: $k1:literal, key_after_three: $k4:literal, key_after_four: $k5:literal,
+     consecutive: $consecutive:literal) => {
+        Statements {
+            read: concat!(
+                "SELECT failed_logins, consecutive_failures, last_failed_login_at, checks_in_flight, ",
+                "checks_started_at FROM ",
+                $table,
+                " WHERE ",
+                $k1
+            ),
+            claim: concat!(
+                "UPDATE ",
+                $table,
+                " SET checks_in_flight = $1, checks_started_at = $2 ",
+                "WHERE failed_logins = $3 AND checks_in_flight = $4 AND ",
+                $k5
+            ),
+            failed: concat!(
+                "UPDATE ",
+                $table,
+                " SET ",
+                "failed_logins = CASE WHEN failed_logins >= $1 THEN $2 ELSE failed_logins + 1 END, ",
+                "consecutive_failures = ",
+                $consecutive,
+                ", last_failed_login_at = $3, ",
+                "checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END ",
+                "WHERE ",
+                $k4,
+                " RETURNING failed_logins, consecutive_failures"
+            ),
+            succeeded: concat!(
+                "UPDATE ",
+                $table,
+                " SET failed_logins = 0, consecutive_failures = 0, last_failed_login_at = NULL, ",
+                "checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END ",
+                "WHERE ",
+                $k1
+            ),
+            settled: concat!(
+                "UPDATE ",
+                $table,
+                " SET ",
+                "checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END ",
+                "WHERE ",
+                $k1
+            ),
+        }
+    };
+}
 
-const DEVICE: Statements = Statements {
-    read: "SELECT failed_logins, consecutive_failures, last_failed_login_at, checks_in_flight, checks_started_at \
-           FROM known_devices WHERE user_id = $1 AND token_hash = $2",
-    claim: "UPDATE known_devices SET checks_in_flight = $1, checks_started_at = $2 \
-            WHERE failed_logins = $3 AND checks_in_flight = $4 AND user_id = $5 AND token_hash = $6",
-    failed: "UPDATE known_devices SET \
-             failed_logins = CASE WHEN failed_logins >= $1 THEN $2 ELSE failed_logins + 1 END, \
-             consecutive_failures = consecutive_failures + 1, last_failed_login_at = $3, \
-             checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
-             WHERE user_id = $4 AND token_hash = $5 RETURNING failed_logins, consecutive_failures",
-    succeeded: "UPDATE known_devices SET failed_logins = 0, consecutive_failures = 0, last_failed_login_at = NULL, \
-                checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
-                WHERE user_id = $1 AND token_hash = $2",
-    settled: "UPDATE known_devices SET \
-              checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
-              WHERE user_id = $1 AND token_hash = $2",
-};
+const ACCOUNT: Statements = statements!("users",
+    key_first: "id = $1", key_after_three: "id = $4", key_after_four: "id = $5",
+    consecutive: "consecutive_failures + 1");
 
-const DECOY: Statements = Statements {
-    read: "SELECT failed_logins, consecutive_failures, last_failed_login_at, checks_in_flight, checks_started_at \
-           FROM login_decoys WHERE slot = $1",
-    claim: "UPDATE login_decoys SET checks_in_flight = $1, checks_started_at = $2 \
-            WHERE failed_logins = $3 AND checks_in_flight = $4 AND slot = $5",
-    failed: "UPDATE login_decoys SET failed_logins = CASE WHEN failed_logins >= $1 THEN $2 ELSE failed_logins + 1 END, \
-             consecutive_failures = CASE WHEN consecutive_failures >= 1000000 THEN 0 ELSE consecutive_failures + 1 END, \
-             last_failed_login_at = $3, \
-             checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
-             WHERE slot = $4 RETURNING failed_logins, consecutive_failures",
-    succeeded: "UPDATE login_decoys SET failed_logins = 0, consecutive_failures = 0, last_failed_login_at = NULL, \
-                checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
-                WHERE slot = $1",
-    settled: "UPDATE login_decoys SET \
-              checks_in_flight = CASE WHEN checks_in_flight > 0 THEN checks_in_flight - 1 ELSE 0 END \
-              WHERE slot = $1",
-};
+const DEVICE: Statements = statements!("known_devices",
+    key_first: "user_id = $1 AND token_hash = $2",
+    key_after_three: "user_id = $4 AND token_hash = $5",
+    key_after_four: "user_id = $5 AND token_hash = $6",
+    consecutive: "consecutive_failures + 1");
+
+// Nothing reads a decoy's consecutive count: it wraps rather than grow for good.
+const DECOY: Statements = statements!("login_decoys",
+    key_first: "slot = $1", key_after_three: "slot = $4", key_after_four: "slot = $5",
+    consecutive: "CASE WHEN consecutive_failures >= 1000000 THEN 0 ELSE consecutive_failures + 1 END");
 
 /// How many rows `login_decoys` has.
 pub const DECOY_SLOTS: u64 = 64;
