@@ -32,6 +32,11 @@ test.describe('changing the password', () => {
     await newPassword.pressSequentially('DEF!');
     await expect(rule('upper-case')).toContainText('(met)');
     await expect(rule('symbol')).toContainText('(met)');
+    // While a rule fails the meter never says more than "Not allowed yet" (it said "Fair").
+    await newPassword.fill('Summer2024!');
+    await expect(rule('dictionary')).toContainText('(not met yet)');
+    await expect(page.locator('.strength-label')).toHaveText(/^(Not allowed yet|Very weak)$/);
+    expect(Number(await page.locator('.strength-meter meter').getAttribute('value'))).toBeLessThanOrEqual(1);
     expect(requests.filter((url) => url.includes('/api/')), 'no server call while typing').toEqual([]);
 
     await page.getByRole('button', { name: 'Generate', exact: true }).click();

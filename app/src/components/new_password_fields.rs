@@ -200,7 +200,7 @@ fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, availab
     view! {
         <div id="new_password-feedback" class="strength">
             <div class="strength-meter" aria-hidden="true">
-                <meter min="0" max="4" low="2" high="3" optimum="4" value=move || report.with(|r| r.score)></meter>
+                <meter min="0" max="4" low="2" high="3" optimum="4" value=move || report.with(|r| r.meter_level())></meter>
                 <span class="strength-label">
                     {move || if typed.get() { report.with(|r| r.score_label()).to_string() } else { String::new() }}
                 </span>

@@ -153,13 +153,28 @@ impl StrengthReport {
         self.failed().map(|rule| self.problem(rule, false)).collect()
     }
 
+    /// The meter's word: zxcvbn's verdict once every rule is met; while one fails, never more
+    /// than "Not allowed yet" (a half-full "Fair" read as nearly there while the length or a
+    /// dictionary word still failed).
     pub fn score_label(&self) -> &'static str {
+        if !self.is_acceptable() && self.score > 0 {
+            return "Not allowed yet";
+        }
         match self.score {
             0 => "Very weak",
             1 => "Weak",
             2 => "Fair",
             3 => "Strong",
             _ => "Very strong",
+        }
+    }
+
+    /// The meter's level, 0–4: zxcvbn's score, at most 1 while a rule fails.
+    pub fn meter_level(&self) -> u8 {
+        if self.is_acceptable() {
+            self.score
+        } else {
+            self.score.min(1)
         }
     }
 
@@ -473,6 +488,17 @@ mod tests {
         assert!(!passed(&report, Rule::Strength));
         assert!(report.problems().contains(&"Make it harder to guess: add more words or characters.".to_owned()));
         assert!(report.score < 3);
+    }
+
+    #[test]
+    fn the_meter_says_no_more_than_not_allowed_yet_while_a_rule_fails() {
+        let report = product("Summer2024!");
+        assert!(!report.is_acceptable());
+        assert!(report.score >= 1, "zxcvbn alone would say more: {}", report.score);
+        assert_eq!(report.score_label(), "Not allowed yet");
+        assert!(report.meter_level() <= 1);
+        let strong = product("Kp8#Zq!vW3xL");
+        assert_eq!(strong.meter_level(), strong.score, "every rule met: zxcvbn's own verdict");
     }
 
     #[test]
