@@ -203,13 +203,7 @@ pub async fn begin_for_no_account(state: &AppState, email: &Email, client: &Clie
         state.store.failure_counts(&CountOf::Device(NO_ACCOUNT, device)).await?;
     }
     let of = CountOf::Decoy(decoy_slot(email));
-    let counts = state.store.failure_counts(&of).await?.unwrap_or(FailureCounts {
-        failed_logins: 0,
-        consecutive_failures: 0,
-        last_failed_login_at: None,
-        checks_in_flight: 0,
-        checks_started_at: None,
-    });
+    let counts = state.store.failure_counts(&of).await?.unwrap_or(FailureCounts::ZERO);
     let in_flight = counts.checks_in_flight.clamp(0, FREE_FAILURES - 1) + 1;
     state.store.claim_check(&of, &counts, in_flight, now).await?;
     Ok(Attempt { state: state.clone(), user_id: NO_ACCOUNT, email: email.clone(), of, settled: false })
@@ -247,13 +241,8 @@ async fn choose(
     }
     let of = CountOf::Account(user_id);
     // An account deleted meanwhile: nothing to check against, held back like a spent count.
-    let counts = state.store.failure_counts(&of).await?.unwrap_or(FailureCounts {
-        failed_logins: 0,
-        consecutive_failures: MAX_CONSECUTIVE_FAILURES,
-        last_failed_login_at: None,
-        checks_in_flight: 0,
-        checks_started_at: None,
-    });
+    let spent = FailureCounts { consecutive_failures: MAX_CONSECUTIVE_FAILURES, ..FailureCounts::ZERO };
+    let counts = state.store.failure_counts(&of).await?.unwrap_or(spent);
     Ok((of, counts))
 }
 

@@ -30,6 +30,17 @@ pub struct FailureCounts {
     pub checks_started_at: Option<i64>,
 }
 
+impl FailureCounts {
+    /// A count with nothing counted and nothing under way.
+    pub const ZERO: Self = Self {
+        failed_logins: 0,
+        consecutive_failures: 0,
+        last_failed_login_at: None,
+        checks_in_flight: 0,
+        checks_started_at: None,
+    };
+}
+
 /// One statement per table; the values come first (`$1`…), the row's key last.
 struct Statements {
     read: &'static str,
