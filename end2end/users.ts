@@ -31,4 +31,7 @@ export const heidi: TestUser = { email: 'heidi@example.com', password: 'Gq4!tVz8
 /** The same with JavaScript off. */
 export const ivan: TestUser = { email: 'ivan@example.com', password: 'Ld7@pXs3%nQc9&Ve' };
 
-export const users: readonly TestUser[] = [alice, bob, carol, dave, erin, frank, grace, heidi, ivan];
+/** Makes mistakes on the reset form with JavaScript off (and never finishes the reset). */
+export const judy: TestUser = { email: 'judy@example.com', password: 'Wc9#kRt4!zPm6^Hs' };
+
+export const users: readonly TestUser[] = [alice, bob, carol, dave, erin, frank, grace, heidi, ivan, judy];

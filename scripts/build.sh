@@ -10,6 +10,11 @@ cd "$(dirname "$0")/.."
 # wasm-opt from npm's binaryen (Debian's breaks hydration).
 export PATH="$PWD/frontend/node_modules/.bin:$PATH"
 
+# One build at a time: a second build would empty target/site under the first.
+mkdir -p target
+exec 9>target/.build.lock
+flock 9
+
 flags=()
 if [ "${1:-}" = "--release" ]; then
   flags=(--release --precompress)

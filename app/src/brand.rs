@@ -66,13 +66,14 @@ pub fn BrandMeta() -> impl IntoView {
     }
 }
 
-/// The site's logo and name above a sign-in card: one link home, named by the site's name.
+/// The site's logo and name above a sign-in card: one link home (the login page, the home of
+/// someone not signed in), named by the site's name.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let Brand { name, logo } = Brand::current();
     view! {
         <header class="site-header">
-            <a class="site-name" href="/">
+            <a class="site-name" href=routes::LOGIN>
                 // The name beside it says what the picture would: the image is decoration.
                 {logo.map(|url| view! { <img class="site-logo" src=url alt="" width="40" height="40"/> })}
                 <span>{name}</span>
@@ -81,12 +82,13 @@ pub fn SiteHeader() -> impl IntoView {
     }
 }
 
-/// The logo beside the name in the top bar, when there is one.
+/// The logo beside the name in the top bar, when there is one: a link to the account, or to
+/// `href` for someone not signed in.
 #[component]
-pub fn BrandMark() -> impl IntoView {
+pub fn BrandMark(#[prop(default = routes::ACCOUNT)] href: &'static str) -> impl IntoView {
     let Brand { name, logo } = Brand::current();
     view! {
-        <a class="brand" href=routes::ACCOUNT>
+        <a class="brand" href=href>
             {logo.map(|url| view! { <img class="brand-logo" src=url alt="" width="28" height="28"/> })}
             <span>{name}</span>
         </a>

@@ -67,6 +67,8 @@ pub fn App() -> impl IntoView {
     }
     #[cfg(feature = "ssr")]
     content_security_policy();
+    refused_form_for_this_page();
+    let app = Owner::current();
     // Lets tests and scripts know the page is interactive.
     Effect::new(|_| {
         if let Some(root) = document().document_element() {
@@ -79,6 +81,7 @@ pub fn App() -> impl IntoView {
         <a class="skip-link" href="#main" on:click=|ev| crate::components::focus_by_id(ev, "main")>"Skip to content"</a>
         <Router>
             <crate::components::FocusOnNavigation/>
+            <RefusalEndsOnNavigation app/>
             // Every page but the login page comes in its own chunk (`pages::lazy`).
             <Routes fallback=NotFound>
                     <Route path=path!("/") view=|| view! { <Redirect path="/account"/> }/>
@@ -100,6 +103,39 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
     }
+}
+
+/// A form refused without JavaScript sent the browser back to its page with the refusal in a
+/// one-time cookie (`server/src/web/refused_forms.rs`), read into the request. Handed to the
+/// page's `ServerAction` here, as Leptos would hand over an error found in the address; shared
+/// with the browser, so that hydration keeps the message the server rendered. First in the
+/// app: both sides must take the shared value's place in the same order.
+fn refused_form_for_this_page() {
+    let refused = SharedValue::<Option<(String, String)>>::new(|| {
+        #[cfg(feature = "ssr")]
+        let refused = api::request::refused_form().map(|form| (form.server_fn, form.error));
+        #[cfg(not(feature = "ssr"))]
+        let refused = None;
+        refused
+    });
+    if let Some((server_fn, error)) = refused.into_inner() {
+        provide_context(ServerActionError::new(&server_fn, &error));
+    }
+}
+
+/// The refusal belongs to the page it came back to: once the person moves on in the browser,
+/// a form opened later (even the same one) starts clean.
+#[component]
+fn RefusalEndsOnNavigation(app: Option<Owner>) -> impl IntoView {
+    let Some(app) = app else { return };
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |arrived_at: Option<String>| {
+        let path = location.pathname.get();
+        if arrived_at.as_ref().is_some_and(|first| *first != path) {
+            app.with(|| provide_context(ServerActionError::new("", "")));
+        }
+        arrived_at.unwrap_or(path)
+    });
 }
 
 /// Every page may run only our own scripts and the inline hydration script that carries this

@@ -40,4 +40,11 @@ test.describe('no accessibility violations (axe-core) where nothing is found', (
     await portal.open('/no-such-page');
     await expectNoViolations(page, 'the not-found page');
   });
+
+  test('the not-found page, signed in', async ({ page, portal }) => {
+    await portal.logIn(alice);
+    await portal.open('/no-such-page');
+    await expect(portal.logOutButton).toBeVisible();
+    await expectNoViolations(page, 'the not-found page, signed in');
+  });
 });

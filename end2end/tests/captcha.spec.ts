@@ -1,9 +1,10 @@
 import { alice } from '../users';
-import { expect, failedRequest, test } from './fixtures';
+import { expectNoViolations } from '../axe';
+import { expect, failedRequest, pictureText, test } from './fixtures';
 
 const INCORRECT = 'The email address or password is incorrect.';
 const SENT =
-  'If the email address you entered matched an existing account, please check your email for instructions on what to do next. The link is valid for 2 hours.';
+  'If an account exists for nobody@example.com, we have emailed it a link to choose a new password. The link is valid for 2 hours.';
 
 test.describe('the captcha with JavaScript', () => {
   test('the login page verifies the visitor by itself and says so', async ({ portal }) => {
@@ -92,6 +93,44 @@ test.describe('the captcha without JavaScript', () => {
     await portal.logOut();
   });
 
+  test('a person who cannot read the picture gets another, and types it in any case', async ({ page, portal }) => {
+    await portal.open('/login?next=%2Faccount%2Fpassword');
+    await expect(portal.captchaPicture).toBeVisible();
+    await expect(portal.captchaAnswerField).toHaveAccessibleDescription('Letters are not case-sensitive');
+    const first = await portal.pictureToken();
+
+    await page.getByRole('link', { name: 'Show another picture', exact: true }).click();
+    await expect(page).toHaveURL((url) => url.pathname === '/login' && url.searchParams.get('next') === '/account/password');
+    await expect.poll(() => portal.pictureToken()).not.toBe(first);
+    const second = await portal.pictureToken();
+    await expect(portal.captchaPicture).toHaveJSProperty('naturalWidth', 220);
+    const [before, after] = await Promise.all(
+      [first, second].map(async (token) => (await page.request.get(`/captcha/picture?c=${token}`)).body()),
+    );
+    expect(after.equals(before), 'a different picture').toBe(false);
+
+    // Typed in capitals and sent with Enter: Enter presses "Login", not the link.
+    await portal.emailField.fill(alice.email);
+    await portal.passwordField.fill(alice.password);
+    await portal.captchaAnswerField.fill(pictureText(second).toUpperCase());
+    await portal.captchaAnswerField.press('Enter');
+    await portal.expectPath('/account/password');
+    await portal.logOut();
+  });
+
+  test.describe('in dark mode', () => {
+    test.use({ colorScheme: 'dark' });
+
+    test('the picture comes in the dark colours of the page', async ({ page, portal }) => {
+      await portal.open('/forgot');
+      await expect(portal.captchaPicture).toHaveJSProperty('naturalWidth', 220);
+      const shown = await portal.captchaPicture.evaluate((img: HTMLImageElement) => img.currentSrc);
+      expect(new URL(shown).searchParams.get('scheme')).toBe('dark');
+      const picture = await page.request.get(shown);
+      expect(picture.headers()['content-type']).toBe('image/png');
+    });
+  });
+
   test('the characters can be heard instead of seen', async ({ page, portal }) => {
     await portal.open('/forgot');
     const listen = page.getByRole('link', { name: 'Listen to the characters', exact: true });
@@ -99,4 +138,23 @@ test.describe('the captcha without JavaScript', () => {
     expect(sound.headers()['content-type']).toBe('audio/wav');
     expect((await sound.body()).subarray(0, 4).toString()).toBe('RIFF');
   });
+});
+
+test.describe('the picture as a page without JavaScript shows it', () => {
+  test.use({ bypassCSP: true });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`passes axe-core in ${colorScheme} mode`, async ({ page }) => {
+      // axe needs scripts: the page runs none of its own, and its <noscript> is shown as it is without them.
+      await page.route('**/login', async (route) => {
+        const response = await route.fetch();
+        const html = (await response.text()).replace(/<script\b[^]*?<\/script>/g, '').replace(/<\/?noscript>/g, '');
+        await route.fulfill({ response, body: html });
+      });
+      await page.emulateMedia({ colorScheme });
+      await page.goto('/login');
+      await expect(page.getByRole('link', { name: 'Show another picture', exact: true })).toBeVisible();
+      await expectNoViolations(page, `/login without JavaScript, ${colorScheme}`);
+    });
+  }
 });

@@ -4,8 +4,10 @@ import { linkIn, mailSeen, waitForMail } from '../mail';
 import { erin, frank } from '../users';
 import { expect, test, type Portal } from './fixtures';
 
-const SENT =
-  'If the email address you entered matched an existing account, please check your email for instructions on what to do next. The link is valid for 2 hours.';
+/** Forgot?'s one reply: it repeats the address, and never says whether it has an account. */
+function sent(address: string): string {
+  return `If an account exists for ${address}, we have emailed it a link to choose a new password. The link is valid for 2 hours.`;
+}
 const RESET_DONE = 'Your password has been reset. Please log in.';
 
 function heading(page: Page, name: string) {
@@ -19,7 +21,7 @@ async function requestResetLink(portal: Portal, email: string, baseURL: string):
   await page.getByLabel('Email address', { exact: true }).fill(email);
   await portal.answerCaptcha();
   await page.getByRole('button', { name: 'Send reset link', exact: true }).click();
-  await expect(page.getByRole('status')).toHaveText(SENT);
+  await expect(page.getByRole('status')).toHaveText(sent(email));
   const mail = await waitForMail({ to: email, subject: 'Reset your password', seen });
   const link = linkIn(mail, `${baseURL}/reset?token=`);
   // 256 random bits in base64url: a whole token, decoded from the mail's transfer encoding.
@@ -59,7 +61,9 @@ test.describe('resetting a forgotten password', () => {
     const link = await requestResetLink(portal, erin.email, baseURL!);
 
     await openResetLink(portal, link);
-    await expect(heading(page, 'Set a new password')).toBeVisible();
+    // Arriving from the mail, focus starts on the page's heading; the next Tab reaches the field.
+    await expect(heading(page, 'Set a new password')).toBeFocused();
+    await expect(page).toHaveTitle(/^Set a new password · /);
     await expect(page.getByText('For the account')).toContainText('e\u2022\u2022@example.com');
     await expect(page.getByRole('link', { name: 'Back to login', exact: true })).toHaveAttribute('href', '/login');
     const newPassword = page.getByLabel('New password', { exact: true });
@@ -86,7 +90,7 @@ test.describe('resetting a forgotten password', () => {
     await portal.open('/forgot');
     await page.getByLabel('Email address', { exact: true }).fill('nobody@example.com');
     await page.getByRole('button', { name: 'Send reset link', exact: true }).click();
-    await expect(page.getByRole('status')).toHaveText(SENT);
+    await expect(page.getByRole('status')).toHaveText(sent('nobody@example.com'));
   });
 
   test('a link with a made-up token shows the request-a-new-link page', async ({ page, portal }) => {
@@ -104,7 +108,11 @@ test.describe('resetting a forgotten password without JavaScript', () => {
     await portal.answerCaptcha();
     await page.getByRole('button', { name: 'Send reset link', exact: true }).click();
     await expect(page).toHaveURL((url) => url.pathname === '/forgot' && url.search === '?sent=1');
-    await expect(page.getByRole('status')).toHaveText(SENT);
+    // The page arrives with the reply focused; it repeats the address, which the address bar does not.
+    const reply = page.getByRole('status');
+    await expect(reply).toHaveText(sent('nobody@example.com'));
+    await expect(reply).toBeFocused();
+    expect(page.url()).not.toContain('nobody');
   });
 
   test('a user resets the password with plain forms and logs in with it', async ({ page, portal, baseURL }) => {
@@ -114,7 +122,7 @@ test.describe('resetting a forgotten password without JavaScript', () => {
     await expect(page).toHaveURL((url) => url.pathname === '/forgot' && url.search === '?sent=1');
 
     await openResetLink(portal, link);
-    await expect(heading(page, 'Set a new password')).toBeVisible();
+    await expect(heading(page, 'Set a new password')).toBeFocused();
     await page.getByLabel('New password', { exact: true }).fill(next);
     await page.getByLabel('Confirm new password', { exact: true }).fill(next);
     await page.getByRole('button', { name: 'Set password', exact: true }).click();

@@ -1,7 +1,7 @@
 import type { Locator } from '@playwright/test';
 import { siteName } from '../portal';
 import { alice } from '../users';
-import { expect, test } from './fixtures';
+import { expect, failedRequest, test } from './fixtures';
 
 // The sign-in page holds still: nothing moves while it hydrates and the captcha verifies.
 
@@ -86,3 +86,37 @@ for (const width of [1280, 1024, 768, 390]) {
     });
   });
 }
+
+// An address where there is nothing: the same top bar as every page, what happened, the way
+// home; and the answer says so (404), for the browser and for anything that checks links.
+
+test.describe('the page at an address where there is nothing', () => {
+  test.use({ toleratedConsoleError: failedRequest('/no-such-page', 404) });
+
+  test('someone signed out sees the site’s name, a way to log in and the way home', async ({ page, portal }) => {
+    const response = await page.goto('/no-such-page');
+    expect(response?.status(), 'the answer is 404').toBe(404);
+    await portal.hydrated();
+    await expect(page).toHaveTitle(`Page not found · ${siteName}`);
+    await expect(portal.mainNav.getByRole('link', { name: siteName, exact: true })).toBeVisible();
+    await expect(portal.mainNav.getByRole('link', { name: 'Log in', exact: true })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Page not found', exact: true })).toBeVisible();
+    await page.getByRole('main').getByRole('link', { name: 'Go to the login page', exact: true }).click();
+    await portal.expectPath('/login');
+    await expect(portal.loginButton).toBeVisible();
+  });
+
+  test('someone signed in sees the account menu, as on their account, and the way back to it', async ({ page, portal }) => {
+    await portal.logIn(alice);
+    const response = await page.goto('/no-such-page');
+    expect(response?.status(), 'the answer is 404').toBe(404);
+    await portal.hydrated();
+    await expect(portal.mainNav.getByRole('link', { name: siteName, exact: true })).toBeVisible();
+    await expect(portal.mainNav.getByTitle(alice.email, { exact: true }).filter({ visible: true })).toHaveText(alice.email);
+    await expect(portal.logOutButton).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Page not found', exact: true })).toBeVisible();
+    await page.getByRole('main').getByRole('link', { name: 'Go to your account', exact: true }).click();
+    await portal.expectPath('/account');
+    await expect(portal.sessionsSection).toBeVisible();
+  });
+});

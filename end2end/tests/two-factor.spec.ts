@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
 import { expectNoViolations } from '../axe';
+import { siteName } from '../portal';
 import { heidi, ivan, type TestUser } from '../users';
 import { expect, failedRequest, test, type Portal } from './fixtures';
 
@@ -39,7 +41,7 @@ async function turnOn(page: Page, portal: Portal, user: TestUser) {
   await expect(code).toHaveAttribute('inputmode', 'numeric');
   await page.getByLabel('Current password', { exact: true }).fill(user.password);
   await code.fill(app.generate());
-  await page.getByRole('button', { name: 'Enable', exact: true }).click();
+  await page.getByRole('button', { name: 'Turn on two-factor authentication', exact: true }).click();
 
   await expect(page.getByRole('heading', { level: 1, name: 'Your recovery codes' })).toBeVisible();
   // With JavaScript the page's own script reveals them; a page rendered for a GET (as without it)
@@ -52,9 +54,24 @@ async function turnOn(page: Page, portal: Portal, user: TestUser) {
   const codes = await list.allTextContents();
   expect(codes).toHaveLength(10);
   for (const c of codes) expect(c).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
-  await expect(page.getByRole('link', { name: 'Download', exact: true })).toHaveAttribute('download', 'recovery-codes.txt');
   await expect(page.getByText('each of these codes lets you log in once')).toBeVisible();
+  await expectCodesFile(page, user, codes);
   return { app, codes };
+}
+
+/** recovery-codes.txt, found later, says what it is: the site, the account, the day; then the codes. */
+async function expectCodesFile(page: Page, user: TestUser, codes: string[]) {
+  const downloaded = page.waitForEvent('download', { timeout: 15_000 });
+  await page.getByRole('link', { name: 'Download', exact: true }).click();
+  const download = await downloaded;
+  expect(download.suggestedFilename()).toBe('recovery-codes.txt');
+  const lines = (await readFile((await download.path())!, 'utf8')).split('\n');
+  expect(lines[0]).toBe(`Recovery codes for ${user.email} on ${siteName}`);
+  const made = /^Made (\d{4}-\d\d-\d\d) (\d\d:\d\d) UTC\. /.exec(lines[1]);
+  expect(made, lines[1]).not.toBeNull();
+  // Made just now: within the minutes this story has run.
+  expect(Math.abs(Date.now() - Date.parse(`${made![1]}T${made![2]}:00Z`))).toBeLessThan(10 * 60_000);
+  expect(lines.filter((line) => /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/.test(line))).toEqual(codes);
 }
 
 async function passwordStep(page: Page, portal: Portal, user: TestUser) {
@@ -73,6 +90,11 @@ test.describe('two-factor sign-in with an authenticator app', () => {
   }) => {
     test.setTimeout(120_000);
     const { app, codes } = await turnOn(page, portal, heidi);
+    // Signing the other sessions out: the button's answer takes focus.
+    await page.getByRole('button', { name: 'Sign out of all other sessions', exact: true }).click();
+    const answer = page.getByText(/^(No other session was signed in|1 other session was signed out|\d+ other sessions were signed out)\.$/);
+    await expect(answer).toBeFocused();
+    await expect(answer).toBeInViewport();
     await page.getByRole('link', { name: 'Done', exact: true }).click();
     await expect(page.locator('strong', { hasText: 'Two-factor authentication is on.' })).toBeVisible();
     await expect(page.getByText('You have 10 unused recovery codes.')).toBeVisible();
@@ -98,7 +120,7 @@ test.describe('two-factor sign-in with an authenticator app', () => {
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
     await expect(page.getByText('That code didn\u2019t work')).toBeVisible();
     await page.getByRole('link', { name: 'Use a recovery code', exact: true }).click();
-    await expect(page.getByLabel('Recovery code', { exact: true })).toBeVisible();
+    await expect(page.getByLabel('Recovery code', { exact: true })).toBeFocused();
     await expect(page.getByText('That code didn\u2019t work')).toHaveCount(0);
     await page.getByLabel('Recovery code', { exact: true }).fill(codes[0]);
     await page.getByRole('button', { name: 'Verify', exact: true }).click();

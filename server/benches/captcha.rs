@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use app::{
     backend::{
-        captcha::Captcha, captcha::CaptchaAnswer, clock::Clock, config::CaptchaKeySource, config::CaptchaMode,
-        config::Config, store::Store,
+        captcha::Captcha, captcha::CaptchaAnswer, captcha::PictureScheme, clock::Clock, config::CaptchaKeySource,
+        config::CaptchaMode, config::Config, store::Store,
     },
     captcha::solve_slice,
 };
@@ -56,7 +56,7 @@ async fn main() {
     }
 
     let token = captcha.issue(now).picture;
-    let picture = time(|| captcha.picture_png(&token, now).unwrap().len());
+    let picture = time(|| captcha.picture_png(&token, now, PictureScheme::Light).unwrap().len());
     let sound = time(|| captcha.picture_wav(&token, now).unwrap().len());
 
     let tries = 16u64.pow(u32::from(difficulty));

@@ -8,6 +8,7 @@
 //! loads no Leptos app at all (the app's module is four times its size); every other page
 //! hydrates the app as before.
 
+pub mod carried_email;
 pub mod solve;
 pub mod status;
 

@@ -26,6 +26,7 @@ pub fn enhance() {
         captcha.start(challenge);
     }
     focus_in_page_link_targets(&document);
+    carry_email_to_forgot(&document);
     if let Some(root) = document.document_element() {
         let _ = root.set_attribute(INTERACTIVE_ATTRIBUTE, "true");
     }
@@ -47,6 +48,19 @@ fn focus_in_page_link_targets(document: &Document) {
             event.prevent_default();
             target.scroll_into_view();
             let _ = target.focus();
+        }
+    });
+    let _ = document.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    on_click.forget();
+}
+
+/// Following the "Forgot?" link carries the address typed so far (`carried_email`).
+fn carry_email_to_forgot(document: &Document) {
+    let selector = format!("a[{}]", crate::carried_email::LINK_ATTRIBUTE);
+    let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |event: web_sys::MouseEvent| {
+        let link = event.target().and_then(|target| target.dyn_into::<Element>().ok()?.closest(&selector).ok()?);
+        if link.is_some() {
+            crate::carried_email::keep_from_field();
         }
     });
     let _ = document.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());

@@ -22,3 +22,28 @@ pub use password::*;
 pub use reset::*;
 pub use two_factor::*;
 pub use wire::*;
+
+/// The page each form's server function is posted from, where a plain form post (no
+/// JavaScript) is sent back to when its browser says nothing of where it came from (a page
+/// sent with `Referrer-Policy: no-referrer`, such as `/reset`). A function posted from several
+/// pages names the one its refusal reads best on.
+#[cfg(feature = "ssr")]
+pub fn form_page(server_fn: &str) -> Option<&'static str> {
+    use crate::routes;
+    use leptos::server_fn::ServerFn;
+
+    const PAGES: &[(&str, &str)] = &[
+        (Login::PATH, routes::LOGIN),
+        (VerifySignIn::PATH, routes::LOGIN_VERIFY),
+        (RequestPasswordReset::PATH, routes::FORGOT),
+        (ResetPassword::PATH, routes::RESET),
+        (ChangePassword::PATH, routes::CHANGE_PASSWORD),
+        (SignOutSession::PATH, routes::ACCOUNT),
+        (SignOutOtherSessions::PATH, routes::ACCOUNT),
+        (EnableTwoFactor::PATH, routes::TWO_FACTOR_SETUP),
+        (FreshRecoveryCodes::PATH, routes::RECOVERY_CODES),
+        (NewRecoveryCodes::PATH, routes::NEW_RECOVERY_CODES),
+        (TurnOffTwoFactor::PATH, routes::TURN_OFF_TWO_FACTOR),
+    ];
+    PAGES.iter().find(|(path, _)| *path == server_fn).map(|(_, page)| *page)
+}

@@ -65,6 +65,14 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
+/// Whether the request says it was posted from the page at `path` (its `Referer`).
+pub fn posted_from(path: &str) -> bool {
+    use_context::<Parts>()
+        .and_then(|p| p.headers.get(header::REFERER)?.to_str().ok().map(str::to_owned))
+        .and_then(|referer| url::Url::parse(&referer).ok())
+        .is_some_and(|referer| referer.path() == path)
+}
+
 /// Whether the path of the page being rendered is one of `paths` (read in place: every /login
 /// render asks).
 pub fn path_is_one_of(paths: &[&str]) -> bool {
@@ -107,8 +115,9 @@ pub fn cookie_value(jar: Jar, config: &Config) -> Option<String> {
 const MAX_TYPED_EMAIL_BYTES: usize = 320;
 
 /// After a refused plain form post (no JavaScript), hands the browser the email address it
-/// typed in a one-minute cookie, so the form shown again has it filled in. A script keeps its
-/// form as it is, so nothing is sent then. Never a password.
+/// typed in a one-minute cookie, so the form shown again has it filled in (and after Forgot?'s
+/// request, so its reply repeats it). A script keeps its form as it is, so nothing is sent
+/// then. Never a password.
 pub fn keep_typed_email(email: &str) {
     use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 
@@ -133,4 +142,45 @@ pub fn take_typed_email() -> Option<String> {
     let _ = set_cookie(&Jar::TypedEmail.clear(&state.config));
     let bytes = URL_SAFE_NO_PAD.decode(encoded).ok().filter(|b| b.len() <= MAX_TYPED_EMAIL_BYTES)?;
     String::from_utf8(bytes).ok().filter(|email| !email.chars().any(char::is_control))
+}
+
+/// Why a form posted without JavaScript was refused: the server function's path and its error
+/// as Leptos encodes it (its JSON, in URL-safe base64). The server carries it in a one-time
+/// cookie to the page the browser is sent back to and puts it in that request's extensions;
+/// [`App`](crate::App) hands it to the page's `ServerAction`, which shows it.
+///
+/// Whoever forges the cookie chooses only among the portal's own sentences, as with any
+/// error: an error's wire form carries codes, never words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefusedForm {
+    pub server_fn: String,
+    pub error: String,
+}
+
+impl RefusedForm {
+    /// The longest cookie value read back: a refusal lists a handful of field errors.
+    const MAX_COOKIE_BYTES: usize = 2048;
+
+    /// The cookie's value: `path|error`, both made of characters a cookie may hold.
+    pub fn cookie_value(&self) -> String {
+        format!("{}|{}", self.server_fn, self.error)
+    }
+
+    /// Reads a cookie value back; anything but a server function's path and base64 is dropped.
+    pub fn parse(value: &str) -> Option<Self> {
+        if value.len() > Self::MAX_COOKIE_BYTES {
+            return None;
+        }
+        let (server_fn, error) = value.split_once('|')?;
+        let path_ok = server_fn.starts_with("/api/")
+            && server_fn.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-'));
+        let error_ok =
+            !error.is_empty() && error.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'='));
+        (path_ok && error_ok).then(|| Self { server_fn: server_fn.to_owned(), error: error.to_owned() })
+    }
+}
+
+/// The refusal the server carried to the page being rendered, if any.
+pub fn refused_form() -> Option<RefusedForm> {
+    use_context::<Parts>()?.extensions.get::<RefusedForm>().cloned()
 }

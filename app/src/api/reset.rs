@@ -26,6 +26,8 @@ pub async fn request_password_reset(
     password_reset::request(&state, parsed, &answer, request::client_info()?).await.map_err(|e| refused(e.into()))?;
     state.metrics.reset_requests.inc();
     if request::is_plain_form_post() {
+        // The reply repeats the address; the page's address does not carry it.
+        request::keep_typed_email(&email);
         leptos_axum::redirect("/forgot?sent=1");
     }
     Ok(())

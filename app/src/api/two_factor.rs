@@ -83,9 +83,26 @@ pub async fn enable_two_factor(current_password: String, code: String) -> Result
 pub enum FreshCodes {
     /// Codes were just made: the page's button (a same-origin POST) reveals them.
     Waiting,
-    Shown(Vec<String>),
+    Shown(CodeSheet),
     /// Shown already, or none made.
     Gone,
+}
+
+/// Recovery codes just made, as shown once, with what their downloaded file says they are for.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CodeSheet {
+    pub codes: Vec<String>,
+    /// The account they log in to: "ann@example.com".
+    pub account: String,
+    /// When they were shown, moments after they were made.
+    pub shown: super::Moment,
+}
+
+#[cfg(feature = "ssr")]
+impl CodeSheet {
+    fn new(codes: Vec<String>, account: &crate::domain::Email, now: i64) -> Self {
+        Self { codes, account: account.as_str().to_owned(), shown: super::Moment::at(now) }
+    }
 }
 
 /// The recovery-codes page's state. A page rendered for a GET (a link, a reload, a navigation
@@ -101,13 +118,15 @@ pub async fn recovery_codes_view() -> Result<FreshCodes, AppError> {
     if let Some(sealed) = request::cookie_value(Jar::FreshCodes, &state.config) {
         request::set_cookie(&Jar::FreshCodes.clear(&state.config))?;
         if let Some(codes) = two_factor::open_fresh_codes(&state, session.user_id, &sealed) {
-            return Ok(FreshCodes::Shown(codes));
+            return Ok(FreshCodes::Shown(CodeSheet::new(codes, &session.email, state.clock.now())));
         }
     }
     if request::is_post() {
         return Ok(match two_factor::take_fresh_codes(&state, session.user_id).await? {
             Some(sealed) => two_factor::open_fresh_codes(&state, session.user_id, &sealed)
-                .map_or(FreshCodes::Gone, FreshCodes::Shown),
+                .map_or(FreshCodes::Gone, |codes| {
+                    FreshCodes::Shown(CodeSheet::new(codes, &session.email, state.clock.now()))
+                }),
             None => FreshCodes::Gone,
         });
     }
@@ -121,7 +140,7 @@ pub async fn recovery_codes_view() -> Result<FreshCodes, AppError> {
 /// Reveals the recovery codes just made, once (the page's "Show my recovery codes"); `None`
 /// when they were shown already. Without JavaScript they go to the page in a one-time cookie.
 #[server(prefix = "/api", endpoint = "fresh_recovery_codes")]
-pub async fn fresh_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
+pub async fn fresh_recovery_codes() -> Result<Option<CodeSheet>, AppError> {
     use super::request;
     use crate::backend::{client::cookies::Jar, use_cases::two_factor};
 
@@ -135,7 +154,8 @@ pub async fn fresh_recovery_codes() -> Result<Option<Vec<String>>, AppError> {
         leptos_axum::redirect(crate::routes::RECOVERY_CODES);
         return Ok(None);
     }
-    Ok(two_factor::open_fresh_codes(&state, session.user_id, &sealed))
+    Ok(two_factor::open_fresh_codes(&state, session.user_id, &sealed)
+        .map(|codes| CodeSheet::new(codes, &session.email, state.clock.now())))
 }
 
 /// New recovery codes (the old ones stop working), after the password and a code.

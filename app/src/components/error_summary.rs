@@ -1,8 +1,11 @@
 //! The error summary (the GOV.UK Design System's pattern): on a refused submit, a box at the top
 //! of the form that says "There is a problem", takes focus (so a screen reader reads it out and
-//! the next Tab reaches its first link) and links every problem to its field.
+//! the next Tab reaches its first link) and links every problem to its field. While it shows,
+//! the page's title starts with "Error: ", which is the first thing a screen reader announces
+//! of a page that came back refused.
 
 use leptos::{html, prelude::*};
+use leptos_meta::Title;
 
 use crate::error::AppError;
 
@@ -23,6 +26,7 @@ pub fn ErrorSummary(
     });
     view! {
         <Show when=move || error.with(Option::is_some)>
+            <Title formatter=|title: String| format!("Error: {title}")/>
             <div
                 node_ref=summary
                 class="alert alert-error error-summary"

@@ -17,3 +17,9 @@ where
 pub fn field_error(error: Memo<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || error.get().and_then(|e| e.for_field(field)))
 }
+
+/// Whether this page was rendered for a form refused without JavaScript (the server carried
+/// the refusal back to it: see `App`), on both sides alike.
+pub fn refused_without_javascript() -> bool {
+    use_context::<ServerActionError>().is_some_and(|refused| !refused.path().is_empty())
+}

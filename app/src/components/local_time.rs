@@ -1,14 +1,27 @@
 //! A moment as people read it: in UTC, with the zone named, in the HTML the server sends; in
 //! the viewer's own time zone, with how long ago it was, once the page's code runs.
+//!
+//! The server cannot know the viewer's zone, so the text changes once the code runs. It must
+//! not move the page when it does (on a slow line that is seconds after the page is shown):
+//! the line keeps, hidden under the visible text, a copy of its label followed by the widest
+//! text the viewer's zone can give ([`WIDEST`]), and is as tall as the taller of the two at any
+//! width (`.moment` in `style/main.css`). Nothing follows the time on its line, so a shorter
+//! text moves nothing either.
 
 use leptos::prelude::*;
 
 use crate::api::Moment;
 
-/// `<time>` showing `moment` in UTC until the page is interactive, then in the viewer's zone
-/// followed by how long ago it was: "30 Nov 2026, 08:12 CET (5 minutes ago)".
+/// The widest text [`in_viewers_zone`] gives, or near it: the longest month, hours and minutes,
+/// a zone named by its offset and the longest "ago". (A locale that writes the date longer
+/// still, as pt-BR's "30 de set. de 2026", is a few characters over: it may add a line once.)
+const WIDEST: &str = "Sep 30, 2026, 12:59 PM GMT+10:30 (59 minutes ago)";
+
+/// A line that says `label` and when: "Signed in 30 Nov 2026, 08:12 CET (5 minutes ago)".
+/// The `<time>` shows `moment` in UTC until the page is interactive, then in the viewer's zone
+/// followed by how long ago it was.
 #[component]
-pub fn LocalTime(moment: Moment) -> impl IntoView {
+pub fn LocalTime(label: &'static str, moment: Moment) -> impl IntoView {
     let text = RwSignal::new(moment.utc.clone());
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
@@ -16,7 +29,11 @@ pub fn LocalTime(moment: Moment) -> impl IntoView {
             text.set(local);
         }
     });
-    view! { <time datetime=moment.iso>{move || text.get()}</time> }
+    view! {
+        <span class="moment" data-label=label data-widest=WIDEST>
+            <span>{label} " " <time datetime=moment.iso>{move || text.get()}</time></span>
+        </span>
+    }
 }
 
 #[cfg(feature = "hydrate")]

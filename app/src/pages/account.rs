@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::Outlet;
 
 use crate::{
-    api::{account_overview, AccountSummary, SessionView, SignOutOtherSessions, SignOutSession},
+    api::{account_overview, AccountSummary, SessionView, SignOutOtherSessions, SignOutSession, SignedOut},
     components::{FormAlert, LocalTime, NavBar},
     error::AppError,
     page_title,
@@ -34,21 +34,39 @@ pub fn AccountPage() -> impl IntoView {
     let sign_out_others = ServerAction::<SignOutOtherSessions>::new();
     let overview =
         Resource::new(move || (sign_out_one.version().get(), sign_out_others.version().get()), |_| account_overview());
-    let action_error = Signal::derive(move || {
-        let one = sign_out_one.value().get().and_then(Result::err);
-        let all = sign_out_others.value().get().and_then(Result::err);
-        one.or(all).map(|e| e.to_string())
-    });
+    // The browser of the session whose "Sign out" was pressed last, for the confirmation.
+    let asked = RwSignal::new(String::new());
+    // The answer to the last sign-out, of one session or of all the others.
+    let answer = RwSignal::new(None::<Result<String, String>>);
+    Effect::watch(
+        move || sign_out_one.value().get(),
+        move |value, _, _| {
+            if let Some(value) = value {
+                let done = value.clone().map(|()| format!("Signed out the session on {}.", asked.get_untracked()));
+                answer.set(Some(done.map_err(|e| e.to_string())));
+            }
+        },
+        false,
+    );
+    Effect::watch(
+        move || sign_out_others.value().get(),
+        move |value, _, _| {
+            if let Some(value) = value {
+                answer.set(Some(value.clone().map(others_signed_out).map_err(|e| e.to_string())));
+            }
+        },
+        false,
+    );
 
     view! {
         <Title text=page_title("Your account")/>
         <main id="main" tabindex="-1" class="page">
             <h1>"Your account"</h1>
-            <FormAlert message=action_error/>
+            <FormAlert answer/>
             <Transition fallback=|| view! { <p>"Loading your sessions…"</p> }>
                 {move || Suspend::new(async move {
                     match overview.await {
-                        Ok(overview) => sessions_section(overview, sign_out_one, sign_out_others).into_any(),
+                        Ok(overview) => sessions_section(overview, sign_out_one, sign_out_others, asked).into_any(),
                         Err(AppError::Unauthenticated) => view! {
                             <p class="alert alert-error" role="alert">
                                 "Your session has ended. " <a href="/login?next=%2Faccount">"Log in again"</a>
@@ -62,22 +80,43 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
+/// What "Sign out of all other sessions" says it did (here and after turning two-factor on).
+pub(crate) fn others_signed_out(ended: u64) -> String {
+    match ended {
+        0 => "No other session was signed in.".to_owned(),
+        1 => "1 other session was signed out.".to_owned(),
+        n => format!("{n} other sessions were signed out."),
+    }
+}
+
 fn sessions_section(
     overview: AccountSummary,
     sign_out_one: ServerAction<SignOutSession>,
     sign_out_others: ServerAction<SignOutOtherSessions>,
+    asked: RwSignal<String>,
 ) -> impl IntoView {
     let has_others = overview.sessions.iter().any(|s| !s.current);
     let count = overview.sessions.len();
+    // Without JavaScript a sign-out comes back as a new page: it says what it did, and the
+    // page arrives with focus there (never on the next row's "Sign out").
+    let signed_out = overview.signed_out.map(|signed_out| match signed_out {
+        SignedOut::One => "The session was signed out.".to_owned(),
+        SignedOut::Others(ended) => others_signed_out(ended),
+    });
     view! {
+        {signed_out.map(|text| view! {
+            <div class="banner-region" role="status">
+                <p id="signed-out" class="alert alert-success" tabindex="-1" autofocus=true>{text}</p>
+            </div>
+        })}
         <section class="card" aria-labelledby="sessions-heading">
             <h2 id="sessions-heading">"Your sessions"</h2>
             <p class="muted">
                 {format!("You have {count} active {}.", if count == 1 { "session" } else { "sessions" })}
-                " If you don't recognise one, sign it out and change your password."
+                " If you don't recognize one, sign it out and change your password."
             </p>
             <ul role="list" class="session-list">
-                {overview.sessions.into_iter().map(|s| session_item(s, sign_out_one)).collect_view()}
+                {overview.sessions.into_iter().map(|s| session_item(s, sign_out_one, asked)).collect_view()}
             </ul>
             <Show when=move || has_others>
                 <ActionForm action=sign_out_others attr:class="inline-form">
@@ -88,23 +127,35 @@ fn sessions_section(
     }
 }
 
-fn session_item(session: SessionView, sign_out_one: ServerAction<SignOutSession>) -> impl IntoView {
+/// One session; `asked` learns its browser when its "Sign out" is pressed.
+fn session_item(
+    session: SessionView,
+    sign_out_one: ServerAction<SignOutSession>,
+    asked: RwSignal<String>,
+) -> impl IntoView {
     let SessionView { id, browser, ip, created, last_seen, current } = session;
     let hidden_name = format!(" of {browser} ({ip})");
+    let pressed = {
+        let browser = browser.clone();
+        move |_| asked.set(browser.clone())
+    };
     view! {
         <li class="session" class:session-current=current>
             <div class="session-what">
                 <span class="session-browser">{browser}</span>
+                <span class="session-address muted">{format!("from {ip}")}</span>
                 {current.then(|| view! { <span class="badge">"This session"</span> })}
             </div>
+            // A line for each moment, the time last: the viewer's zone, when the page's code
+            // shows it, moves nothing (components/local_time.rs).
             <div class="session-when muted">
-                "Signed in " <LocalTime moment=created/> " · last active " <LocalTime moment=last_seen/>
-                {format!(" · from {ip}")}
+                <LocalTime label="Signed in" moment=created/>
+                <LocalTime label="Last active" moment=last_seen/>
             </div>
             {(!current).then(|| view! {
                 <ActionForm action=sign_out_one attr:class="inline-form">
                     <input type="hidden" name="id" value=id.to_string()/>
-                    <button type="submit" class="button button-quiet">
+                    <button type="submit" class="button button-quiet" on:click=pressed.clone()>
                         "Sign out"<span class="visually-hidden">{hidden_name.clone()}</span>
                     </button>
                 </ActionForm>

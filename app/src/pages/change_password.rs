@@ -3,9 +3,14 @@ use leptos_meta::Title;
 
 use crate::{
     api::{password_form_context, ChangePassword},
-    components::{field_error, last_error, CurrentPasswordField, ErrorSummary, NewPasswordFields, SubmitButton},
+    components::{
+        field_error, focus_when_shown, last_error, CurrentPasswordField, ErrorSummary, NewPasswordFields, SubmitButton,
+    },
     page_title,
 };
+
+/// The confirmation's id, to focus it.
+const CHANGED_ID: &str = "password-changed";
 
 /// Current password, new password twice, "Save Changes"; a green confirmation on success.
 #[component]
@@ -18,7 +23,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
         Memo::new(move |_| if matches!(change.value().get(), Some(Ok(()))) { change.version().get() } else { 0 });
     let top: NodeRef<html::Div> = NodeRef::new();
     let form: NodeRef<html::Form> = NodeRef::new();
-    // Every successful save (not only the first): the banner into view, the form emptied.
+    // Every successful save (not only the first): the banner into view and focused (the button
+    // pressed is far below it), the form emptied.
     Effect::watch(
         move || saves.get(),
         move |saved, _, _| {
@@ -28,6 +34,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
             if let Some(top) = top.get() {
                 top.scroll_into_view();
             }
+            focus_when_shown(CHANGED_ID);
             // Nothing of the old or new password stays on the page.
             if let Some(form) = form.get() {
                 form.reset();
@@ -50,7 +57,10 @@ pub fn ChangePasswordPage() -> impl IntoView {
                         let succeeded = move || change.value().with(|v| v.as_ref().map_or(just_changed, Result::is_ok));
                         view! {
                             <Show when=succeeded>
-                                <div class="alert alert-success">"Your password has been changed."</div>
+                                // Without JavaScript the page arrives with it: focused on load.
+                                <div id=CHANGED_ID class="alert alert-success" tabindex="-1" autofocus=true>
+                                    "Your password has been changed."
+                                </div>
                             </Show>
                         }
                     })}

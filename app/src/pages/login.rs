@@ -5,7 +5,9 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::{typed_email, Login},
     brand::SiteHeader,
-    components::{field_error, last_error, Captcha, CaptchaGate, ErrorSummary, Field, GatedSubmit},
+    components::{
+        field_error, last_error, refused_without_javascript, Captcha, CaptchaGate, ErrorSummary, Field, GatedSubmit,
+    },
     page_title,
 };
 
@@ -19,7 +21,7 @@ pub fn LoginPage() -> impl IntoView {
     let pending = login.pending();
     let form = NodeRef::new();
     let gate = CaptchaGate::new();
-    let typed = kept_email(query);
+    let typed = kept_email();
 
     view! {
         <Title text=page_title("Log in")/>
@@ -46,24 +48,32 @@ pub fn LoginPage() -> impl IntoView {
                 <Captcha gate form submitted=login.version() error=field_error(error, "captcha")/>
                 <div class="form-actions">
                     <GatedSubmit gate pending>"Login"</GatedSubmit>
-                    <a href="/forgot">"Forgot?"</a>
+                    // Carries the address typed so far to Forgot? (`signin::carried_email`): the
+                    // login page's own module looks for the attribute, the app clicks here.
+                    <a href="/forgot" data-carries-email="" on:click=|_| {
+                        #[cfg(feature = "hydrate")]
+                        signin::carried_email::keep_from_field();
+                    }>"Forgot?"</a>
                 </div>
             </ActionForm>
         </main>
     }
 }
 
-/// After a form was refused without JavaScript (the page's address carries the error), the
-/// email address that was typed, so the form shown again has it filled in.
-pub(crate) fn kept_email(query: Memo<leptos_router::params::ParamsMap>) -> Resource<Option<String>> {
-    let refused = move || query.read().get("__err").is_some();
-    Resource::new(refused, |refused| async move {
-        if refused {
-            typed_email().await.ok().flatten()
-        } else {
-            None
-        }
-    })
+/// After a form was refused without JavaScript (the server carried the refusal back to this
+/// page), the email address that was typed, so the form shown again has it filled in.
+pub(crate) fn kept_email() -> Resource<Option<String>> {
+    let refused = refused_without_javascript();
+    Resource::new(
+        move || refused,
+        |refused| async move {
+            if refused {
+                typed_email().await.ok().flatten()
+            } else {
+                None
+            }
+        },
+    )
 }
 
 /// The form's email field, holding `value` when the page arrives.

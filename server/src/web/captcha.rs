@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use app::backend::{client::address, steps::rate_limits::Limit, AppState};
+use app::backend::{captcha::PictureScheme, client::address, steps::rate_limits::Limit, AppState};
 use axum::{
     extract::{ConnectInfo, Query, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -17,11 +17,22 @@ pub struct Challenge {
     c: String,
 }
 
+/// The picture's address: its challenge and, for a page in dark mode, `scheme=dark` (any other
+/// value is refused with 400).
+#[derive(Deserialize)]
+pub struct PictureQuery {
+    c: String,
+    #[serde(default)]
+    scheme: PictureScheme,
+}
+
 /// Who is asking, for the ration: the socket peer and the headers a trusted proxy may have set.
 type Requester = (ConnectInfo<SocketAddr>, HeaderMap);
 
-pub async fn picture(State(state): State<AppState>, from: Requester, Query(challenge): Query<Challenge>) -> Response {
-    render(state, from, challenge.c, "image/png", |state, token, now| state.captcha.picture_png(&token, now)).await
+pub async fn picture(State(state): State<AppState>, from: Requester, Query(query): Query<PictureQuery>) -> Response {
+    let scheme = query.scheme;
+    render(state, from, query.c, "image/png", move |state, token, now| state.captcha.picture_png(&token, now, scheme))
+        .await
 }
 
 pub async fn audio(State(state): State<AppState>, from: Requester, Query(challenge): Query<Challenge>) -> Response {
@@ -35,7 +46,7 @@ async fn render(
     (ConnectInfo(peer), headers): Requester,
     token: String,
     content_type: &'static str,
-    draw: fn(&AppState, String, i64) -> Option<Vec<u8>>,
+    draw: impl FnOnce(&AppState, String, i64) -> Option<Vec<u8>> + Send + 'static,
 ) -> Response {
     let now = state.clock.now();
     let address = address::identify(Some(peer.ip()), &headers, &state.config.client_address);

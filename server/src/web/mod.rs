@@ -4,6 +4,7 @@ pub mod bundles;
 mod captcha;
 mod health;
 mod logo;
+mod refused_forms;
 mod request_log;
 mod reset_link;
 mod same_origin;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&web, routes, context.clone(), html_document)
         .fallback(file_and_error_handler_with_context::<WebState, _>(context, shell))
         .layer(middleware::from_fn(server_fns::error_status))
+        .layer(middleware::from_fn_with_state(state.clone(), refused_forms::carry))
         .layer(middleware::from_fn_with_state(state.clone(), reset_link::take_token_from_url))
         .layer(middleware::from_fn_with_state(state.clone(), session::guard_pages))
         .layer(middleware::from_fn_with_state(state.clone(), session::guard_functions))

@@ -2,10 +2,8 @@
 //!
 //! Leptos answers every server-function error with 500. Our errors know their status
 //! (`AppError::status`), so the response is read back and given it: bad input is a 4xx.
-//!
-//! Without JavaScript, Leptos sends a refused form back to the page it came from with the
-//! error added to that page's address (`__err`), beside any error already there: a person
-//! refused three times would carry three. Only the newest is kept.
+//! (A form posted without JavaScript is answered with a redirect instead:
+//! `refused_forms.rs`.)
 
 use app::error::AppError;
 use axum::{
@@ -21,10 +19,7 @@ const MAX_ERROR_BYTES: usize = 64 * 1024;
 
 /// Middleware over the server-function routes (which `leptos_routes` registers).
 pub async fn error_status(req: Request, next: Next) -> Response {
-    let mut response = next.run(req).await;
-    if response.status().is_redirection() {
-        keep_newest_error(&mut response);
-    }
+    let response = next.run(req).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
     {
@@ -46,41 +41,4 @@ pub async fn error_status(req: Request, next: Next) -> Response {
         }
     }
     Response::from_parts(parts, Body::from(bytes))
-}
-
-/// The redirect's `Location` with only its last `__err` (the one just added).
-fn keep_newest_error(response: &mut Response) {
-    const ERROR_PARAM: &str = "__err";
-    let Some(location) = response.headers().get(http::header::LOCATION).and_then(|v| v.to_str().ok()) else {
-        return;
-    };
-    let Some((path, query)) = location.split_once('?') else {
-        return;
-    };
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    if pairs.iter().filter(|(key, _)| key == ERROR_PARAM).count() < 2 {
-        return;
-    }
-    let newest = pairs.iter().rev().find(|(key, _)| key == ERROR_PARAM).cloned();
-    let kept = pairs.iter().filter(|(key, _)| key != ERROR_PARAM).cloned().chain(newest);
-    let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish();
-    if let Ok(value) = http::HeaderValue::from_str(&format!("{path}?{query}")) {
-        response.headers_mut().insert(http::header::LOCATION, value);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_redirect_keeps_only_the_newest_error_and_everything_else() {
-        let mut response = Response::builder()
-            .status(StatusCode::FOUND)
-            .header(http::header::LOCATION, "http://portal/login?next=%2Fa&__err=b2xk&__err=bmV3")
-            .body(Body::empty())
-            .unwrap();
-        keep_newest_error(&mut response);
-        assert_eq!(response.headers()[http::header::LOCATION], "http://portal/login?next=%2Fa&__err=bmV3");
-    }
 }

@@ -19,6 +19,9 @@ on_both_databases!(
     without_javascript_the_picture_is_typed_and_used_once,
     the_picture_and_its_sound_are_served_while_the_challenge_lives,
     each_address_gets_a_ration_of_pictures,
+    without_javascript_another_picture_is_a_link_to_the_page_that_keeps_where_the_login_goes,
+    a_new_picture_stores_nothing_and_the_one_before_still_works_once_until_it_expires,
+    a_page_in_dark_mode_gets_the_picture_in_dark_colours,
 );
 
 async fn app_with_captcha(db: Db) -> TestApp {
@@ -278,4 +281,87 @@ async fn an_operator_counts_captcha_outcomes_on_the_metrics_listener() {
     ] {
         assert!(scrape.lines().any(|l| l == line), "{line} missing from\n{scrape}");
     }
+}
+
+/// The `href` of the link named `name` on `page`.
+fn link_on(page: &str, name: &str) -> String {
+    let end = page.find(&format!(">{name}<")).unwrap_or_else(|| panic!("no link {name:?} on the page: {page}"));
+    let start = page[..end].rfind("href=\"").unwrap() + "href=\"".len();
+    page[start..end].split('"').next().unwrap().replace("&amp;", "&")
+}
+
+async fn without_javascript_another_picture_is_a_link_to_the_page_that_keeps_where_the_login_goes(db: Db) {
+    let app = app_with_captcha(db).await;
+    let browser = app.browser();
+    let page = browser.get("/login?next=%2Faccount%2Fpassword").await.text().await.unwrap();
+    assert!(page.contains("Letters are not case-sensitive"), "{page}");
+    let first = picture_on(&page);
+
+    let another = link_on(&page, "Show another picture");
+    assert_eq!(another, "/login?next=%2Faccount%2Fpassword");
+    let page = browser.get(&another).await.text().await.unwrap();
+    let second = picture_on(&page);
+    assert_ne!(second, first, "a fresh challenge");
+    assert_ne!(app.state.captcha.picture_text(&second), app.state.captcha.picture_text(&first));
+    assert_eq!(link_on(&page, "Show another picture"), another, "again and again");
+
+    // The new picture answers for the form as the first would have, and the login goes on.
+    let text = app.state.captcha.picture_text(&second).unwrap();
+    let mut form = login_form(&second, &text).to_vec();
+    form.push(("next", "/account/password"));
+    let right = browser.post_html_form("/api/login", &another, &form).await;
+    assert_eq!((right.status().as_u16(), location(&right)), (302, "/account/password".to_owned()));
+
+    let forgot = app.browser().get("/forgot").await.text().await.unwrap();
+    assert_eq!(link_on(&forgot, "Show another picture"), "/forgot");
+}
+
+/// Pictures are named by signed tokens: showing one, or another, writes nothing. Only an
+/// answer is recorded, until its challenge expires.
+async fn a_new_picture_stores_nothing_and_the_one_before_still_works_once_until_it_expires(db: Db) {
+    let app = app_with_captcha(db).await;
+    let browser = app.browser();
+    let first = picture_on(&browser.get("/login").await.text().await.unwrap());
+    for _ in 0..20 {
+        let page = browser.get("/login").await.text().await.unwrap();
+        assert_eq!(browser.get(&format!("/captcha/picture?c={}", picture_on(&page))).await.status(), 200);
+    }
+    let far_future = app.state.clock.now() + 365 * 24 * 60 * 60;
+    assert_eq!(app.state.store.purge_spent_captchas(far_future).await.unwrap(), 0, "nothing stored");
+
+    let text = app.state.captcha.picture_text(&first).unwrap();
+    let right = browser.post_html_form("/api/login", "/login", &login_form(&first, &text)).await;
+    assert_eq!((right.status().as_u16(), location(&right)), (302, "/account".to_owned()));
+    let page = login_by_picture(&app.browser(), &first, &text).await;
+    assert!(page.contains("This check has already been used."), "{page}");
+    assert_eq!(app.state.store.purge_spent_captchas(far_future).await.unwrap(), 1, "one answer recorded");
+
+    let late = picture_on(&app.browser().get("/login").await.text().await.unwrap());
+    app.clock.advance(5 * 60 + 1);
+    let page = login_by_picture(&app.browser(), &late, &app.state.captcha.picture_text(&late).unwrap()).await;
+    assert!(page.contains("The check has expired."), "{page}");
+}
+
+async fn a_page_in_dark_mode_gets_the_picture_in_dark_colours(db: Db) {
+    let app = app_with_captcha(db).await;
+    let browser = app.browser();
+    let page = browser.get("/login").await.text().await.unwrap();
+    let token = picture_on(&page);
+    let source =
+        format!(r#"<source srcset="/captcha/picture?c={token}&amp;scheme=dark" media="(prefers-color-scheme: dark)""#);
+    assert!(page.contains(&source), "{page}");
+
+    let picture = format!("/captcha/picture?c={token}");
+    let (status, light) = fetch(&browser, &picture).await;
+    assert_eq!(status, 200);
+    let (status, dark) = fetch(&browser, &format!("{picture}&scheme=dark")).await;
+    assert_eq!((status, &dark[1..4]), (200, &b"PNG"[..]));
+    assert_ne!(dark, light);
+    assert_eq!(fetch(&browser, &format!("{picture}&scheme=light")).await, (200, light), "the same picture each time");
+    assert_eq!(fetch(&browser, &format!("{picture}&scheme=purple")).await.0, 400);
+}
+
+async fn fetch(browser: &Browser, path: &str) -> (u16, Vec<u8>) {
+    let response = browser.get(path).await;
+    (response.status().as_u16(), response.bytes().await.unwrap().to_vec())
 }

@@ -171,8 +171,8 @@ async fn without_javascript_the_page_confirms_the_change_or_shows_the_errors(db:
     assert_eq!(saved.status(), 302);
     assert_eq!(location(&saved), "/account/password");
     let page = browser.get("/account/password").await.text().await.unwrap();
-    let banner =
-        r#"<div role="status" class="banner-region"><div class="alert alert-success">Your password has been changed."#;
+    // In its live region, and focused as the page arrives.
+    let banner = r#"<div role="status" class="banner-region"><div id="password-changed" tabindex="-1" autofocus class="alert alert-success">Your password has been changed."#;
     assert!(page.contains(banner), "{page}");
     let reloaded = browser.get("/account/password").await.text().await.unwrap();
     assert!(!reloaded.contains("Your password has been changed."), "said once: a reload does not repeat it");

@@ -1,3 +1,6 @@
+use base64::{engine::general_purpose::URL_SAFE, Engine};
+use reqwest::header;
+
 use crate::helpers::{email, location, on_both_databases, set_cookie, Db, TestApp, PASSWORD};
 
 on_both_databases!(
@@ -10,7 +13,9 @@ on_both_databases!(
     login_without_javascript_redirects_to_a_local_next_only,
     a_failed_login_without_javascript_returns_to_the_form_with_the_message,
     a_refused_forgot_request_without_javascript_keeps_the_address,
-    an_error_written_into_a_link_can_only_show_the_portal_s_own_sentences,
+    an_error_written_into_a_link_is_never_shown,
+    a_forged_refusal_can_only_show_the_portal_s_own_sentences,
+    refusals_in_a_row_leave_the_address_as_it_was,
 );
 
 async fn a_user_with_the_right_password_gets_a_session_and_sees_the_account(db: Db) {
@@ -141,21 +146,38 @@ async fn a_failed_login_without_javascript_returns_to_the_form_with_the_message(
     let browser = app.browser();
 
     let response = browser
-        .post_html_form("/api/login", "/login", &[("email", "nobody@example.com"), ("password", "whatever")])
+        .post_html_form(
+            "/api/login",
+            "/login?next=%2Faccount",
+            &[("email", "nobody@example.com"), ("password", "whatever")],
+        )
         .await;
 
     assert_eq!(response.status(), 302);
     let back = location(&response);
-    assert!(back.contains("/login?") && back.contains("__err="), "{back}");
-    assert!(!back.contains("nobody"), "the address travels in a cookie, not in the URL: {back}");
+    assert_eq!(back, format!("{}/login?next=%2Faccount", app.base()), "back to the form, nothing added to its address");
     let page = browser.client.get(&back).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("The email address or password is incorrect."));
     assert!(page.contains(r#"value="nobody@example.com""#), "the email address is filled in again");
     assert!(!page.contains("whatever"), "the password is never kept");
+    assert!(page.contains("<title>Error: "), "the title says the form was refused: {page}");
 
-    // Kept for that one page: a reload shows an empty form.
+    // Kept for that one page: a reload shows an empty form, with no message.
     let again = browser.client.get(&back).send().await.unwrap().text().await.unwrap();
     assert!(!again.contains("nobody@example.com"), "the address was kept past its page");
+    assert!(!again.contains("The email address or password is incorrect."), "the refusal was shown again on reload");
+}
+
+async fn refusals_in_a_row_leave_the_address_as_it_was(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let browser = app.browser();
+    let form = [("email", "nobody@example.com"), ("password", "whatever")];
+
+    let first = browser.post_html_form("/api/login", "/login?next=%2Fa", &form).await;
+    let referer = location(&first).trim_start_matches(&app.base()).to_owned();
+    let second = browser.post_html_form("/api/login", &referer, &form).await;
+
+    assert_eq!(location(&second), format!("{}/login?next=%2Fa", app.base()));
 }
 
 async fn a_refused_forgot_request_without_javascript_keeps_the_address(db: Db) {
@@ -172,32 +194,34 @@ async fn a_refused_forgot_request_without_javascript_keeps_the_address(db: Db) {
     assert!(page.contains(r#"value="ann@example.com""#), "the email address is filled in again");
 }
 
-/// Without JavaScript the error travels in the redirect URL: whoever writes a link chooses the
-/// codes in it, never the words on the page.
-async fn an_error_written_into_a_link_can_only_show_the_portal_s_own_sentences(db: Db) {
+/// An error is never taken from an address: an old or crafted link with Leptos's error
+/// parameters is sent on to the same page without them.
+async fn an_error_written_into_a_link_is_never_shown(db: Db) {
     let app = TestApp::spawn(db).await;
     let browser = app.browser();
-    let refused = browser.post_html_form("/api/login", "/login", &[("email", ""), ("password", "")]).await;
-    let back = url::Url::parse(&app.base()).unwrap().join(&location(&refused)).unwrap();
-    let with_error = |error: &str| {
-        let mut link = back.clone();
-        let others: Vec<(String, String)> =
-            back.query_pairs().filter(|(k, _)| k != "__err").map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-        // How Leptos writes an error into the URL: its JSON, in URL-safe base64.
-        let encoded = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE, error);
-        link.query_pairs_mut().clear().extend_pairs(others).append_pair("__err", &encoded);
-        link
-    };
-    let client = &browser.client;
-    let page = |link: url::Url| async move { client.get(link).send().await.unwrap().text().await.unwrap() };
+    let coded = URL_SAFE.encode(r#"{"Invalid":[{"field":"email","problem":"EmailTaken"}]}"#);
 
-    let own = page(back.clone()).await;
-    assert!(own.contains("Enter your email address.") && own.contains("Enter your password."), "{own}");
+    let response = browser.get(&format!("/login?next=%2Fa&__path=%2Fapi%2Flogin&__err={coded}")).await;
+
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/login?next=%2Fa");
+    let page = browser.get("/login?next=%2Fa").await.text().await.unwrap();
+    assert!(!page.contains("An account with this email address already exists."), "{page}");
+}
+
+/// Whoever forges the refusal's cookie chooses among the portal's own sentences, never words.
+async fn a_forged_refusal_can_only_show_the_portal_s_own_sentences(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let page = |error: &str| {
+        let cookie = format!("portal_refused=/api/login|{}", URL_SAFE.encode(error));
+        let request = app.browser().client.get(format!("{}/login", app.base())).header(header::COOKIE, cookie);
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+
     let crafted = r#"{"Invalid":[{"field":"email","message":"Your account is suspended. Call +1 555 0100."}]}"#;
-    let shown = page(with_error(crafted)).await;
-    assert!(!shown.contains("Call +1 555 0100"), "a sentence from the link was shown");
+    assert!(!page(crafted).await.contains("Call +1 555 0100"), "a sentence from the cookie was shown");
     let coded = r#"{"Invalid":[{"field":"email","problem":"EmailTaken"}]}"#;
-    assert!(page(with_error(coded)).await.contains("An account with this email address already exists."));
+    assert!(page(coded).await.contains("An account with this email address already exists."));
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use crate::helpers::{
 };
 
 const NEW_PASSWORD: &str = "Qm7#tVx2!pRz9@kW";
-const SENT: &str = "If the email address you entered matched an existing account";
+const SENT: &str = "we have emailed it a link to choose a new password.";
 
 on_both_databases!(
     a_user_who_forgot_the_password_gets_a_link_that_works_once,
@@ -22,6 +22,7 @@ on_both_databases!(
     a_request_during_an_smtp_outage_is_answered_and_the_mail_arrives_later,
     a_weak_or_mismatched_new_password_keeps_the_link_usable,
     without_javascript_the_form_shows_the_same_answer,
+    without_javascript_a_mistake_on_the_reset_form_comes_back_to_it_with_its_message,
     the_reply_the_mail_and_the_reset_page_say_how_long_links_work,
     when_the_queue_is_full_a_request_is_dropped_with_the_same_answer,
     the_reset_cookie_lasts_as_long_as_the_browser_and_ends_at_login_and_logout,
@@ -351,6 +352,43 @@ async fn without_javascript_the_form_shows_the_same_answer(db: Db) {
     let page = browser.get("/forgot?sent=1").await.text().await.unwrap();
     assert!(page.contains(SENT), "{page}");
     assert!(page.contains("The link is valid for 2 hours."));
+    // It repeats the address typed, carried in a one-time cookie, never in the page's address.
+    assert!(page.contains("If an account exists for nobody@example.com, "), "{page}");
+    let again = browser.get("/forgot?sent=1").await.text().await.unwrap();
+    assert!(again.contains("If an account exists for the address you entered, "), "read once: {again}");
+}
+
+/// `/reset` is sent with `Referrer-Policy: no-referrer`, so its form's post names no page: the
+/// refusal still comes back to `/reset`, with its message, once.
+async fn without_javascript_a_mistake_on_the_reset_form_comes_back_to_it_with_its_message(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with_smtp(db, &smtp).await;
+    app.add_user("alice@example.com").await;
+    forgot(&app, "alice@example.com").await;
+    let link = link_in_mail(&smtp, &app, 1).await;
+    let browser = app.browser();
+    open_link(&browser, &link).await;
+
+    let mismatch = [("new_password", NEW_PASSWORD), ("confirm_password", "Qm7#tVx2!pRz9@kX")];
+    let refused = browser.post_html_form_without_referer("/api/reset_password", &mismatch).await;
+
+    assert_eq!(refused.status(), 302);
+    assert_eq!(location(&refused), format!("{}/reset", app.base()));
+    let page = browser.get("/reset").await.text().await.unwrap();
+    assert!(page.contains("The two new passwords do not match."), "{page}");
+    assert!(page.contains("Set a new password"), "the form is there to try again: {page}");
+    let reloaded = browser.get("/reset").await.text().await.unwrap();
+    assert!(!reloaded.contains("do not match"), "shown once: a reload starts clean");
+
+    let weak = browser
+        .post_html_form_without_referer(
+            "/api/reset_password",
+            &[("new_password", "password"), ("confirm_password", "password")],
+        )
+        .await;
+    assert_eq!(location(&weak), format!("{}/reset", app.base()));
+    let page = browser.get("/reset").await.text().await.unwrap();
+    assert!(page.contains("There is a problem"), "{page}");
 }
 
 async fn the_reply_the_mail_and_the_reset_page_say_how_long_links_work(db: Db) {

@@ -4,6 +4,7 @@ on_both_databases!(
     a_user_sees_every_session_with_browser_and_address,
     a_user_signs_out_another_session,
     a_user_signs_out_of_all_other_sessions,
+    without_javascript_the_list_says_once_what_a_sign_out_did,
     nobody_can_sign_out_someone_elses_session,
     an_idle_session_expires,
     an_active_session_still_ends_at_its_absolute_lifetime,
@@ -63,6 +64,31 @@ async fn a_user_signs_out_of_all_other_sessions(db: Db) {
     assert_eq!(phone.get("/account").await.status(), 303);
     assert_eq!(tablet.get("/account").await.status(), 303);
     assert_eq!(laptop.get("/account").await.status(), 200);
+}
+
+async fn without_javascript_the_list_says_once_what_a_sign_out_did(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let alice = app.add_user("alice@example.com").await;
+    let laptop = app.logged_in("alice@example.com").await;
+    for _ in 0..3 {
+        app.logged_in("alice@example.com").await;
+    }
+    let current = app.state.store.find_session(&token_hash(&laptop)).await.unwrap().unwrap();
+    let sessions = app.state.store.list_sessions(alice, app.clock.now(), 0).await.unwrap();
+    let other = sessions.iter().find(|s| s.id != current.id).unwrap();
+
+    let one = laptop.post_html_form("/api/sign_out_session", "/account", &[("id", &other.id.to_string())]).await;
+    assert_eq!(one.status(), 302);
+    let page = laptop.get("/account").await.text().await.unwrap();
+    assert!(page.contains("The session was signed out."), "{page}");
+    assert!(page.contains("You have 3 active sessions."), "{page}");
+    let reloaded = laptop.get("/account").await.text().await.unwrap();
+    assert!(!reloaded.contains("was signed out"), "said once: {reloaded}");
+
+    let others = laptop.post_html_form("/api/sign_out_other_sessions", "/account", &[]).await;
+    assert_eq!(others.status(), 302);
+    let page = laptop.get("/account").await.text().await.unwrap();
+    assert!(page.contains("2 other sessions were signed out."), "{page}");
 }
 
 async fn nobody_can_sign_out_someone_elses_session(db: Db) {

@@ -22,6 +22,7 @@ on_both_databases!(
     a_person_who_starts_over_at_the_code_step_gets_in_with_the_right_code,
     behind_a_known_password_turn_off_gets_no_more_guesses_than_the_login_step,
     a_page_load_never_uses_up_fresh_recovery_codes,
+    the_codes_shown_say_whose_they_are_and_when,
 );
 
 /// Turns two-factor on for the signed-in `browser`; returns the secret (as the phone would hold
@@ -49,10 +50,16 @@ async fn setup_details(browser: &Browser) -> Option<serde_json::Value> {
     (!details.is_null()).then_some(details)
 }
 
-async fn fresh_codes(browser: &Browser) -> Option<Vec<String>> {
+/// The codes just made, revealed (null when there are none), with whose they are and when.
+async fn fresh_sheet(browser: &Browser) -> serde_json::Value {
     let response = browser.post_form("/api/fresh_recovery_codes", &[]).await;
     assert_eq!(response.status(), 200);
-    serde_json::from_value(response.json().await.unwrap()).unwrap()
+    response.json().await.unwrap()
+}
+
+async fn fresh_codes(browser: &Browser) -> Option<Vec<String>> {
+    let sheet = fresh_sheet(browser).await;
+    (!sheet.is_null()).then(|| serde_json::from_value(sheet["codes"].clone()).unwrap())
 }
 
 async fn status(browser: &Browser) -> serde_json::Value {
@@ -403,6 +410,21 @@ async fn a_page_load_never_uses_up_fresh_recovery_codes(db: Db) {
     assert!(shown.contains("Sign out of all other sessions"), "the offer to end the other sessions");
     let again = bob.get("/account/security/recovery-codes").await.text().await.unwrap();
     assert_eq!(recovery_codes_in(&again), 0, "the cookie was for one page");
+}
+
+async fn the_codes_shown_say_whose_they_are_and_when(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("ann@example.com").await;
+    let ann = app.logged_in("ann@example.com").await;
+    enable_without_reading_the_codes(&app, &ann).await;
+    app.clock.advance(90);
+
+    // What the downloaded file says: the account, and when they were shown (moments after made).
+    let sheet = fresh_sheet(&ann).await;
+    assert_eq!(sheet["codes"].as_array().map(Vec::len), Some(10), "{sheet}");
+    assert_eq!(sheet["account"], "ann@example.com");
+    assert_eq!(sheet["shown"]["unix"], app.clock.now());
+    assert!(sheet["shown"]["utc"].as_str().is_some_and(|utc| utc.ends_with(" UTC")), "{sheet}");
 }
 
 async fn enable_without_reading_the_codes(app: &TestApp, browser: &Browser) {

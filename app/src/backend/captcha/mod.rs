@@ -6,6 +6,7 @@
 //! and are accepted once: answered ones are recorded in the database until they expire, so
 //! every node refuses a second use.
 
+mod drawing;
 mod picture;
 mod proof_of_work;
 mod provider;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 
+pub use drawing::Scheme as PictureScheme;
 pub use picture::Token as PictureToken;
 
 use crate::backend::{
@@ -167,9 +169,10 @@ impl Captcha {
         }
     }
 
-    /// The picture named by `token` as PNG, while the token is good.
-    pub fn picture_png(&self, token: &str, now: i64) -> Option<Vec<u8>> {
-        self.live_picture(token, now)?.png(&self.0.key)
+    /// The picture named by `token` as PNG, coloured for a page in `scheme`, while the token
+    /// is good.
+    pub fn picture_png(&self, token: &str, now: i64, scheme: PictureScheme) -> Option<Vec<u8>> {
+        self.live_picture(token, now)?.png(&self.0.key, scheme)
     }
 
     /// The picture's characters read aloud, as WAV, while the token is good.

@@ -2,8 +2,8 @@
 //! behind TLS: the session; the reset link's token while its page is open (so the token leaves
 //! the address bar even without JavaScript), kept only as long as the browser and cleared by
 //! login, logout and its use; a pending sign-in; the device cookie of a browser that has signed
-//! in (a year; logout keeps it); and two one-time values for the next page without JavaScript (a
-//! notice, the email address typed into a refused form).
+//! in (a year; logout keeps it); and three one-time values for the next page without JavaScript
+//! (a notice, the email address typed into a refused form, and why that form was refused).
 
 use cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use http::HeaderMap;
@@ -23,6 +23,10 @@ pub enum Jar {
     /// The email address typed into a form refused without JavaScript, so the page shown
     /// again has it filled in; read and cleared by that page, kept a minute at most.
     TypedEmail,
+    /// Why a form posted without JavaScript was refused (the server function and its error),
+    /// for the page the browser is sent back to: read and cleared by that page, so a reload or
+    /// a shared link shows nothing stale; kept a minute at most.
+    RefusedForm,
     /// A sign-in whose password was right, waiting for its second factor (five minutes).
     PendingSignIn,
     /// Recovery codes just revealed to a browser without JavaScript, sealed, for the next page
@@ -49,6 +53,8 @@ impl Jar {
             (Self::Notice, false) => "portal_notice",
             (Self::TypedEmail, true) => "__Host-portal_typed_email",
             (Self::TypedEmail, false) => "portal_typed_email",
+            (Self::RefusedForm, true) => "__Host-portal_refused",
+            (Self::RefusedForm, false) => "portal_refused",
             (Self::PendingSignIn, true) => "__Host-portal_pending",
             (Self::PendingSignIn, false) => "portal_pending",
             (Self::FreshCodes, true) => "__Host-portal_codes",
@@ -65,15 +71,16 @@ impl Jar {
             Self::Session => Some(CookieDuration::seconds(config.session_lifetime.as_secs() as i64)),
             Self::PendingSignIn => Some(CookieDuration::seconds(PENDING_SIGN_IN_SECS)),
             Self::Device => Some(CookieDuration::seconds(DEVICE_COOKIE_SECS)),
-            Self::ResetLink | Self::Notice | Self::TypedEmail => None,
+            Self::ResetLink | Self::Notice | Self::TypedEmail | Self::RefusedForm => None,
             Self::FreshCodes => Some(CookieDuration::seconds(60)),
         };
         self.build(config, token.expose().to_owned(), max_age)
     }
 
     /// The `Set-Cookie` value that hands the browser a one-time value for the next page
-    /// (`Notice`: a word; `TypedEmail`: what was typed, encoded; `FreshCodes`: recovery codes
-    /// sealed under the deployment key, never in the clear), kept a minute at most.
+    /// (`Notice`: a word; `TypedEmail`: what was typed, encoded; `RefusedForm`: a server
+    /// function's path and its error, encoded; `FreshCodes`: recovery codes sealed under the
+    /// deployment key, never in the clear), kept a minute at most.
     pub fn set_notice(self, config: &Config, notice: &str) -> String {
         self.build(config, notice.to_owned(), Some(CookieDuration::seconds(60)))
     }

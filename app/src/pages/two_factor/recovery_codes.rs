@@ -3,8 +3,12 @@ use leptos_meta::Title;
 
 use super::percent_encode;
 use crate::{
-    api::{recovery_codes_view, FreshCodes, FreshRecoveryCodes, SignOutOtherSessions},
-    page_title, routes,
+    api::{recovery_codes_view, CodeSheet, FreshCodes, FreshRecoveryCodes, SignOutOtherSessions},
+    brand::Brand,
+    components::FormAlert,
+    page_title,
+    pages::account::others_signed_out,
+    routes,
 };
 
 /// The recovery codes just made, shown once, to copy, download or write down; then the offer to
@@ -23,7 +27,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let revealed = move || reveal.value().get().and_then(Result::ok).flatten();
                     match view_state.await {
-                        Ok(FreshCodes::Shown(codes)) => codes_shown(codes, sign_out_others).into_any(),
+                        Ok(FreshCodes::Shown(sheet)) => codes_shown(sheet, sign_out_others).into_any(),
                         Ok(FreshCodes::Waiting) => view! {
                             <Show
                                 when=move || revealed().is_some()
@@ -38,7 +42,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                                     </section>
                                 }
                             >
-                                {move || revealed().map(|codes| codes_shown(codes, sign_out_others))}
+                                {move || revealed().map(|sheet| codes_shown(sheet, sign_out_others))}
                             </Show>
                         }.into_any(),
                         Ok(FreshCodes::Gone) => view! {
@@ -55,29 +59,23 @@ pub fn RecoveryCodesPage() -> impl IntoView {
 }
 
 /// The codes, and (ASVS 7.4.3) the offer to end every other session now that two-factor is on.
-fn codes_shown(codes: Vec<String>, sign_out_others: ServerAction<SignOutOtherSessions>) -> impl IntoView {
-    let signed_out = move || sign_out_others.value().get().and_then(Result::ok);
+fn codes_shown(sheet: CodeSheet, sign_out_others: ServerAction<SignOutOtherSessions>) -> impl IntoView {
+    let answer = Signal::derive(move || {
+        sign_out_others.value().get().map(|answer| answer.map(others_signed_out).map_err(|e| e.to_string()))
+    });
     view! {
         <div class="alert alert-success" role="status">"Two-factor authentication is on."</div>
         <section class="card stack" aria-labelledby="codes-heading">
             <h2 id="codes-heading">"Keep these codes somewhere safe"</h2>
             <p>"If you lose your phone, each of these codes lets you log in once instead of a \
                 code from your app. They are shown only now."</p>
-            <RecoveryCodeList codes/>
+            <RecoveryCodeList sheet/>
         </section>
         <section class="card stack" aria-labelledby="others-heading">
             <h2 id="others-heading">"Signed in somewhere else?"</h2>
             <p>"Browsers that were signed in before stay signed in. If someone else might know your \
                 password, sign them out: they will need a code to come back."</p>
-            <div role="status">
-                {move || signed_out().map(|ended| view! {
-                    <p class="alert alert-success">{match ended {
-                        0 => "No other session was signed in.".to_owned(),
-                        1 => "1 other session was signed out.".to_owned(),
-                        n => format!("{n} other sessions were signed out."),
-                    }}</p>
-                })}
-            </div>
+            <FormAlert answer/>
             <ActionForm action=sign_out_others attr:class="inline-form">
                 <button type="submit" class="button button-danger">"Sign out of all other sessions"</button>
             </ActionForm>
@@ -87,8 +85,9 @@ fn codes_shown(codes: Vec<String>, sign_out_others: ServerAction<SignOutOtherSes
 }
 
 #[component]
-fn RecoveryCodeList(codes: Vec<String>) -> impl IntoView {
-    let text = format!("{}\n", codes.join("\n"));
+fn RecoveryCodeList(sheet: CodeSheet) -> impl IntoView {
+    let text = sheet_file(&sheet, &Brand::current().name);
+    let codes = sheet.codes;
     let download = format!("data:text/plain;charset=utf-8,{}", percent_encode(&text));
     let copied = RwSignal::new(false);
     let hydrated = RwSignal::new(false);
@@ -111,5 +110,43 @@ fn RecoveryCodeList(codes: Vec<String>) -> impl IntoView {
             <a class="button button-quiet" href=download.clone() download="recovery-codes.txt">"Download"</a>
             <span role="status" class="muted">{move || copied.get().then_some("Copied")}</span>
         </div>
+    }
+}
+
+/// recovery-codes.txt: what the codes are for (the site, the account, the day), so that whoever
+/// finds the file later knows, then the codes, one a line.
+fn sheet_file(sheet: &CodeSheet, site: &str) -> String {
+    let mut text = format!(
+        "Recovery codes for {account} on {site}\n\
+         Made {when}. Each code logs in once, in place of a code from your authenticator app.\n\
+         Keep this file somewhere safe.\n\n",
+        account = sheet.account,
+        when = sheet.shown.utc,
+    );
+    for code in &sheet.codes {
+        text.push_str(code);
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Moment;
+
+    #[test]
+    fn the_file_names_the_site_the_account_and_the_day_then_lists_the_codes() {
+        let sheet = CodeSheet {
+            codes: vec!["AAAA-BBBB-CCCC-DDDD".into(), "EEEE-FFFF-GGGG-HHHH".into()],
+            account: "ann@example.com".into(),
+            shown: Moment { unix: 0, utc: "2026-11-30 07:12 UTC".into(), iso: "2026-11-30T07:12:00Z".into() },
+        };
+        let file = sheet_file(&sheet, "Example Hosting");
+        let lines: Vec<&str> = file.lines().collect();
+        assert_eq!(lines[0], "Recovery codes for ann@example.com on Example Hosting");
+        assert!(lines[1].starts_with("Made 2026-11-30 07:12 UTC. "), "{file}");
+        assert_eq!(&lines[lines.len() - 2..], ["AAAA-BBBB-CCCC-DDDD", "EEEE-FFFF-GGGG-HHHH"]);
+        assert!(file.ends_with('\n'));
     }
 }

@@ -48,7 +48,7 @@ pub fn TwoFactorSetupPage() -> impl IntoView {
                                         error=field_error(error, "code")
                                     />
                                     <div class="form-actions">
-                                        <SubmitButton pending=enable.pending()>"Enable"</SubmitButton>
+                                        <SubmitButton pending=enable.pending()>"Turn on two-factor authentication"</SubmitButton>
                                         <a href=routes::SECURITY>"Cancel"</a>
                                     </div>
                                 </ActionForm>

@@ -6,7 +6,7 @@ use super::percent_encode;
 use crate::{
     api::{Logout, VerifySignIn},
     brand::SiteHeader,
-    components::{field_error, last_error, ErrorSummary, Field, SubmitButton},
+    components::{field_error, focus_when_shown, last_error, ErrorSummary, Field, SubmitButton},
     page_title,
 };
 
@@ -45,6 +45,13 @@ pub fn VerifyPage() -> impl IntoView {
     });
     let answer = last_error(verify);
     let error = Memo::new(move |_| answer.get().filter(|_| answered_in.get() == with_recovery()));
+    // Switching between the two (the link that did it is gone): focus goes to the field to fill
+    // in. A page load (without JavaScript) has the field's `autofocus` do it.
+    Effect::watch(
+        with_recovery,
+        |recovery, _, _| focus_when_shown(if *recovery { "field-recovery_code" } else { "field-code" }),
+        false,
+    );
 
     view! {
         <Title text=page_title("Two-factor authentication")/>

@@ -239,6 +239,18 @@ impl Browser {
             .form(form);
         send(format!("POST {path} (HTML form)"), request).await
     }
+
+    /// Posts `form` as a browser without JavaScript does from a page sent with
+    /// `Referrer-Policy: no-referrer`: no `Referer` at all.
+    pub async fn post_html_form_without_referer(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::ORIGIN, &self.base)
+            .form(form);
+        send(format!("POST {path} (HTML form, no Referer)"), request).await
+    }
 }
 
 /// Sends `request` and waits (bounded) for the head of the answer; panics naming `what` when

@@ -29,7 +29,7 @@ pub fn password_changed(config: &Config, to: &Email, occasion: &Occasion) -> Out
             format!(
                 "If it wasn't you, someone else knows your password. Reset it now: open {} and choose \
                  \"Forgot?\" to get a reset link. Then review your sessions at {} and sign out any you don't \
-                 recognise.",
+                 recognize.",
                 config.link(routes::LOGIN),
                 config.link(routes::ACCOUNT)
             ),
