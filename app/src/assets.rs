@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 
 use leptos::{nonce::use_nonce, prelude::*};
 
+use crate::routes;
+
 /// The `<meta name>` that holds the strength worker's URL.
 const STRENGTH_WORKER_META: &str = "portal-strength-worker";
 
@@ -18,6 +20,10 @@ pub struct AssetUrls {
     pub stylesheet: String,
     /// The strength worker's script: it loads the strength module (zxcvbn) itself.
     pub strength_worker: String,
+    /// The strength module's JS glue and WASM, which the pages with a password form fetch from
+    /// their head already, so that they are on their way before the worker starts.
+    pub strength_js: String,
+    pub strength_wasm: String,
     /// The glue between a third-party captcha widget and our form.
     pub captcha_provider: String,
     /// The login page's own module (the `signin` crate): its JS glue and its WASM.
@@ -43,6 +49,8 @@ impl AssetUrls {
             app_wasm: url("pkg/portal.wasm"),
             stylesheet: url("pkg/portal.css"),
             strength_worker: url(Self::STRENGTH_WORKER),
+            strength_js: url("strength/pkg/strength.js"),
+            strength_wasm: url("strength/pkg/strength.wasm"),
             captcha_provider: url("js/captcha-provider.js"),
             signin_js: url("signin/pkg/signin.js"),
             signin_wasm: url("signin/pkg/signin.wasm"),
@@ -66,6 +74,9 @@ pub fn strength_worker_url() -> String {
         .unwrap_or_else(|| AssetUrls::default().strength_worker)
 }
 
+/// The pages with a new-password form, whose strength worker's files the head fetches early.
+pub const PASSWORD_FORM_PAGES: &[&str] = &[routes::CHANGE_PASSWORD, routes::RESET];
+
 /// The pages that start the login page's own module instead of the app: a plain form whose
 /// only work in the browser is its captcha (`signin`, ~67 KB brotli against the app's ~280 KB).
 /// Reached by a link from the app (after logging out), the same page is the app's own.
@@ -86,8 +97,9 @@ pub fn Bundles() -> impl IntoView {
 }
 
 fn app_scripts(urls: &AssetUrls) -> impl IntoView {
+    let then = if is_password_form_page() { strength_preloads(urls) } else { String::new() };
     let start = format!(
-        "import init, {{ hydrate }} from {js}; init({{ module_or_path: {wasm} }}).then(hydrate);",
+        "import init, {{ hydrate }} from {js}; init({{ module_or_path: {wasm} }}).then(function () {{ hydrate();{then} }});",
         js = js_string(&urls.app_js),
         wasm = js_string(&urls.app_wasm),
     );
@@ -98,6 +110,27 @@ fn app_scripts(urls: &AssetUrls) -> impl IntoView {
         <meta name=STRENGTH_WORKER_META content=urls.strength_worker.clone()/>
         <script type="module" nonce=use_nonce()>{start}</script>
     }
+}
+
+/// On a page with a password form, the start script's last step: preloads of the strength
+/// worker's script, glue and module, so that they are on their way while the page's own chunk
+/// loads and the worker starts, not three round trips after (the worker asks for the script,
+/// which imports the glue, which fetches the module). Added once the app's own module has
+/// arrived rather than written into the head: on a slow line the two would share it, and the
+/// checks the page makes itself (length, case, symbols) would come seconds later.
+///
+/// A worker does not share the page's preloads, but it does share its HTTP cache, where these
+/// immutable files (their URLs carry their hash) wait for it, or are still arriving; the
+/// requests are made as the worker makes them (`cors`, same-origin credentials).
+fn strength_preloads(urls: &AssetUrls) -> String {
+    let files = [&urls.strength_wasm, &urls.strength_worker, &urls.strength_js].map(|url| js_string(url)).join(", ");
+    format!(
+        " [{files}].forEach(function (href) {{\
+           var link = document.createElement('link');\
+           link.rel = 'preload'; link.as = 'fetch'; link.crossOrigin = ''; link.href = href;\
+           document.head.appendChild(link);\
+         }});"
+    )
 }
 
 /// The login page's module, and a gate that runs at once: a form sent before the module has
@@ -152,6 +185,14 @@ fn is_form_only_page() -> bool {
     false
 }
 
+/// Whether the page being rendered is one of [`PASSWORD_FORM_PAGES`].
+fn is_password_form_page() -> bool {
+    #[cfg(feature = "ssr")]
+    return crate::api::request::path_is_one_of(PASSWORD_FORM_PAGES);
+    #[cfg(not(feature = "ssr"))]
+    false
+}
+
 /// `text` as a JavaScript string literal.
 fn js_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default()
@@ -160,6 +201,15 @@ fn js_string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_page_preloads_the_strength_worker_files_once_the_app_has_arrived() {
+        let script = strength_preloads(&AssetUrls::default());
+        for file in ["\"/strength/pkg/strength.wasm\"", "\"/js/strength-worker.js\"", "\"/strength/pkg/strength.js\""] {
+            assert!(script.contains(file), "{file} in {script}");
+        }
+        assert!(script.contains("link.crossOrigin = ''"), "requested as the worker requests them: {script}");
+    }
 
     #[test]
     fn urls_become_javascript_string_literals() {

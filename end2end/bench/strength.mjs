@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * What one keystroke in "New password" costs the browser's main thread on the Change Password
- * page. The policy (zxcvbn, compiled to WASM) runs in the strength worker, so the main thread
- * only sends the question and renders the answer.
+ * page. The main thread checks the rules that need no dictionary itself (length, case and
+ * symbols, which are cheap), sends the question to the strength worker, where the policy's
+ * zxcvbn part (compiled to WASM) runs, and renders both answers.
  *
  *   scripts/build.sh && cd end2end && npm run bench
  *   PORTAL_BIN=../target/release/portal PORTAL_SITE_ROOT=../target/site npm run bench   # after `scripts/build.sh --release`

@@ -55,18 +55,43 @@ pub struct GeneratorOptions {
     pub symbols: bool,
     /// Leave out [`LOOK_ALIKES`] (on by default).
     pub avoid_look_alikes: bool,
+    /// Just one symbol, the rest letters and digits: easier to type on a phone, whose keyboard
+    /// hides symbols a tap away (off by default: a 16-character password has about 5).
+    #[serde(default)]
+    pub few_symbols: bool,
 }
 
 impl Default for GeneratorOptions {
     fn default() -> Self {
-        Self { length: DEFAULT_LENGTH, upper: true, lower: true, digits: true, symbols: true, avoid_look_alikes: true }
+        Self {
+            length: DEFAULT_LENGTH,
+            upper: true,
+            lower: true,
+            digits: true,
+            symbols: true,
+            avoid_look_alikes: true,
+            few_symbols: false,
+        }
     }
+}
+
+/// The lengths the generator makes for `policy`: from [`MIN_LENGTH`] or the policy's minimum,
+/// whichever is higher, to [`MAX_LENGTH`] (or that minimum, if it is higher still).
+pub fn length_range(policy: &PasswordPolicy) -> std::ops::RangeInclusive<usize> {
+    let shortest = MIN_LENGTH.max(policy.min_length);
+    shortest..=MAX_LENGTH.max(shortest)
+}
+
+/// The length the generator makes when asked for `length`: the nearest in [`length_range`].
+pub fn fitted_length(length: usize, policy: &PasswordPolicy) -> usize {
+    let range = length_range(policy);
+    length.clamp(*range.start(), *range.end())
 }
 
 impl GeneratorOptions {
     /// The defaults, long enough for the policy, with every class it requires.
     pub fn for_policy(policy: &PasswordPolicy) -> Self {
-        Self { length: DEFAULT_LENGTH.max(policy.min_length).min(MAX_LENGTH), ..Self::default() }.with_required(policy)
+        Self { length: fitted_length(DEFAULT_LENGTH, policy), ..Self::default() }.with_required(policy)
     }
 
     pub fn with_required(self, policy: &PasswordPolicy) -> Self {
@@ -99,21 +124,34 @@ impl GeneratorOptions {
             enabled
         }
     }
+
+    /// What the characters beyond one of each class are drawn from: every enabled class, or
+    /// with `few_symbols` all of them but the symbols (unless symbols are all there is).
+    #[cfg(feature = "assess")]
+    fn filling(&self, classes: &[&'static [u8]]) -> Vec<u8> {
+        let symbols = if self.avoid_look_alikes { SYMBOLS_CLEAR } else { SYMBOLS };
+        let others: Vec<&[u8]> = classes.iter().copied().filter(|set| *set != symbols).collect();
+        if self.few_symbols && !others.is_empty() {
+            others.concat()
+        } else {
+            classes.concat()
+        }
+    }
 }
 
 #[cfg(feature = "assess")]
 /// A password that `policy` accepts (with no context words): at least one character of each
-/// enabled class, the rest drawn uniformly from all of them, shuffled.
+/// enabled class, the rest drawn uniformly from all of them (but the symbols, with
+/// `few_symbols`), shuffled.
 ///
-/// The length is clamped to `MIN_LENGTH..=MAX_LENGTH`, raised to the policy's minimum if
-/// that is higher (even above `MAX_LENGTH`). A policy no random password can meet (a
-/// `min_score` above 4) gets the last candidate after a bounded number of tries, which it
-/// then refuses.
+/// The length is [`fitted_length`]: the page says so when it is not the one asked for. A
+/// policy no random password can meet (a `min_score` above 4) gets the last candidate after a
+/// bounded number of tries, which it then refuses.
 pub fn generate(options: GeneratorOptions, policy: &PasswordPolicy) -> String {
     let options = options.with_required(policy);
-    let length = options.length.min(MAX_LENGTH).max(MIN_LENGTH.max(policy.min_length));
+    let length = fitted_length(options.length, policy);
     let classes = options.classes();
-    let union = classes.concat();
+    let union = options.filling(&classes);
     // `choose` and `shuffle` sample uniformly (the `unbiased` feature removes even rand's
     // 2^-96 rounding bias); no `% len` anywhere.
     let mut rng = UnwrapErr(SysRng);
@@ -192,6 +230,7 @@ mod tests {
             digits: false,
             symbols: false,
             avoid_look_alikes: false,
+            few_symbols: false,
         };
         let policy = PasswordPolicy::nist();
         assert!(generate(none, &policy).bytes().all(|b| b.is_ascii_graphic() && !b"\"'`\\".contains(&b)));
@@ -203,6 +242,41 @@ mod tests {
         assert_eq!(options, GeneratorOptions::default());
         let long = PasswordPolicy { min_length: 20, ..PasswordPolicy::nist() };
         assert_eq!(GeneratorOptions::for_policy(&long).length, 20);
+    }
+
+    #[test]
+    fn with_few_symbols_a_password_has_one_symbol_and_still_meets_the_rules() {
+        let policy = PasswordPolicy::default();
+        let few = GeneratorOptions { few_symbols: true, ..GeneratorOptions::for_policy(&policy) };
+        for _ in 0..500 {
+            let password = generate(few, &policy);
+            assert_eq!(password.len(), 16);
+            assert_eq!(password.bytes().filter(|b| SYMBOLS.contains(b)).count(), 1, "{password}");
+            assert_eq!(classes_in(&password), [true; 4], "{password}");
+            assert!(assess(&password, &policy, &[]).is_acceptable(), "{password}");
+        }
+        // Without the option, a 16-character password has several.
+        let many: usize = (0..200)
+            .map(|_| generate(GeneratorOptions::default(), &policy).bytes().filter(|b| SYMBOLS.contains(b)).count())
+            .sum();
+        assert!(many > 200 * 3, "about five symbols each: {many} in 200");
+        // Symbols only: there is nothing else to draw from.
+        let only = GeneratorOptions { upper: false, lower: false, digits: false, ..few };
+        let policy = PasswordPolicy { min_score: 0, reject_dictionary_words: false, ..PasswordPolicy::nist() };
+        let password = generate(GeneratorOptions { symbols: true, ..only }, &policy);
+        assert!(password.bytes().all(|b| SYMBOLS.contains(&b)), "{password}");
+    }
+
+    #[test]
+    fn a_length_out_of_range_is_fitted_to_it() {
+        let policy = PasswordPolicy::default();
+        assert_eq!(length_range(&policy), 12..=64);
+        assert_eq!(fitted_length(8, &policy), 12);
+        assert_eq!(fitted_length(20, &policy), 20);
+        assert_eq!(fitted_length(100, &policy), 64);
+        let long = PasswordPolicy { min_length: 80, ..PasswordPolicy::nist() };
+        assert_eq!(length_range(&long), 80..=80, "a policy longer than the generator's maximum");
+        assert_eq!(fitted_length(16, &long), 80);
     }
 
     #[test]
@@ -257,7 +331,10 @@ mod tests {
                 digits: false,
                 symbols: false,
                 avoid_look_alikes: true,
+                few_symbols: false,
             },
+            GeneratorOptions { few_symbols: true, ..GeneratorOptions::default() },
+            GeneratorOptions { few_symbols: true, length: 12, avoid_look_alikes: false, ..GeneratorOptions::default() },
         ];
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
         std::thread::scope(|scope| {
@@ -266,7 +343,7 @@ mod tests {
                     let policy = PasswordPolicy::default();
                     for i in (worker..TOTAL).step_by(workers) {
                         // Mostly the default, which is what the button uses.
-                        let options = if i % 10 < 7 { GeneratorOptions::default() } else { variants[i % 3] };
+                        let options = if i % 10 < 6 { GeneratorOptions::default() } else { variants[i % 5] };
                         let password = generate(options, &policy);
                         let report = assess(&password, &policy, &[]);
                         assert!(report.is_acceptable(), "{password}: {report:?}");

@@ -41,15 +41,24 @@ impl Answer {
 pub fn answer(question: Question) -> Answer {
     match question {
         Question::Assess { id, password, policy, context_words } => {
-            // NFKC, as the server's `Password` type has it before checking; here, so that the
-            // page's own module carries no Unicode tables.
-            let password: String = unicode_normalization::UnicodeNormalization::nfkc(password.as_str()).collect();
+            let password = nfkc(&password);
             Answer::Assessed { id, report: crate::policy::assess(&password, &policy, &context_words) }
         }
         Question::Generate { id, options, policy } => {
             Answer::Generated { id, password: crate::generator::generate(options, &policy) }
         }
     }
+}
+
+/// NFKC, as the server's `Password` type has it before checking. In the browser, its own
+/// `String.prototype.normalize` (the same Unicode algorithm), so that the worker carries no
+/// normalisation tables (about 50 KB brotli).
+#[cfg(feature = "assess")]
+pub fn nfkc(text: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::JsString::from(text).normalize("NFKC").into();
+    #[cfg(not(target_arch = "wasm32"))]
+    return unicode_normalization::UnicodeNormalization::nfkc(text).collect();
 }
 
 /// One question in JSON, its answer in JSON; the worker's only entry point.

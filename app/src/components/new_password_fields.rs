@@ -1,6 +1,10 @@
 //! "New password" and "Confirm new password", with live strength feedback computed in the
-//! browser by the same policy code the server applies, and a generator (both in the strength
-//! worker, see [`StrengthCheck`]).
+//! browser by the same policy code the server applies, and a generator (see [`StrengthCheck`]).
+//!
+//! Without JavaScript the checklist is plain hint text (the rules, no marks and no meter) and
+//! the buttons that need scripts are not shown (`.needs-script`, hidden by
+//! `@media (scripting: none)`). With it, they are in the server's page from the start, kept
+//! invisible (not removed) until the page is interactive, so that nothing moves when it becomes so.
 
 use leptos::{ev, prelude::*, tachys::html::attribute::custom::custom_attribute};
 
@@ -11,7 +15,7 @@ use super::{
 use crate::{
     api::NewPasswordContext,
     password_generator::{self, GeneratorOptions},
-    password_policy::{self, StrengthReport},
+    password_policy::{self, RuleCheck, StrengthReport},
 };
 
 #[component]
@@ -29,24 +33,34 @@ pub fn NewPasswordFields(
     let (new_ids, confirm_ids) = (FieldIds::new("new_password"), FieldIds::new("confirm_password"));
     // On a slow line a person may type before the page's code has arrived: keep it, and check it.
     let new_password = RwSignal::new(typed_before_hydration(&new_ids.input()));
-    // Checked off the main thread: at once while short, otherwise once typing pauses.
+    // The simple rules in the page at once, the rest in the strength worker.
     let strength = StrengthCheck::new(policy.clone(), context_words);
-    if new_password.with_untracked(|typed| !typed.is_empty()) {
-        strength.check(&new_password.get_untracked());
-    }
     let confirm = RwSignal::new(typed_before_hydration(&confirm_ids.input()));
     let revealed = RwSignal::new(false);
-    // "Show", "Generate" and the generator's options need JavaScript: without it they would be
-    // buttons that do nothing, so they appear once the page is interactive (not under a press:
-    // they push "Save Changes" down).
+    // "Show", "Generate" and the generator's options need JavaScript: until the page is
+    // interactive they hold their place but cannot be seen or pressed. From then on, what was
+    // typed is checked (after hydration, which takes over the server's page as it was sent).
     let interactive = RwSignal::new(false);
     Effect::new(move |_| {
-        when_no_press(move || {
-            interactive.try_set(true);
-        })
+        interactive.set(true);
+        if new_password.with_untracked(|typed| !typed.is_empty()) {
+            strength.check(&new_password.get_untracked());
+        }
     });
+    let awaiting_script = move || !interactive.get();
     let generated = RwSignal::new(None::<String>);
     let options = RwSignal::new(GeneratorOptions::for_policy(&policy));
+    // Changing an option makes a new suggestion with it (unless the person is typing their own).
+    Effect::watch(
+        move || options.get(),
+        move |options, _, _| {
+            if generated.with_untracked(Option::is_some) || new_password.with_untracked(String::is_empty) {
+                strength.generate(*options);
+            }
+        },
+        false,
+    );
+    let length_note = RwSignal::new(None::<String>);
     Effect::watch(
         move || clear.get(),
         move |_, _, _| {
@@ -75,18 +89,24 @@ pub fn NewPasswordFields(
     );
 
     let report = strength.report();
-    let typed = move || new_password.with(|p| !p.is_empty());
+    // Not before the page is interactive: what was typed before then is checked from then on,
+    // and the server's page (where nothing is typed) is what hydration takes over.
+    let typed = move || interactive.get() && new_password.with(|p| !p.is_empty());
     let generate = move |_: ev::MouseEvent| strength.generate(options.get());
     let input_type = move || if revealed.get() { "text" } else { "password" };
     let rules = password_policy::passwordrules(&policy);
-    let min_length = policy.min_length.max(password_generator::MIN_LENGTH);
-    let required = GeneratorOptions {
-        length: min_length,
-        upper: policy.require_upper,
-        lower: policy.require_lower,
-        digits: policy.require_digit,
-        symbols: policy.require_symbol,
-        avoid_look_alikes: false,
+    let lengths = password_generator::length_range(&policy);
+    let (shortest, longest) = (*lengths.start(), *lengths.end());
+    // Which classes the policy requires: their checkboxes stay on.
+    let required = (policy.require_upper, policy.require_lower, policy.require_digit, policy.require_symbol);
+    let set_length = move |typed: String| match typed.trim().parse::<usize>() {
+        Ok(asked) => {
+            let length = asked.clamp(shortest, longest);
+            length_note.set((length != asked).then(|| length_note_text(shortest, longest, length)));
+            // Always noticed, so the field shows the length used even when it is unchanged.
+            options.update(|o| o.length = length);
+        }
+        Err(_) => length_note.set(Some(format!("Enter a number from {shortest} to {longest}."))),
     };
 
     view! {
@@ -108,56 +128,61 @@ pub fn NewPasswordFields(
                         generated.set(None);
                     }
                 />
-                <Show when=move || interactive.get()>
                 <button
                     type="button"
-                    class="button button-quiet"
+                    class="button button-quiet needs-script"
+                    class:awaiting-script=awaiting_script
                     aria-pressed=move || revealed.get().to_string()
                     aria-controls="field-new_password field-confirm_password"
                     on:click=move |_| revealed.update(|r| *r = !*r)
                 >
                     {move || if revealed.get() { "Hide" } else { "Show" }}
                 </button>
-                <button type="button" class="button button-quiet" on:click=generate>
+                <button
+                    type="button"
+                    class="button button-quiet needs-script"
+                    class:awaiting-script=awaiting_script
+                    on:click=generate
+                >
                     "Generate"
                 </button>
-                </Show>
             </div>
             <GeneratedPassword generated=generated/>
-            <Show when=move || interactive.get()>
-            <details class="generator-options">
+            <details class="generator-options needs-script" class:awaiting-script=awaiting_script>
                 <summary>"Generator options"</summary>
                 <label class="inline-label">
                     "Length "
                     <input
                         type="number"
                         form="generator-options"
-                        min=min_length
-                        max=password_generator::MAX_LENGTH
+                        min=shortest
+                        max=longest
+                        aria-describedby="generator-length-note"
                         prop:value=move || options.get().length.to_string()
-                        on:change=move |ev| {
-                            if let Ok(n) = event_target_value(&ev).parse::<usize>() {
-                                let n = n.clamp(min_length, password_generator::MAX_LENGTH);
-                                options.update(|o| o.length = n);
-                            }
-                        }
+                        on:change=move |ev| set_length(event_target_value(&ev))
                     />
                 </label>
+                <p class="generator-note" id="generator-length-note" role="status">{move || length_note.get()}</p>
                 <fieldset class="generator-classes">
                 <legend>"Characters to use"</legend>
-                <ClassToggle label="Upper-case letters" required=required.upper options=options class=|o| &mut o.upper/>
-                <ClassToggle label="Lower-case letters" required=required.lower options=options class=|o| &mut o.lower/>
-                <ClassToggle label="Digits" required=required.digits options=options class=|o| &mut o.digits/>
-                <ClassToggle label="Symbols" required=required.symbols options=options class=|o| &mut o.symbols/>
+                <ClassToggle label="Upper-case letters" required=required.0 options=options class=|o| &mut o.upper/>
+                <ClassToggle label="Lower-case letters" required=required.1 options=options class=|o| &mut o.lower/>
+                <ClassToggle label="Digits" required=required.2 options=options class=|o| &mut o.digits/>
+                <ClassToggle label="Symbols" required=required.3 options=options class=|o| &mut o.symbols/>
                 <ClassToggle
                     label="Avoid look-alike characters (I l 1 | O 0 o)"
                     required=false
                     options=options
                     class=|o| &mut o.avoid_look_alikes
                 />
+                <ClassToggle
+                    label="Fewer symbols (easier to type on a phone)"
+                    required=false
+                    options=options
+                    class=|o| &mut o.few_symbols
+                />
                 </fieldset>
             </details>
-            </Show>
             <StrengthFeedback report=report typed=Signal::derive(typed) available=strength.available()/>
         </FieldFrame>
         <FieldFrame label="Confirm new password" ids=confirm_ids error=confirm_error>
@@ -182,10 +207,20 @@ pub fn NewPasswordFields(
     }
 }
 
+/// What the generator's length field says when it used another length than the one typed.
+fn length_note_text(shortest: usize, longest: usize, used: usize) -> String {
+    format!("The generator makes passwords of {shortest} to {longest} characters, so it used {used}.")
+}
+
 /// The meter, the checklist and zxcvbn's advice, announced politely to screen readers.
+///
+/// Before anything is typed (and always without JavaScript) the checklist is the rules as
+/// plain hints, with no marks and no meter. Once typed, each rule is met (✓), not met yet (○)
+/// or being checked (◌): the page ticks length, case and symbols itself at once, and the
+/// strength worker answers the dictionary rules when its module has arrived.
 #[component]
 fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, available: Signal<bool>) -> impl IntoView {
-    // The summary is read out as the worker answers; what takes room on the page (and so moves
+    // The summary is read out as the checks answer; what takes room on the page (and so moves
     // the form's buttons) waits while a press is under way.
     let (live, report, available) = (report, steady(report), steady(available));
     let met = move || live.with(|r| r.checks.iter().filter(|c| c.passed).count());
@@ -197,23 +232,30 @@ fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, availab
             String::new()
         }
     };
+    let state = move |check: &RuleCheck| match (typed.get(), check.passed, check.pending) {
+        (false, ..) => ("\u{2022}", ""),
+        (true, true, _) => ("\u{2713}", " (met)"),
+        (true, false, true) if available.get() => ("\u{25CC}", " (checking)"),
+        (true, false, true) => ("\u{25CB}", " (checked when you save)"),
+        (true, false, false) => ("\u{25CB}", " (not met yet)"),
+    };
     view! {
         <div id="new_password-feedback" class="strength">
-            <div class="strength-meter" aria-hidden="true">
-                <meter min="0" max="4" low="2" high="3" optimum="4" value=move || report.with(|r| r.meter_level())></meter>
-                <span class="strength-label">
-                    {move || if typed.get() { report.with(|r| r.score_label()).to_string() } else { String::new() }}
-                </span>
-            </div>
+            <Show when=move || typed.get()>
+                <div class="strength-meter" aria-hidden="true">
+                    <meter min="0" max="4" low="2" high="3" optimum="4" value=move || report.with(|r| r.meter_level())></meter>
+                    <span class="strength-label">{move || report.with(|r| r.score_label())}</span>
+                </div>
+            </Show>
             <p class="visually-hidden" aria-live="polite" aria-atomic="true">{summary}</p>
             <ul class="checklist" aria-label="Password requirements">
                 {move || report.with(|r| r.checks.iter().map(|check| {
-                    let passed = check.passed;
+                    let (mark, said) = state(check);
                     view! {
-                        <li class:met=passed>
-                            <span class="check-mark" aria-hidden="true">{if passed { "\u{2713}" } else { "\u{25CB}" }}</span>
+                        <li class:met=typed.get() && check.passed class:checking=typed.get() && check.pending>
+                            <span class="check-mark" aria-hidden="true">{mark}</span>
                             {check.label.clone()}
-                            <span class="visually-hidden">{if passed { " (met)" } else { " (not met yet)" }}</span>
+                            <span class="visually-hidden">{said}</span>
                         </li>
                     }
                 }).collect_view())}
@@ -221,7 +263,9 @@ fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, availab
             <Show when=move || !available.get()>
                 <p class="muted">"This page cannot check your password as you type. It is checked when you save."</p>
             </Show>
-            <Show when=move || typed.get() && report.with(|r| r.warning.is_some() || !r.suggestions.is_empty())>
+            // Room for zxcvbn's advice from the first keystroke, so that its arrival seconds later
+            // on a slow line does not push the form down.
+            <Show when=move || typed.get()>
                 <div class="strength-advice muted">
                     {move || report.with(|r| r.warning.clone())}
                     " "
@@ -236,16 +280,14 @@ fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, availab
 /// its end (see [`when_no_press`]).
 fn steady<T: Clone + Send + Sync + 'static>(value: Signal<T>) -> Signal<T> {
     let shown = RwSignal::new(value.get_untracked());
-    Effect::watch(
-        move || value.get(),
-        move |now, _, _| {
-            let now = now.clone();
-            when_no_press(move || {
-                shown.try_set(now);
-            });
-        },
-        false,
-    );
+    // An effect that also runs at once (not a watch): a change made before its first run, as a
+    // keystroke right after hydration can be, is shown too.
+    Effect::new(move |_| {
+        let now = value.get();
+        when_no_press(move || {
+            shown.try_set(now);
+        });
+    });
     shown.into()
 }
 

@@ -1,8 +1,14 @@
 //! Keeps a password's [`StrengthReport`] up to date as the person types, and makes the
 //! generator's suggestions, without loading zxcvbn into the page or running it on the main
-//! thread: both happen in a Web Worker that runs the `strength` crate's own WASM module, the
-//! code the server checks with. The worker starts with the password form, so its module loads
-//! while the person reads the form; its script's URL is in the page (see [`crate::assets`]).
+//! thread.
+//!
+//! Each keystroke is answered twice. At once, by the page itself: the length and
+//! character-class rules ([`StrengthReport::composition`], the policy code the server runs,
+//! without the dictionaries), with the dictionary rules marked as being checked. Then by a Web
+//! Worker that runs the `strength` crate's own WASM module, zxcvbn and all, the code the server
+//! checks with. The worker starts with the password form; its module is fetched from the
+//! page's head already (see [`crate::assets`]), so on a slow line it is on its way before the
+//! page's own code has arrived.
 //!
 //! Short inputs are sent at once, longer ones once typing pauses: zxcvbn's cost grows with
 //! length, and a queue of stale checks would hold up the current one. Where no worker can
@@ -73,17 +79,19 @@ impl StrengthCheck {
         self.available.into()
     }
 
-    /// Checks `password` (as typed; the worker normalises it as the server does).
+    /// Checks `password` (as typed; normalised here as the server does): the rules the page
+    /// knows at once, then the worker's whole report.
     pub fn check(&self, password: &str) {
         if let Some(handle) = self.pending.get_value() {
             handle.clear();
         }
         let id = self.next_id();
         self.awaited_report.set_value(id);
-        let password = password.to_owned();
+        let password = nfkc(password);
         let (policy, context_words) = self.inputs.get_value();
+        let known = StrengthReport::composition(&password, &policy);
+        self.report.set(if self.available.get_untracked() { known } else { known.checked_on_save() });
         if password.is_empty() {
-            self.report.set(StrengthReport::unchecked(&policy));
             return;
         }
         let long = password.chars().count() > IMMEDIATE_SCORE_CHARS;
@@ -143,6 +151,7 @@ impl StrengthCheck {
     fn worker_failed(&self) {
         self.worker.try_update_value(|worker| worker.take().map(|w| w.terminate()));
         self.available.try_set(false);
+        self.report.try_update(|report| *report = report.clone().checked_on_save());
     }
 
     #[cfg(feature = "hydrate")]
@@ -175,4 +184,14 @@ impl StrengthCheck {
             handlers.dispose();
         });
     }
+}
+
+/// NFKC, as the server's `Password` type has it before checking. In the browser, its own
+/// `String.prototype.normalize` (the same Unicode algorithm), so that the page's module carries
+/// no normalisation tables.
+fn nfkc(text: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::JsString::from(text).normalize("NFKC").into();
+    #[cfg(not(target_arch = "wasm32"))]
+    return unicode_normalization::UnicodeNormalization::nfkc(text).collect();
 }

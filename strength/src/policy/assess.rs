@@ -2,7 +2,7 @@
 
 use zxcvbn::matching::patterns::MatchPattern;
 
-use super::{checks, PasswordPolicy, Rule, StrengthReport, MAX_LENGTH};
+use super::{checks, composition_rule, PasswordPolicy, Rule, StrengthReport, MAX_LENGTH};
 
 /// zxcvbn's cost grows steeply with length (about 7 ms at 64 characters natively, 0.3 s at
 /// 100), so only this many characters are scored and searched for words. The length and
@@ -29,10 +29,8 @@ const WORD_GUESS_LIMIT: u64 = 10_000;
 /// `policy`. `context` holds words an attacker would try for this account
 /// ([`super::context_words`]); zxcvbn treats them as a dictionary of their own.
 ///
-/// Character classes follow Unicode: `char::is_uppercase`/`is_lowercase` for case,
-/// `char::is_numeric` for digits, and anything not alphanumeric (a space, punctuation, an
-/// emoji) is a symbol. Letters without case, such as CJK ideographs, count as neither upper
-/// nor lower case.
+/// The length and character-class rules are [`composition_rule`]'s, which the page also runs
+/// by itself as the person types ([`StrengthReport::composition`]).
 ///
 /// Dictionary words are found stretch by stretch (see [`WORD_GUESS_LIMIT`]), so the verdict
 /// is the same on every run, in the browser and on the server. Random characters hold such a
@@ -43,19 +41,13 @@ pub fn assess(password: &str, policy: &PasswordPolicy, context: &[String]) -> St
         return StrengthReport::unchecked(policy); // nothing typed, nothing ticked
     }
     let estimate = Estimate::of(password, context, policy.reject_dictionary_words);
-    let has = |class: fn(char) -> bool| password.chars().any(class);
     let words = estimate.dictionary_words;
     let passed = |rule: Rule| match rule {
-        Rule::MinLength(min) => password.chars().count() >= min,
-        Rule::MaxLength(max) => password.chars().count() <= max,
-        Rule::Upper => has(char::is_uppercase),
-        Rule::Lower => has(char::is_lowercase),
-        Rule::Digit => has(char::is_numeric),
-        Rule::Symbol => has(|c| !c.is_alphanumeric()),
-        Rule::NoDictionaryWords => words.is_empty(),
-        Rule::Strength => estimate.score >= policy.min_score,
+        Rule::NoDictionaryWords => Some(words.is_empty()),
+        Rule::Strength => Some(estimate.score >= policy.min_score),
+        composition => composition_rule(password, composition),
     };
-    let too_long = !passed(Rule::MaxLength(MAX_LENGTH));
+    let too_long = composition_rule(password, Rule::MaxLength(MAX_LENGTH)) == Some(false);
     let checks = checks(policy, passed, &words, too_long);
 
     StrengthReport {

@@ -2,12 +2,18 @@
 //! worker) and the server's final check call the same [`assess`], so what the meter shows is
 //! what the server enforces.
 //!
-//! The rules and the report are plain data, known to every build; checking a password needs
-//! zxcvbn and its dictionaries (about 2 MB of WASM), so [`assess`] comes with the `assess`
-//! feature: the server and the strength worker have it, the page's own module does not.
+//! The rules and the report are plain data, known to every build, and so are the rules that
+//! need no dictionary ([`composition_rule`]): the page's own module checks those at once, as
+//! the person types ([`StrengthReport::composition`]), with the same code [`assess`] uses for
+//! them. Checking the rest needs zxcvbn and its dictionaries (about 1 MB of WASM), so
+//! [`assess`] comes with the `assess` feature: the server and the strength worker have it, the
+//! page's own module does not.
 
 #[cfg(feature = "assess")]
 mod assess;
+#[cfg(test)]
+#[cfg(feature = "assess")]
+mod upstream;
 
 use serde::{Deserialize, Serialize};
 
@@ -114,10 +120,18 @@ pub enum Rule {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleCheck {
     pub rule: Rule,
+    /// Met; never while `pending`.
     pub passed: bool,
+    /// Not known yet: a rule that needs the dictionaries, in a report the page made itself
+    /// ([`StrengthReport::composition`]) while the strength worker has not answered.
+    #[serde(default)]
+    pub pending: bool,
     /// The checklist line, e.g. "At least 12 characters".
     pub label: String,
 }
+
+/// The dictionary rule's line while the strength worker has not answered.
+pub const CHECKING_WORDS_LABEL: &str = "Checking for common words\u{2026}";
 
 /// The outcome of [`assess`]. It never holds the password, only the dictionary words found
 /// in it, so it may cross the wire to the browser.
@@ -141,6 +155,16 @@ impl StrengthReport {
         self.checks.iter().all(|check| check.passed)
     }
 
+    /// Some rule is not known yet (see [`StrengthReport::composition`]).
+    pub fn is_pending(&self) -> bool {
+        self.checks.iter().any(|check| check.pending)
+    }
+
+    /// A rule is known to fail.
+    fn fails(&self) -> bool {
+        self.checks.iter().any(|check| !check.passed && !check.pending)
+    }
+
     /// One sentence per failed rule, naming the dictionary words found, for the owner of the
     /// password (the live checklist).
     pub fn problems(&self) -> Vec<String> {
@@ -156,7 +180,12 @@ impl StrengthReport {
     /// The meter's word: zxcvbn's verdict once every rule is met; while one fails, never more
     /// than "Not allowed yet" (a half-full "Fair" read as nearly there while the length or a
     /// dictionary word still failed).
+    /// While the dictionary rules are being checked: "Not allowed yet" if another rule
+    /// already fails, otherwise "Checking…".
     pub fn score_label(&self) -> &'static str {
+        if self.is_pending() {
+            return if self.fails() { "Not allowed yet" } else { "Checking\u{2026}" };
+        }
         if !self.is_acceptable() && self.score > 0 {
             return "Not allowed yet";
         }
@@ -179,7 +208,7 @@ impl StrengthReport {
     }
 
     fn failed(&self) -> impl Iterator<Item = Rule> + '_ {
-        self.checks.iter().filter(|c| !c.passed).map(|c| c.rule)
+        self.checks.iter().filter(|c| !c.passed && !c.pending).map(|c| c.rule)
     }
 
     fn problem(&self, rule: Rule, with_words: bool) -> String {
@@ -193,22 +222,65 @@ impl StrengthReport {
 }
 
 impl StrengthReport {
-    /// The report before anything has been checked: every rule the policy enables, none met
-    /// yet. What the page shows until the strength worker has answered.
+    /// The report before anything has been typed: every rule the policy enables, none met.
     pub fn unchecked(policy: &PasswordPolicy) -> Self {
-        Self {
-            checks: checks(policy, |_| false, &[], false),
-            score: 0,
-            dictionary_words: Vec::new(),
-            warning: None,
-            suggestions: Vec::new(),
+        Self::with_checks(checks(policy, |_| Some(false), &[], false))
+    }
+
+    /// What the page knows at once, without the dictionaries: the length and character-class
+    /// rules checked (by the same [`composition_rule`] as [`assess`] uses), the others
+    /// pending. `password` is NFKC-normalised, as for [`assess`].
+    pub fn composition(password: &str, policy: &PasswordPolicy) -> Self {
+        if password.is_empty() {
+            return Self::unchecked(policy);
         }
+        let too_long = composition_rule(password, Rule::MaxLength(MAX_LENGTH)) == Some(false);
+        Self::with_checks(checks(policy, |rule| composition_rule(password, rule), &[], too_long))
+    }
+
+    /// For a page whose strength worker cannot answer: the pending rules keep their usual
+    /// lines ("No dictionary words or names"); the server checks them when the form is sent.
+    pub fn checked_on_save(mut self) -> Self {
+        for check in self.checks.iter_mut().filter(|check| check.pending && check.rule == Rule::NoDictionaryWords) {
+            check.label = dictionary_label(&[]);
+        }
+        self
+    }
+
+    fn with_checks(checks: Vec<RuleCheck>) -> Self {
+        Self { checks, score: 0, dictionary_words: Vec::new(), warning: None, suggestions: Vec::new() }
     }
 }
 
-/// The checklist for `policy`, each rule marked by `passed`; `words` are the dictionary words
-/// found, for the label of that rule; the maximum length is listed when `too_long`.
-fn checks(policy: &PasswordPolicy, passed: impl Fn(Rule) -> bool, words: &[String], too_long: bool) -> Vec<RuleCheck> {
+/// Whether `password` (NFKC-normalised) meets `rule`, for the rules that need no dictionary;
+/// `None` for the two that do.
+///
+/// Character classes follow Unicode: `char::is_uppercase`/`is_lowercase` for case,
+/// `char::is_numeric` for digits, and anything not alphanumeric (a space, punctuation, an
+/// emoji) is a symbol. Letters without case, such as CJK ideographs, count as neither upper
+/// nor lower case.
+pub fn composition_rule(password: &str, rule: Rule) -> Option<bool> {
+    let has = |class: fn(char) -> bool| password.chars().any(class);
+    Some(match rule {
+        Rule::MinLength(min) => password.chars().count() >= min,
+        Rule::MaxLength(max) => password.chars().count() <= max,
+        Rule::Upper => has(char::is_uppercase),
+        Rule::Lower => has(char::is_lowercase),
+        Rule::Digit => has(char::is_numeric),
+        Rule::Symbol => has(|c| !c.is_alphanumeric()),
+        Rule::NoDictionaryWords | Rule::Strength => return None,
+    })
+}
+
+/// The checklist for `policy`, each rule marked by `passed` (`None`: pending); `words` are
+/// the dictionary words found, for the label of that rule; the maximum length is listed when
+/// `too_long`.
+fn checks(
+    policy: &PasswordPolicy,
+    passed: impl Fn(Rule) -> Option<bool>,
+    words: &[String],
+    too_long: bool,
+) -> Vec<RuleCheck> {
     let min = policy.min_length;
     let rules = [
         (true, Rule::MinLength(min), format!("At least {min} characters")),
@@ -223,8 +295,20 @@ fn checks(policy: &PasswordPolicy, passed: impl Fn(Rule) -> bool, words: &[Strin
     rules
         .into_iter()
         .filter(|(enabled, ..)| *enabled)
-        .map(|(_, rule, label)| RuleCheck { rule, passed: passed(rule), label })
+        .map(|(_, rule, label)| match passed(rule) {
+            Some(passed) => RuleCheck { rule, passed, pending: false, label },
+            None if rule == Rule::NoDictionaryWords => {
+                RuleCheck { rule, passed: false, pending: true, label: CHECKING_WORDS_LABEL.to_owned() }
+            }
+            None => RuleCheck { rule, passed: false, pending: true, label },
+        })
         .collect()
+}
+
+/// The rules as a sentence each, for a page without JavaScript (no live checklist there):
+/// "At least 12 characters", "An upper-case letter", …
+pub fn rule_hints(policy: &PasswordPolicy) -> Vec<String> {
+    StrengthReport::unchecked(policy).checks.into_iter().map(|check| check.label).collect()
 }
 
 fn dictionary_label(words: &[String]) -> String {
@@ -594,6 +678,83 @@ mod tests {
         let json = serde_json::to_string(&report).unwrap();
         assert!(!json.contains("Kp8vZq"));
         assert_eq!(serde_json::from_str::<StrengthReport>(&json).unwrap(), report);
+    }
+
+    #[test]
+    fn the_page_ticks_length_case_and_symbols_at_once_and_leaves_the_dictionary_pending() {
+        let report = StrengthReport::composition("Summer2024!", &PasswordPolicy::default());
+        let state: Vec<(&str, bool, bool)> =
+            report.checks.iter().map(|c| (c.label.as_str(), c.passed, c.pending)).collect();
+        assert_eq!(
+            state,
+            [
+                ("At least 12 characters", false, false),
+                ("An upper-case letter", true, false),
+                ("A lower-case letter", true, false),
+                ("A symbol, such as ! or #", true, false),
+                ("Checking for common words\u{2026}", false, true),
+                ("Hard to guess", false, true),
+            ]
+        );
+        assert!(report.is_pending());
+        assert!(!report.is_acceptable());
+        assert_eq!(report.problems(), ["Use at least 12 characters."], "only what is known to fail");
+        assert_eq!(report.score_label(), "Not allowed yet");
+        assert_eq!(report.meter_level(), 0);
+        let so_far = StrengthReport::composition("Summer2024!x", &PasswordPolicy::default());
+        assert_eq!(so_far.score_label(), "Checking\u{2026}", "nothing known to fail yet");
+        assert!(!product("Summer2024!").is_pending(), "the full check leaves nothing pending");
+    }
+
+    #[test]
+    fn the_page_and_the_full_check_agree_on_every_rule_the_page_checks() {
+        let policy = PasswordPolicy { require_digit: true, ..PasswordPolicy::default() };
+        let long = format!("Aa1!{}", "x".repeat(MAX_LENGTH));
+        for password in
+            ["a", "A", "1", "!", "Summer2024!", "ÄöÜßéÈ-ñÑçÇ!", "日本語日本語日本語!!", " ", "Kp8#Zq!vW3xL", &long]
+        {
+            let page = StrengthReport::composition(password, &policy);
+            let full = assess(password, &policy, &[]);
+            assert_eq!(page.checks.len(), full.checks.len(), "{password}");
+            for (known, checked) in page.checks.iter().zip(&full.checks) {
+                assert_eq!(known.rule, checked.rule);
+                if !known.pending {
+                    assert_eq!(known, checked, "{password}");
+                }
+            }
+        }
+        assert_eq!(StrengthReport::composition("", &policy), StrengthReport::unchecked(&policy));
+    }
+
+    #[test]
+    fn where_no_worker_answers_the_dictionary_line_keeps_its_words_until_save() {
+        let report = StrengthReport::composition("Summer2024!", &PasswordPolicy::default()).checked_on_save();
+        let words = report.checks.iter().find(|c| c.rule == Rule::NoDictionaryWords).unwrap();
+        assert_eq!(words.label, "No dictionary words or names");
+        assert!(words.pending, "still not known: the server checks it on save");
+    }
+
+    #[test]
+    fn without_javascript_the_rules_read_as_hints() {
+        assert_eq!(
+            rule_hints(&PasswordPolicy::default()),
+            [
+                "At least 12 characters",
+                "An upper-case letter",
+                "A lower-case letter",
+                "A symbol, such as ! or #",
+                "No dictionary words or names",
+                "Hard to guess",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_report_from_before_pending_existed_still_reads() {
+        let json = r#"{"checks":[{"rule":"Upper","passed":true,"label":"An upper-case letter"}],
+            "score":0,"dictionary_words":[],"warning":null,"suggestions":[]}"#;
+        let report: StrengthReport = serde_json::from_str(json).unwrap();
+        assert!(!report.is_pending());
     }
 
     #[test]
