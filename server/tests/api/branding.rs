@@ -25,7 +25,7 @@ async fn an_operator_s_name_and_logo_are_on_the_sign_in_pages_in_titles_and_in_m
     assert!(login.contains("<title>Log in · Example Hosting</title>"), "{login}");
     assert!(login.contains(r#"<meta name="application-name" content="Example Hosting">"#), "{login}");
     let logo_url = login
-        .split(r#"<header class="site-header"><a href="/" class="site-name"><img src=""#)
+        .split(r#"<header class="site-header"><a href="/login" class="site-name"><img src=""#)
         .nth(1)
         .and_then(|rest| rest.split('"').next())
         .unwrap_or_else(|| panic!("no logo above the card: {login}"))
