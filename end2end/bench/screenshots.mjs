@@ -60,7 +60,7 @@ for (const [kind, opts] of Object.entries(kinds)) {
   const app = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(key.replace(/\s/g, '')), digits: 6, period: 30 });
   await page.getByLabel('Current password', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Authentication code', { exact: true }).fill(app.generate());
-  await page.getByRole('button', { name: 'Enable', exact: true }).click();
+  await page.getByRole('button', { name: 'Turn on two-factor authentication', exact: true }).click();
   await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
   await page.screenshot({ path: `${out}/desktop-recovery-codes.png`, fullPage: true });
   await c.close();
