@@ -73,6 +73,19 @@ async fn open_link(browser: &Browser, link: &str) -> String {
     browser.get("/reset").await.text().await.unwrap()
 }
 
+/// Alice asked for a link and opened it: her browser is on `/reset` (the SMTP server is kept
+/// alive with the app).
+async fn alice_on_her_reset_page(db: Db) -> (SmtpServer, TestApp, Browser) {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with_smtp(db, &smtp).await;
+    app.add_user("alice@example.com").await;
+    forgot(&app, "alice@example.com").await;
+    let link = link_in_mail(&smtp, &app, 1).await;
+    let browser = app.browser();
+    open_link(&browser, &link).await;
+    (smtp, app, browser)
+}
+
 async fn set_password(browser: &Browser, new: &str, confirm: &str) -> reqwest::Response {
     browser.post_form("/api/reset_password", &[("new_password", new), ("confirm_password", confirm)]).await
 }
@@ -318,13 +331,7 @@ async fn a_request_during_an_smtp_outage_is_answered_and_the_mail_arrives_later(
 }
 
 async fn a_weak_or_mismatched_new_password_keeps_the_link_usable(db: Db) {
-    let smtp = SmtpServer::start().await;
-    let app = spawn_with_smtp(db, &smtp).await;
-    app.add_user("alice@example.com").await;
-    forgot(&app, "alice@example.com").await;
-    let link = link_in_mail(&smtp, &app, 1).await;
-    let browser = app.browser();
-    open_link(&browser, &link).await;
+    let (_smtp, app, browser) = alice_on_her_reset_page(db).await;
 
     let weak = set_password(&browser, "password", "password").await;
     assert_eq!(weak.status(), 400);
@@ -361,13 +368,7 @@ async fn without_javascript_the_form_shows_the_same_answer(db: Db) {
 /// `/reset` is sent with `Referrer-Policy: no-referrer`, so its form's post names no page: the
 /// refusal still comes back to `/reset`, with its message, once.
 async fn without_javascript_a_mistake_on_the_reset_form_comes_back_to_it_with_its_message(db: Db) {
-    let smtp = SmtpServer::start().await;
-    let app = spawn_with_smtp(db, &smtp).await;
-    app.add_user("alice@example.com").await;
-    forgot(&app, "alice@example.com").await;
-    let link = link_in_mail(&smtp, &app, 1).await;
-    let browser = app.browser();
-    open_link(&browser, &link).await;
+    let (_smtp, app, browser) = alice_on_her_reset_page(db).await;
 
     let mismatch = [("new_password", NEW_PASSWORD), ("confirm_password", "Qm7#tVx2!pRz9@kX")];
     let refused = browser.post_html_form_without_referer("/api/reset_password", &mismatch).await;
