@@ -37,10 +37,7 @@ async function pressAndHold(page: Page, name: string) {
 test.describe('a press while the page is still getting ready', () => {
   test.use({ toleratedConsoleError: failedRequest('/api/change_password', 400) });
 
-  // KNOWN REGRESSION (7ea69b4, issue 23 note): since Show/Generate are server-rendered and the
-  // worker is preloaded, a press that spans hydration is sometimes posted as a plain form and
-  // sometimes not sent at all. Fix components/new_password_fields.rs, then remove this line.
-  test.fixme('Save Changes pressed as the page becomes interactive is sent, and its refusal shown', async ({
+  test('Save Changes pressed as the page becomes interactive is sent, and its refusal shown', async ({
     page,
     portal,
   }) => {

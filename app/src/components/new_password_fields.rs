@@ -221,8 +221,10 @@ fn length_note_text(shortest: usize, longest: usize, used: usize) -> String {
 #[component]
 fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, available: Signal<bool>) -> impl IntoView {
     // The summary is read out as the checks answer; what takes room on the page (and so moves
-    // the form's buttons) waits while a press is under way.
-    let (live, report, available) = (report, steady(report), steady(available));
+    // the form's buttons) waits while a press is under way. That includes the meter and the
+    // advice that come with the first typed character: typed before the page was interactive,
+    // they appear at hydration, perhaps under a press on Save Changes that began before it.
+    let (live, report, available, shown) = (report, steady(report), steady(available), steady(typed));
     let met = move || live.with(|r| r.checks.iter().filter(|c| c.passed).count());
     let total = move || live.with(|r| r.checks.len());
     let summary = move || {
@@ -232,7 +234,7 @@ fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, availab
             String::new()
         }
     };
-    let state = move |check: &RuleCheck| match (typed.get(), check.passed, check.pending) {
+    let state = move |check: &RuleCheck| match (shown.get(), check.passed, check.pending) {
         (false, ..) => ("\u{2022}", ""),
         (true, true, _) => ("\u{2713}", " (met)"),
         (true, false, true) if available.get() => ("\u{25CC}", " (checking)"),
@@ -241,7 +243,7 @@ fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, availab
     };
     view! {
         <div id="new_password-feedback" class="strength">
-            <Show when=move || typed.get()>
+            <Show when=move || shown.get()>
                 <div class="strength-meter" aria-hidden="true">
                     <meter min="0" max="4" low="2" high="3" optimum="4" value=move || report.with(|r| r.meter_level())></meter>
                     <span class="strength-label">{move || report.with(|r| r.score_label())}</span>
@@ -252,7 +254,7 @@ fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, availab
                 {move || report.with(|r| r.checks.iter().map(|check| {
                     let (mark, said) = state(check);
                     view! {
-                        <li class:met=typed.get() && check.passed class:checking=typed.get() && check.pending>
+                        <li class:met=shown.get() && check.passed class:checking=shown.get() && check.pending>
                             <span class="check-mark" aria-hidden="true">{mark}</span>
                             {check.label.clone()}
                             <span class="visually-hidden">{said}</span>
@@ -265,7 +267,7 @@ fn StrengthFeedback(report: Signal<StrengthReport>, typed: Signal<bool>, availab
             </Show>
             // Room for zxcvbn's advice from the first keystroke, so that its arrival seconds later
             // on a slow line does not push the form down.
-            <Show when=move || typed.get()>
+            <Show when=move || shown.get()>
                 <div class="strength-advice muted">
                     {move || report.with(|r| r.warning.clone())}
                     " "
