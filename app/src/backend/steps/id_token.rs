@@ -11,7 +11,7 @@ use crate::backend::{
     ids::AccountId,
     secrets::oidc_keys::{KeyError, SigningAlg},
     store::StoreError,
-    AppState,
+    state::AppState,
 };
 
 /// How long relying parties (and caches between) may keep the JWKS: its `Cache-Control:

@@ -8,7 +8,7 @@ use crate::backend::{
     secrets::oidc_keys::{new_kid, KeyError, PrivateKey, SigningAlg},
     steps::id_token::{PUBLICATION_LEAD, RETIREMENT_DELAY},
     store::{NewSigningKey, StoreError},
-    AppState,
+    state::AppState,
 };
 
 #[derive(Debug, thiserror::Error)]
