@@ -10,7 +10,7 @@ UPDATE users SET public_id =
     lower(hex(randomblob(4))) || '-' ||
     lower(hex(randomblob(2))) || '-' ||
     '4' || substr(lower(hex(randomblob(2))), 2) || '-' ||
-    substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' ||
+    substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' ||
     lower(hex(randomblob(6)));
 
 CREATE UNIQUE INDEX users_public_id ON users (public_id);
