@@ -10,8 +10,8 @@ use std::time::Duration;
 use crate::backend::{
     ids::AccountId,
     secrets::oidc_keys::{KeyError, SigningAlg},
-    store::StoreError,
     state::AppState,
+    store::StoreError,
 };
 
 /// How long relying parties (and caches between) may keep the JWKS: its `Cache-Control:

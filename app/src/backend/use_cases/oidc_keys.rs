@@ -6,9 +6,9 @@ use jsonwebtoken::jwk::{Jwk, JwkSet};
 
 use crate::backend::{
     secrets::oidc_keys::{new_kid, KeyError, PrivateKey, SigningAlg},
+    state::AppState,
     steps::id_token::{PUBLICATION_LEAD, RETIREMENT_DELAY},
     store::{NewSigningKey, StoreError},
-    state::AppState,
 };
 
 #[derive(Debug, thiserror::Error)]
