@@ -31,6 +31,12 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(cli::users::UserCommand),
+    /// Register the apps that sign people in through the portal (OpenID Connect).
+    #[command(subcommand)]
+    Client(cli::clients::ClientCommand),
+    /// The OpenID provider's signing keys.
+    #[command(subcommand)]
+    Oidc(cli::oidc::OidcCommand),
     /// Look into the captcha.
     #[command(subcommand)]
     Captcha(cli::captcha::CaptchaCommand),
@@ -95,6 +101,8 @@ fn main() -> ExitCode {
             Command::Migrate => cli::migrate(config).await,
             Command::Backup { path } => cli::backup(config, &path).await,
             Command::User(command) => cli::users::run(config, command).await,
+            Command::Client(command) => cli::clients::run(config, command).await,
+            Command::Oidc(command) => cli::oidc::run(config, command).await,
             Command::Captcha(command) => cli::captcha::run(config, command),
         }
     });

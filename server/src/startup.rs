@@ -13,6 +13,7 @@ use app::backend::{
     mail::MailQueue,
     mail::Mailer,
     secrets::deployment_key::DeploymentKey,
+    secrets::oidc_keys::SigningKeySeal,
     secrets::password_hasher::PasswordHasher,
     secrets::two_factor_seal::TwoFactorSeal,
     steps::rate_limits::Limit,
@@ -60,6 +61,7 @@ pub fn build_state_with_store(config: Config, store: Store, clock: Clock) -> any
         clock,
         mail,
         two_factor: TwoFactorSeal::new(&deployment_key),
+        signing_keys: SigningKeySeal::new(&deployment_key),
         health: Default::default(),
         metrics,
         mailer,
@@ -83,6 +85,8 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<Portal> {
     let addr = listener.local_addr()?;
+    // Before the first request, so that the JWKS is never empty and an ID token can be signed.
+    app::backend::use_cases::oidc_keys::ensure_signing_keys(&state).await.map_err(std::io::Error::other)?;
     spawn_session_purge(state.clone());
     let worker =
         mail::worker::spawn(state.store.clone(), state.mailer.clone(), state.mail.clone(), state.clock.clone());

@@ -47,6 +47,8 @@ pub struct Services {
     pub health: crate::backend::runtime::health::Health,
     /// Seals the accounts' authenticator secrets and fresh recovery codes at rest.
     pub two_factor: crate::backend::secrets::two_factor_seal::TwoFactorSeal,
+    /// Seals the OpenID provider's signing keys at rest.
+    pub signing_keys: crate::backend::secrets::oidc_keys::SigningKeySeal,
     /// The bound on Forgot? requests waiting for background work.
     pub reset_queue: crate::backend::runtime::reset_queue::Queue,
     /// Work a request starts and does not wait for (a reset request's lookups and mail), so

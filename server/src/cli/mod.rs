@@ -1,4 +1,6 @@
 pub mod captcha;
+pub mod clients;
+pub mod oidc;
 pub mod serve;
 pub mod users;
 

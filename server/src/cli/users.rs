@@ -54,7 +54,7 @@ pub async fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
             }
             for user in users {
                 let status = if user.disabled_at.is_some() { "disabled" } else { "active" };
-                println!("{}\t{status}\t{} session(s)", user.email, user.sessions);
+                println!("{}\t{}\t{status}\t{} session(s)", user.email, user.public_id, user.sessions);
             }
         }
         UserCommand::Disable { email } => {

@@ -3,6 +3,7 @@
 pub mod bundles;
 mod captcha;
 mod health;
+mod jwks;
 mod logo;
 mod refused_forms;
 mod request_log;
@@ -78,6 +79,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .with_state(state.clone());
+    // What relying parties fetch: no session, no origin check, no page guard.
+    let oidc = Router::new().route("/oidc/jwks", get(jwks::serve)).with_state(state.clone());
     let logo = Router::new().route("/brand/{file}", get(logo::serve)).with_state(state.config.brand.logo.clone());
     let assets = Router::new()
         .route("/captcha/picture", get(captcha::picture))
@@ -96,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(web);
     files
         .merge(probes)
+        .merge(oidc)
         .merge(logo)
         .merge(assets)
         .merge(pages)

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod account_ids;
 mod bad_input;
 mod branding;
 mod brute_force;
@@ -15,6 +16,8 @@ mod fuzz;
 mod login;
 mod mail;
 mod metrics_labels;
+mod oidc_clients;
+mod oidc_keys;
 mod operations;
 mod page_renders;
 mod password_reset;

@@ -18,6 +18,8 @@ pub enum Purpose {
     Outbox,
     /// Encrypting the accounts' authenticator (TOTP) secrets at rest.
     TotpSecret,
+    /// Encrypting the OpenID provider's ID-token signing keys at rest.
+    OidcSigningKey,
 }
 
 impl Purpose {
@@ -25,6 +27,7 @@ impl Purpose {
         match self {
             Self::Outbox => b"account-portal outbox bodies v1",
             Self::TotpSecret => b"account-portal totp secrets v1",
+            Self::OidcSigningKey => b"account-portal oidc signing keys v1",
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Key material and what is made from it: the deployment key and its per-purpose keys, sealing at
-//! rest, argon2id password hashing, random tokens, authenticator secrets and recovery codes.
+//! rest, argon2id password hashing, random tokens, authenticator secrets, recovery codes and the
+//! OpenID provider's signing keys.
 
 pub mod deployment_key;
 pub mod key_file;
+pub mod oidc_keys;
 pub mod password_hasher;
 pub mod recovery_codes;
 pub mod sealed_box;

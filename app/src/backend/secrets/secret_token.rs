@@ -1,5 +1,6 @@
-//! A bearer secret: 256 random bits from the OS CSPRNG, base64url. Session cookies and password
-//! reset links carry one; only its SHA-256 is ever stored.
+//! A bearer secret: 256 random bits from the OS CSPRNG, base64url. Session cookies, password
+//! reset links and the OpenID clients' secrets are one; only its SHA-256 is ever stored (256
+//! random bits cannot be guessed, so a fast hash is enough: no dictionary to run through).
 
 use std::fmt;
 
@@ -26,6 +27,14 @@ impl SecretToken {
 
     pub fn hash(&self) -> [u8; 32] {
         Sha256::digest(self.0.as_bytes()).into()
+    }
+
+    /// Whether `stored` is this token's hash, compared in constant time: where the stored hash
+    /// is looked up by something else (a client's id), the comparison must not tell a guesser
+    /// how many of its first bytes were right.
+    pub fn matches_hash(&self, stored: &[u8]) -> bool {
+        use subtle::ConstantTimeEq as _;
+        self.hash().as_slice().ct_eq(stored).into()
     }
 
     pub fn expose(&self) -> &str {
@@ -59,6 +68,15 @@ mod tests {
         assert_ne!(a.expose(), b.expose());
         assert_eq!(a.expose().len(), 43);
         assert_eq!(SecretToken::parse(a.expose()).unwrap().hash(), a.hash());
+    }
+
+    #[test]
+    fn a_token_matches_its_own_hash_only() {
+        let token = SecretToken::generate();
+        assert!(token.matches_hash(&token.hash()));
+        assert!(!token.matches_hash(&SecretToken::generate().hash()));
+        assert!(!token.matches_hash(&token.hash()[..31]), "a shorter value");
+        assert!(!token.matches_hash(b""));
     }
 
     #[test]

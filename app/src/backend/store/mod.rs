@@ -6,6 +6,8 @@
 
 mod failure_counts;
 mod known_devices;
+mod oidc_clients;
+mod oidc_keys;
 mod outbox;
 mod password_resets;
 mod rate_limits;
@@ -25,9 +27,11 @@ use sqlx::{
 
 use crate::backend::config::Database;
 
-pub use crate::backend::ids::UserId;
+pub use crate::backend::ids::{AccountId, UserId};
 pub use failure_counts::{CountOf, FailureCounts, DECOY_SLOTS};
 pub use known_devices::DEVICES_PER_ACCOUNT;
+pub use oidc_clients::{ClientRecord, NewClient};
+pub use oidc_keys::{NewSigningKey, SigningKeyRow};
 #[cfg(feature = "test-support")]
 pub use outbox::OutboxEntry;
 pub use outbox::{ClaimedMail, SealedMail};
@@ -56,6 +60,9 @@ pub enum StoreError {
     },
     #[error("database migration failed")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// A stored row the portal cannot have written; the text says which.
+    #[error("a damaged row in the database: {0}")]
+    Damaged(&'static str),
     /// Something this database cannot do here; the text says what to do instead.
     #[error("{0}")]
     Unsupported(&'static str),

@@ -1,6 +1,6 @@
 use super::{on_pool, transaction::on_tx, unique_violation, During, NewSession, Store, StoreResult, UserId};
 use crate::{
-    backend::{secrets::password_hasher::PasswordHash, store::SealedMail},
+    backend::{ids::AccountId, secrets::password_hasher::PasswordHash, store::SealedMail},
     domain::Email,
 };
 
@@ -8,6 +8,9 @@ use crate::{
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRecord {
     pub id: UserId,
+    /// The public id apps know the account by (`sub`).
+    #[sqlx(try_from = "String")]
+    pub public_id: AccountId,
     #[sqlx(try_from = "String")]
     pub email: Email,
     pub password_hash: PasswordHash,
@@ -37,31 +40,35 @@ pub struct PasswordChange<'a> {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserSummary {
     pub email: String,
+    #[sqlx(try_from = "String")]
+    pub public_id: AccountId,
     pub created_at: i64,
     pub disabled_at: Option<i64>,
     pub sessions: i64,
 }
 
 impl Store {
+    /// A new account, with a fresh public id of its own.
     pub async fn insert_user(&self, email: &Email, password_hash: &PasswordHash, now: i64) -> StoreResult<UserId> {
-        const SQL: &str = "INSERT INTO users (email, email_key, password_hash, created_at, updated_at) \
-                           VALUES ($1, $2, $3, $4, $4) RETURNING id";
+        const SQL: &str = "INSERT INTO users (email, email_key, password_hash, created_at, updated_at, public_id) \
+                           VALUES ($1, $2, $3, $4, $4, $5) RETURNING id";
         on_pool!(self, pool => sqlx::query_scalar(SQL)
             .bind(email.as_str()).bind(email.key()).bind(password_hash.as_phc()).bind(now)
+            .bind(AccountId::generate().as_str())
             .fetch_one(pool).await)
         .during("insert_user")
         .map_err(unique_violation)
     }
 
     pub async fn find_user_by_email(&self, email: &Email) -> StoreResult<Option<UserRecord>> {
-        const SQL: &str = "SELECT id, email, password_hash, disabled_at, failed_logins, last_failed_login_at, \
+        const SQL: &str = "SELECT id, public_id, email, password_hash, disabled_at, failed_logins, last_failed_login_at, \
                            credentials_version, consecutive_failures FROM users WHERE email_key = $1";
         on_pool!(self, pool => sqlx::query_as(SQL).bind(email.key()).fetch_optional(pool).await)
             .during("find_user_by_email")
     }
 
     pub async fn find_user_by_id(&self, id: UserId) -> StoreResult<Option<UserRecord>> {
-        const SQL: &str = "SELECT id, email, password_hash, disabled_at, failed_logins, last_failed_login_at, \
+        const SQL: &str = "SELECT id, public_id, email, password_hash, disabled_at, failed_logins, last_failed_login_at, \
                            credentials_version, consecutive_failures FROM users WHERE id = $1";
         on_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await).during("find_user_by_id")
     }
@@ -137,7 +144,7 @@ impl Store {
     }
 
     pub async fn list_users(&self, now: i64) -> StoreResult<Vec<UserSummary>> {
-        const SQL: &str = "SELECT u.email, u.created_at, u.disabled_at, \
+        const SQL: &str = "SELECT u.email, u.public_id, u.created_at, u.disabled_at, \
                            (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > $1) AS sessions \
                            FROM users u ORDER BY u.email_key";
         on_pool!(self, pool => sqlx::query_as(SQL).bind(now).fetch_all(pool).await).during("list_users")

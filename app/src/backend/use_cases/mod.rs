@@ -4,6 +4,8 @@
 
 pub mod accounts;
 pub mod login;
+pub mod oidc_clients;
+pub mod oidc_keys;
 pub mod operations;
 pub mod password_change;
 pub mod password_reset;

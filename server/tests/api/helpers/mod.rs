@@ -1,6 +1,7 @@
 //! A real portal per test: its own database (a SQLite file, or a fresh PostgreSQL schema),
 //! served on port 0, driven over HTTP.
 
+mod cli;
 mod limits;
 mod smtp;
 
@@ -15,6 +16,7 @@ use rand::Rng as _;
 use reqwest::{header, Response};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
+pub use cli::portal_cli;
 pub use limits::{story, within, WAIT};
 pub use smtp::{free_port, smtp_url, SmtpServer};
 
@@ -60,6 +62,8 @@ pub struct TestApp {
     pub clock: Clock,
     /// Where the file transport writes the portal's mail (one .eml per message).
     pub mail_dir: tempfile::TempDir,
+    /// The database as `PORTAL_DATABASE_URL` names it, for running the `portal` binary on it.
+    pub database_url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -76,7 +80,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: Db, adjust: impl FnOnce(&mut Config)) -> Self {
-        let (store, dir) = fresh_store(db).await;
+        let (store, database_url, dir) = fresh_store(db).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mail_dir = tempfile::tempdir().unwrap();
@@ -93,7 +97,7 @@ impl TestApp {
         let clock = Clock::manual(Clock::system().now());
         let state = portal::startup::build_state_with_store(config, store, clock.clone()).unwrap();
         let portal = portal::serve(listener, state.clone(), std::future::pending()).await.unwrap();
-        Self { addr, metrics_addr: portal.metrics_addr, state, clock, mail_dir, _dir: dir }
+        Self { addr, metrics_addr: portal.metrics_addr, state, clock, mail_dir, database_url, _dir: dir }
     }
 
     pub fn base(&self) -> String {
@@ -273,13 +277,21 @@ pub fn set_cookie(response: &Response) -> Option<String> {
     response.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_owned())
 }
 
-async fn fresh_store(db: Db) -> (Store, Option<tempfile::TempDir>) {
+async fn fresh_store(db: Db) -> (Store, String, Option<tempfile::TempDir>) {
+    let (store, url, dir) = empty_store(db).await;
+    store.migrate().await.unwrap();
+    (store, url, dir)
+}
+
+/// A database no migration has touched yet: a new SQLite file, or a fresh PostgreSQL schema;
+/// with its `PORTAL_DATABASE_URL` and the folder the file lives in.
+pub async fn empty_store(db: Db) -> (Store, String, Option<tempfile::TempDir>) {
     match db {
         Db::Sqlite => {
             let dir = tempfile::tempdir().unwrap();
-            let store = Store::connect_sqlite(&dir.path().join("portal.db")).await.unwrap();
-            store.migrate().await.unwrap();
-            (store, Some(dir))
+            let path = dir.path().join("portal.db");
+            let store = Store::connect_sqlite(&path).await.unwrap();
+            (store, format!("sqlite://{}", path.display()), Some(dir))
         }
         Db::Postgres => {
             let url = std::env::var("PORTAL_TEST_POSTGRES_URL")
@@ -294,8 +306,8 @@ async fn fresh_store(db: Db) -> (Store, Option<tempfile::TempDir>) {
             admin.close().await;
             let options = PgConnectOptions::from_str(&url).unwrap().options([("search_path", schema.as_str())]);
             let store = Store::connect_postgres(options).await.unwrap();
-            store.migrate().await.unwrap();
-            (store, None)
+            let separator = if url.contains('?') { '&' } else { '?' };
+            (store, format!("{url}{separator}options[search_path]={schema}"), None)
         }
     }
 }

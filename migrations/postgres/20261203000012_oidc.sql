@@ -1,0 +1,42 @@
+-- The ground of the OpenID provider.
+--
+-- Every account's public, opaque id (OpenID Connect's `sub`): a random version 4 UUID, made
+-- with the account and never changed. Accounts made before this migration get one here.
+ALTER TABLE users ADD COLUMN public_id TEXT;
+
+UPDATE users SET public_id = gen_random_uuid()::text;
+
+ALTER TABLE users ALTER COLUMN public_id SET NOT NULL;
+
+CREATE UNIQUE INDEX users_public_id ON users (public_id);
+
+-- The apps that sign people in through the portal, registered by the operator. A confidential
+-- client's secret is stored as its SHA-256 only (it is 256 random bits, so no slow hash is
+-- needed); a public client has none. The URI lists are JSON arrays of the URIs as registered.
+CREATE TABLE oidc_clients (
+    client_id                 TEXT    PRIMARY KEY,
+    name                      TEXT    NOT NULL,
+    secret_hash               BYTEA,
+    redirect_uris             TEXT    NOT NULL,
+    post_logout_redirect_uris TEXT    NOT NULL,
+    home_url                  TEXT,
+    trusted                   BOOLEAN NOT NULL,
+    id_token_alg              TEXT    NOT NULL,
+    created_at                BIGINT  NOT NULL
+);
+
+-- The ID-token signing keys, the private part sealed under the deployment key and bound to its
+-- kid. Per algorithm the keys form a sequence (`generation`): the unique pair is what lets two
+-- nodes starting at once, or two rotations at once, end with one key where one belongs.
+CREATE TABLE oidc_signing_keys (
+    kid                TEXT   PRIMARY KEY,
+    alg                TEXT   NOT NULL,
+    generation         BIGINT NOT NULL,
+    private_key_sealed TEXT   NOT NULL,
+    public_jwk         TEXT   NOT NULL,
+    created_at         BIGINT NOT NULL,
+    signs_from         BIGINT NOT NULL,
+    signs_until        BIGINT,
+    published_until    BIGINT,
+    UNIQUE (alg, generation)
+);
