@@ -61,14 +61,16 @@ impl Store {
     }
 
     pub async fn find_user_by_email(&self, email: &Email) -> StoreResult<Option<UserRecord>> {
-        const SQL: &str = "SELECT id, public_id, email, password_hash, disabled_at, failed_logins, last_failed_login_at, \
+        const SQL: &str =
+            "SELECT id, public_id, email, password_hash, disabled_at, failed_logins, last_failed_login_at, \
                            credentials_version, consecutive_failures FROM users WHERE email_key = $1";
         on_pool!(self, pool => sqlx::query_as(SQL).bind(email.key()).fetch_optional(pool).await)
             .during("find_user_by_email")
     }
 
     pub async fn find_user_by_id(&self, id: UserId) -> StoreResult<Option<UserRecord>> {
-        const SQL: &str = "SELECT id, public_id, email, password_hash, disabled_at, failed_logins, last_failed_login_at, \
+        const SQL: &str =
+            "SELECT id, public_id, email, password_hash, disabled_at, failed_logins, last_failed_login_at, \
                            credentials_version, consecutive_failures FROM users WHERE id = $1";
         on_pool!(self, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await).during("find_user_by_id")
     }
