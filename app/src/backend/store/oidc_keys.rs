@@ -67,14 +67,14 @@ pub struct NewSigningKey<'a> {
 
 impl Store {
     /// Stores `key` unless its algorithm already has a key of that generation (another node
-    /// or another rotation got there first): false then, and nothing written.
+    /// or another rotation got there first): false then, and nothing written. (In a
+    /// transaction of its own, so that the insert is written once, in [`super::Tx`]; it runs
+    /// only at a node's first start.)
     pub async fn insert_signing_key(&self, key: &NewSigningKey<'_>) -> StoreResult<bool> {
-        let inserted = on_pool!(self, pool => sqlx::query(INSERT)
-            .bind(key.kid).bind(key.alg).bind(key.generation).bind(key.private_key_sealed)
-            .bind(key.public_jwk).bind(key.now).bind(key.signs_from)
-            .execute(pool).await.map(|r| r.rows_affected()))
-        .during("insert_signing_key")?;
-        Ok(inserted == 1)
+        let mut tx = self.begin().await?;
+        let inserted = tx.insert_signing_key(key).await?;
+        tx.commit().await?;
+        Ok(inserted)
     }
 
     /// A rotation, in one transaction: `key` (the next generation after `previous`) is stored,
@@ -128,7 +128,7 @@ impl super::Tx {
             .bind(key.kid).bind(key.alg).bind(key.generation).bind(key.private_key_sealed)
             .bind(key.public_jwk).bind(key.now).bind(key.signs_from)
             .execute(&mut **tx).await.map(|r| r.rows_affected()))
-        .during("rotate_signing_key: INSERT")?;
+        .during("insert_signing_key")?;
         Ok(inserted == 1)
     }
 }
