@@ -2,8 +2,6 @@
 //! there is no dynamic registration). Every URI is checked here, once, when it is registered:
 //! later the authorization endpoint compares what an app sends with these exactly.
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
-
 use crate::backend::{
     secrets::{fill_random, oidc_keys::SigningAlg, secret_token::SecretToken},
     store::{ClientRecord, NewClient, Store, StoreError},
@@ -50,7 +48,7 @@ pub enum ClientError {
 const MAX_NAME_CHARS: usize = 100;
 const MAX_URI_BYTES: usize = 2000;
 
-/// Registers a client; its id is random (128 bits, base64url), so ids say nothing about how
+/// Registers a client; its id is random (128 bits, in hex), so ids say nothing about how
 /// many clients there are.
 pub async fn register(store: &Store, registration: Registration, now: i64) -> Result<Registered, ClientError> {
     let name = registration.name.trim();
@@ -114,10 +112,12 @@ pub async fn new_secret(store: &Store, client_id: &str) -> Result<SecretToken, C
     }
 }
 
+/// Hex, not base64url: one base64url id in 64 began with `-`, which `portal client remove`
+/// and `new-secret` then took for an option.
 fn new_client_id() -> String {
     let mut bytes = [0u8; 16];
     fill_random(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
+    hex::encode(bytes)
 }
 
 /// Why `uri` cannot be registered (RFC 9700, section 2.1 and 4.1): it must be absolute and
@@ -159,7 +159,16 @@ fn is_loopback(url: &url::Url) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::check_uri;
+    use super::{check_uri, new_client_id};
+
+    #[test]
+    fn client_ids_are_letters_and_digits_only_so_the_command_line_never_takes_one_for_an_option() {
+        for _ in 0..2000 {
+            let id = new_client_id();
+            assert_eq!(id.len(), 32);
+            assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()), "{id}");
+        }
+    }
 
     #[test]
     fn https_anywhere_and_http_to_loopback_only_are_registered() {
